@@ -1,0 +1,99 @@
+//! The types the web UI exchanges with the desktop client's Rust side over Tauri IPC.
+//! TypeScript copies are generated into `ui/src/lib/bindings/` by `ts-rs` (`make bindings`);
+//! never edit those by hand.
+
+use parley_core::wire::{ApiError, Contact, Me};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+/// Which screen the app should show, decided by the Rust side from the keyring and cache.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum Screen {
+    Login,
+    FirstLogin,
+    Contacts,
+}
+
+/// Answer of the `app_state` command: what to show at start-up.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct AppState {
+    /// The server URL last used (default `http://127.0.0.1:8080`).
+    pub server_url: String,
+    pub me: Option<Me>,
+    pub screen: Screen,
+}
+
+/// Arguments of the `contacts_page` command: one window of the filtered contact list.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct ContactsQuery {
+    /// Matches first name, last name, phone and e-mail, case-insensitively; empty for all.
+    pub search: String,
+    pub department_id: Option<String>,
+    pub offset: u32,
+    pub limit: u32,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct ContactsPage {
+    /// How many contacts match the query in all.
+    pub total: u32,
+    pub offset: u32,
+    pub items: Vec<Contact>,
+}
+
+/// A department that has at least one contact, for the department filter.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct DepartmentFilter {
+    pub id: String,
+    pub name: String,
+    pub count: u32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum Connection {
+    Online,
+    Connecting,
+    Offline,
+}
+
+/// Pushed to the UI as the `sync-status` event, and answer of `sync_status`.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct SyncStatus {
+    pub connection: Connection,
+    /// When the last delta sync finished (Unix ms), if ever.
+    pub last_synced_at: Option<i64>,
+    /// True until the first sync of this session has finished.
+    pub syncing: bool,
+    pub contact_count: u32,
+    /// The last sync error, cleared by the next success.
+    pub error: Option<ApiError>,
+}
+
+/// Answer of `check_phone`: the core's phone rule applied as the user types.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct PhoneCheck {
+    /// The number in E.164 form when valid.
+    pub e164: Option<String>,
+    pub error: Option<ApiError>,
+}
+
+/// One entry of the country calling code picker.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct CallingCode {
+    /// ISO 3166 region, e.g. `GB`.
+    pub region: String,
+    pub name: String,
+    /// With the plus sign, e.g. `+44`.
+    pub code: String,
+}

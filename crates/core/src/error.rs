@@ -1,0 +1,104 @@
+//! Stable error codes. The server answers `{ "code", "message", "field"? }`; the UI branches on
+//! the code and shows the message. Messages quoted by the SPEC are kept to the letter.
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+use utoipa::ToSchema;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS, ToSchema)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum ErrorCode {
+    /// A field is not in the expected form (SPEC §7.2: `Invalid format`, on the field).
+    InvalidFormat,
+    /// The request body or query could not be read.
+    InvalidRequest,
+    /// Wrong, expired, used or dead activation code, or unknown number: one answer for all,
+    /// so it never tells whether a number has an account.
+    InvalidCode,
+    /// Too many attempts from this number, address or account.
+    Throttled,
+    /// No session, or a revoked one.
+    Unauthorized,
+    /// The first-login steps (confirm names, accept the terms) are not done yet.
+    FirstLoginRequired,
+    TermsNotAccepted,
+    Forbidden,
+    NotFound,
+    Conflict,
+    /// The guest profile has no desktop access (SPEC §6).
+    GuestDesktopAccessOff,
+    /// A feature that is off in the guest profile (SPEC §6).
+    FeatureNotForGuests,
+    Internal,
+    // Client-side codes (the desktop client's Rust side, never the server):
+    /// The server could not be reached.
+    Network,
+    /// The OS keyring refused to store or read the session.
+    Keyring,
+    /// The client's local cache failed.
+    LocalStore,
+}
+
+impl ErrorCode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::InvalidFormat => "invalid_format",
+            Self::InvalidRequest => "invalid_request",
+            Self::InvalidCode => "invalid_code",
+            Self::Throttled => "throttled",
+            Self::Unauthorized => "unauthorized",
+            Self::FirstLoginRequired => "first_login_required",
+            Self::TermsNotAccepted => "terms_not_accepted",
+            Self::Forbidden => "forbidden",
+            Self::NotFound => "not_found",
+            Self::Conflict => "conflict",
+            Self::GuestDesktopAccessOff => "guest_desktop_access_off",
+            Self::FeatureNotForGuests => "feature_not_for_guests",
+            Self::Internal => "internal",
+            Self::Network => "network",
+            Self::Keyring => "keyring",
+            Self::LocalStore => "local_store",
+        }
+    }
+
+    /// The message a user reads.
+    pub fn message(self) -> &'static str {
+        match self {
+            Self::InvalidFormat => "Invalid format",
+            Self::InvalidRequest => "The request could not be understood.",
+            Self::InvalidCode => {
+                "This activation code is not valid. Check it, or ask for a new one with New User."
+            }
+            Self::Throttled => "Too many attempts. Please wait a while and try again.",
+            Self::Unauthorized => "Your session has ended. Please log in again.",
+            Self::FirstLoginRequired => "Please complete the first-login steps first.",
+            Self::TermsNotAccepted => "Please accept the terms of use to continue.",
+            Self::Forbidden => "You are not allowed to do this.",
+            Self::NotFound => "Not found.",
+            Self::Conflict => "This already exists.",
+            Self::GuestDesktopAccessOff => {
+                "Your guest access does not include the desktop app. Please use the Parley mobile app."
+            }
+            Self::FeatureNotForGuests => "This feature is not available for guests",
+            Self::Internal => "Something went wrong on the server. Please try again.",
+            Self::Network => "Cannot reach the server. Check the address and your connection.",
+            Self::Keyring => "The system keyring is not available, so the session cannot be kept.",
+            Self::LocalStore => "The local cache could not be read or written.",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn serde_spelling_is_the_stable_code() {
+        for c in [ErrorCode::InvalidFormat, ErrorCode::FeatureNotForGuests, ErrorCode::Throttled] {
+            assert_eq!(serde_json::to_value(c).unwrap(), serde_json::json!(c.as_str()));
+        }
+        assert_eq!(ErrorCode::InvalidFormat.message(), "Invalid format");
+        assert_eq!(ErrorCode::FeatureNotForGuests.message(), "This feature is not available for guests");
+    }
+}

@@ -1,0 +1,28 @@
+//! Parley core: the product's rules, written once and called by the server and the desktop
+//! client alike. Pure: no I/O, no clock (callers pass `now`), no database.
+//!
+//! Layout:
+//! - [`phone`], [`email`], [`name`]: domain newtypes whose `parse` is the only way in.
+//! - [`role`]: account kinds, roles and statuses, with their stable database spellings.
+//! - [`activation`]: activation codes — format, generation, keyed hashing, expiry, tries,
+//!   account lockout and request throttling limits (SPEC §4).
+//! - [`session`]: opaque session tokens behind a wrapper that never prints them.
+//! - [`visibility`]: who sees whom (SPEC §5).
+//! - [`error`]: stable error codes and the exact messages users read.
+//! - [`wire`]: request, response and event types shared over HTTP, WebSocket and IPC;
+//!   TypeScript bindings for the UI are generated from them (`ts-rs`).
+
+pub mod activation;
+pub mod email;
+pub mod error;
+pub mod name;
+pub mod phone;
+pub mod role;
+pub mod session;
+pub mod visibility;
+pub mod wire;
+
+pub use email::EmailAddress;
+pub use error::ErrorCode;
+pub use name::PersonName;
+pub use phone::PhoneNumber;

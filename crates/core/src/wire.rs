@@ -1,0 +1,151 @@
+//! Types that cross a boundary: HTTP bodies, WebSocket events and the desktop IPC. Ids are
+//! UUID strings; instants are Unix milliseconds (UTC).
+
+use crate::error::ErrorCode;
+use crate::role::{AccountKind, AccountStatus, Role};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+use utoipa::ToSchema;
+
+/// Every error answer of the API.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, ToSchema)]
+#[ts(export)]
+pub struct ApiError {
+    pub code: ErrorCode,
+    pub message: String,
+    /// The form field the error belongs to, when it belongs to one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub field: Option<String>,
+}
+
+impl ApiError {
+    pub fn new(code: ErrorCode) -> Self {
+        Self { code, message: code.message().to_owned(), field: None }
+    }
+    pub fn on_field(code: ErrorCode, field: &str) -> Self {
+        Self { field: Some(field.to_owned()), ..Self::new(code) }
+    }
+}
+
+/// *New User*: ask for a fresh code for a phone number.
+#[derive(Debug, Clone, Serialize, Deserialize, TS, ToSchema)]
+#[ts(export)]
+pub struct RequestCodeRequest {
+    pub phone: String,
+}
+
+/// The same answer whether or not the number has an account.
+#[derive(Debug, Clone, Serialize, Deserialize, TS, ToSchema)]
+#[ts(export)]
+pub struct RequestCodeResponse {
+    pub message: String,
+}
+
+pub const REQUEST_CODE_ANSWER: &str =
+    "If this number belongs to an account, a new activation code is on its way by SMS or e-mail. It is valid for 15 minutes.";
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS, ToSchema)]
+#[ts(export)]
+pub struct LoginRequest {
+    pub phone: String,
+    pub code: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS, ToSchema)]
+#[ts(export)]
+pub struct LoginResponse {
+    /// The opaque session token, sent as `Authorization: Bearer …`.
+    pub token: String,
+    pub me: Me,
+}
+
+/// The logged-in account.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, ToSchema)]
+#[ts(export)]
+pub struct Me {
+    pub id: String,
+    pub organisation_id: String,
+    pub organisation_name: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub phone: String,
+    pub email: Option<String>,
+    pub kind: AccountKind,
+    pub role: Role,
+    pub status: AccountStatus,
+    pub department_id: String,
+    pub department_name: String,
+    /// True until the names are confirmed and the terms accepted (SPEC §4).
+    pub first_login_required: bool,
+}
+
+/// The first-login steps of SPEC §4.
+#[derive(Debug, Clone, Serialize, Deserialize, TS, ToSchema)]
+#[ts(export)]
+pub struct CompleteFirstLoginRequest {
+    pub first_name: String,
+    pub last_name: String,
+    pub accept_terms: bool,
+}
+
+/// One entry of Contacts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, ToSchema)]
+#[ts(export)]
+pub struct Contact {
+    pub id: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub phone: String,
+    pub email: Option<String>,
+    pub kind: AccountKind,
+    pub role: Role,
+    /// For guests, shown as *Pending activation* / *Active*.
+    pub status: AccountStatus,
+    pub department_id: String,
+    pub department_name: String,
+}
+
+/// Answer of `GET /api/v1/contacts?cursor=…` (SPEC §11).
+#[derive(Debug, Clone, Serialize, Deserialize, TS, ToSchema)]
+#[ts(export)]
+pub struct ContactsDelta {
+    /// Added or changed contacts.
+    pub contacts: Vec<Contact>,
+    /// Ids the client must drop: deleted accounts and contacts that became invisible.
+    pub removed: Vec<String>,
+    /// Where the next delta starts.
+    pub cursor: String,
+    /// True when `contacts` is the whole list (first sync or unknown cursor): the client
+    /// replaces its cache instead of merging.
+    pub full_resync: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, ToSchema)]
+#[ts(export)]
+pub struct Department {
+    pub id: String,
+    pub name: String,
+    pub parent_id: Option<String>,
+}
+
+/// Events the server pushes over `GET /api/v1/ws`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, ToSchema)]
+#[serde(tag = "type", rename_all = "snake_case")]
+#[ts(export)]
+pub enum ServerEvent {
+    /// Sent once the socket is authenticated.
+    Hello { account_id: String },
+    /// Contacts changed after `cursor`: fetch the delta.
+    ContactsChanged { cursor: String },
+    /// The session was revoked; the socket closes after this.
+    SessionRevoked,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS, ToSchema)]
+#[ts(export)]
+pub struct Health {
+    pub status: String,
+    pub version: String,
+    pub database: String,
+}
