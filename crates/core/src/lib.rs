@@ -8,6 +8,7 @@
 //!   account lockout and request throttling limits (SPEC §4).
 //! - [`session`]: opaque session tokens behind a wrapper that never prints them.
 //! - [`visibility`]: who sees whom (SPEC §5).
+//! - [`time`]: the one printed form of instants.
 //! - [`error`]: stable error codes and the exact messages users read.
 //! - [`wire`]: request, response and event types shared over HTTP, WebSocket and IPC;
 //!   TypeScript bindings for the UI are generated from them (`ts-rs`).
@@ -19,6 +20,7 @@ pub mod name;
 pub mod phone;
 pub mod role;
 pub mod session;
+pub mod time;
 pub mod visibility;
 pub mod wire;
 

@@ -14,8 +14,8 @@ pub struct ApiError {
     pub code: ErrorCode,
     pub message: String,
     /// The form field the error belongs to, when it belongs to one.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[ts(optional)]
+    #[serde(default)]
+    #[ts(optional = nullable)]
     pub field: Option<String>,
 }
 

@@ -1,0 +1,37 @@
+//! `parley-server`: the HTTP + WebSocket server, the single authority for every rule.
+//!
+//! Layout:
+//! - [`configuration`]: command-line and environment settings.
+//! - [`telemetry`]: tracing set-up.
+//! - [`startup`]: builds the router and runs the server with graceful shutdown.
+//! - [`db`]: the database pool (SQLite file by default, PostgreSQL by URL) and migrations.
+//! - [`state`]: the one shared state struct handed to every handler.
+//! - [`error`]: the one error type, with stable codes, mapped to HTTP answers.
+//! - [`clock`]: the time source (a controllable one in tests).
+//! - [`throttle`]: per-number and per-address request limits.
+//! - [`events`]: in-process fan-out of changes to WebSocket sessions.
+//! - [`accounts`], [`codes`], [`sessions`]: the data access the routes share.
+//! - [`provisioning`]: creating organisations, departments and members (CLI, demo).
+//! - [`outbox`]: durable queue of SMS and e-mail, its worker and its sinks.
+//! - [`routes`]: one `router()` per area: auth, me, contacts, admin, ws, health, openapi.
+//! - [`shutdown`]: the stop signal background tasks wait on.
+//! - [`demo`]: the demo organisation.
+
+pub mod accounts;
+pub mod clock;
+pub mod codes;
+pub mod configuration;
+pub mod db;
+pub mod demo;
+pub mod error;
+pub mod events;
+pub mod outbox;
+pub mod provisioning;
+pub mod routes;
+pub mod sessions;
+pub mod shutdown;
+pub mod startup;
+pub mod state;
+pub mod telemetry;
+pub mod templates;
+pub mod throttle;

@@ -1,0 +1,140 @@
+//! Reading accounts, and turning them into the wire views (`Me`, `Contact`).
+
+use crate::db::Db;
+use parley_core::role::{AccountKind, AccountStatus, Role};
+use parley_core::visibility::{Party, Ties};
+use parley_core::wire::{Contact, Me};
+
+/// One account with the names of its department and organisation.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct AccountRow {
+    pub id: String,
+    pub organisation_id: String,
+    pub organisation_name: String,
+    pub department_id: String,
+    pub department_name: String,
+    pub kind: String,
+    pub role: String,
+    pub status: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub phone: String,
+    pub email: Option<String>,
+    pub invited_by: Option<String>,
+    pub change_seq: i64,
+}
+
+pub const SELECT_ACCOUNT: &str = "SELECT a.id, a.organisation_id, o.name AS organisation_name, \
+    a.department_id, d.name AS department_name, a.kind, a.role, a.status, a.first_name, \
+    a.last_name, a.phone, a.email, a.invited_by, a.change_seq \
+    FROM accounts a JOIN departments d ON d.id = a.department_id \
+    JOIN organisations o ON o.id = a.organisation_id";
+
+impl AccountRow {
+    pub fn kind(&self) -> AccountKind {
+        AccountKind::from_db(&self.kind).unwrap_or(AccountKind::Guest)
+    }
+    pub fn role(&self) -> Role {
+        Role::from_db(&self.role).unwrap_or(Role::Guest)
+    }
+    pub fn status(&self) -> AccountStatus {
+        AccountStatus::from_db(&self.status).unwrap_or(AccountStatus::Deleted)
+    }
+    pub fn party(&self) -> Party {
+        Party { kind: self.kind(), status: self.status() }
+    }
+
+    /// The facts the visibility rule needs between this viewer and `target`.
+    pub fn ties_to(&self, target: &AccountRow) -> Ties {
+        Ties {
+            same_organisation: self.organisation_id == target.organisation_id,
+            viewer_invited_target: target.invited_by.as_deref() == Some(self.id.as_str()),
+            target_invited_viewer: self.invited_by.as_deref() == Some(target.id.as_str()),
+            // Conversations arrive with the chat; until then nobody shares one.
+            share_conversation: false,
+        }
+    }
+
+    pub fn to_me(&self) -> Me {
+        Me {
+            id: self.id.clone(),
+            organisation_id: self.organisation_id.clone(),
+            organisation_name: self.organisation_name.clone(),
+            first_name: self.first_name.clone(),
+            last_name: self.last_name.clone(),
+            phone: self.phone.clone(),
+            email: self.email.clone(),
+            kind: self.kind(),
+            role: self.role(),
+            status: self.status(),
+            department_id: self.department_id.clone(),
+            department_name: self.department_name.clone(),
+            first_login_required: self.status() == AccountStatus::Pending,
+        }
+    }
+
+    pub fn to_contact(&self) -> Contact {
+        Contact {
+            id: self.id.clone(),
+            first_name: self.first_name.clone(),
+            last_name: self.last_name.clone(),
+            phone: self.phone.clone(),
+            email: self.email.clone(),
+            kind: self.kind(),
+            role: self.role(),
+            status: self.status(),
+            department_id: self.department_id.clone(),
+            department_name: self.department_name.clone(),
+        }
+    }
+}
+
+pub async fn by_id<'e, E>(db: E, id: &str) -> sqlx::Result<Option<AccountRow>>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
+    sqlx::query_as(&format!("{SELECT_ACCOUNT} WHERE a.id = $1")).bind(id).fetch_optional(db).await
+}
+
+/// The live (not deleted) account holding a phone number, if any.
+pub async fn live_by_phone(db: &Db, phone: &str) -> sqlx::Result<Option<AccountRow>> {
+    sqlx::query_as(&format!("{SELECT_ACCOUNT} WHERE a.phone = $1 AND a.status <> 'deleted'"))
+        .bind(phone)
+        .fetch_optional(db)
+        .await
+}
+
+/// Company admins of an organisation plus the admins of a department and its ancestors:
+/// the people told about guests and locked accounts in that department.
+pub async fn admins_for_department(db: &Db, organisation_id: &str, department_id: &str) -> sqlx::Result<Vec<String>> {
+    let mut ids: Vec<String> = sqlx::query_scalar(
+        "SELECT id FROM accounts WHERE organisation_id = $1 AND role = 'company_admin' AND status <> 'deleted'",
+    )
+    .bind(organisation_id)
+    .fetch_all(db)
+    .await?;
+    let mut dept = Some(department_id.to_owned());
+    let mut hops = 0;
+    while let Some(d) = dept.take() {
+        let admins: Vec<String> = sqlx::query_scalar(
+            "SELECT da.account_id FROM department_admins da JOIN accounts a ON a.id = da.account_id \
+             WHERE da.department_id = $1 AND a.status <> 'deleted'",
+        )
+        .bind(&d)
+        .fetch_all(db)
+        .await?;
+        ids.extend(admins);
+        dept = sqlx::query_scalar("SELECT parent_id FROM departments WHERE id = $1")
+            .bind(&d)
+            .fetch_optional(db)
+            .await?
+            .flatten();
+        hops += 1;
+        if hops > 64 {
+            break;
+        }
+    }
+    ids.sort();
+    ids.dedup();
+    Ok(ids)
+}

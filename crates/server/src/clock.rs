@@ -1,0 +1,25 @@
+//! The time source. Handlers never read the system clock directly, so tests can move time.
+
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::Arc;
+
+#[derive(Clone, Debug, Default)]
+pub struct Clock {
+    /// Milliseconds added to the system time; moved forward by tests.
+    offset_ms: Arc<AtomicI64>,
+}
+
+impl Clock {
+    pub fn now_ms(&self) -> i64 {
+        let system = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_millis() as i64)
+            .unwrap_or(0);
+        system + self.offset_ms.load(Ordering::Relaxed)
+    }
+
+    /// Moves this clock (and every clone of it) forward.
+    pub fn advance(&self, ms: i64) {
+        self.offset_ms.fetch_add(ms, Ordering::Relaxed);
+    }
+}

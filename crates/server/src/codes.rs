@@ -1,0 +1,88 @@
+//! Issuing activation codes and sending them through the outbox.
+
+use crate::accounts::AccountRow;
+use crate::db::new_id;
+use crate::outbox::{self, Channel, OutgoingMessage};
+use crate::templates;
+use parley_core::activation::ActivationCode;
+use parley_core::time::format_utc;
+
+/// Why a code was issued; kept with the code for audit.
+#[derive(Debug, Clone, Copy)]
+pub enum Purpose {
+    Provisioning,
+    NewUser,
+}
+
+impl Purpose {
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::Provisioning => "provisioning",
+            Self::NewUser => "new_user",
+        }
+    }
+}
+
+/// Stores the keyed hash of a fresh code and queues it by SMS (and e-mail when the account
+/// has an address), in the caller's transaction. Returns the code and its expiry instant.
+pub async fn issue_and_send(
+    conn: &mut sqlx::AnyConnection,
+    key: &[u8],
+    account: &AccountRow,
+    purpose: Purpose,
+    validity_ms: i64,
+    now_ms: i64,
+) -> sqlx::Result<(ActivationCode, i64)> {
+    let code = ActivationCode::generate();
+    let expires_at = now_ms + validity_ms;
+    sqlx::query(
+        "INSERT INTO activation_codes (id, account_id, code_hash, purpose, expires_at, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(new_id())
+    .bind(&account.id)
+    .bind(code.keyed_hash(key, &account.id))
+    .bind(purpose.as_str())
+    .bind(expires_at)
+    .bind(now_ms)
+    .execute(&mut *conn)
+    .await?;
+
+    let expires = format_utc(expires_at);
+    let recipient = account.email.clone().unwrap_or_default();
+    let values = [
+        ("organisation", account.organisation_name.as_str()),
+        ("code", code.expose()),
+        ("phone", account.phone.as_str()),
+        ("expires_at", expires.as_str()),
+        ("first_name", account.first_name.as_str()),
+        ("recipient", recipient.as_str()),
+    ];
+    outbox::enqueue(
+        conn,
+        &OutgoingMessage {
+            channel: Channel::Sms,
+            recipient: account.phone.clone(),
+            subject: None,
+            body_text: templates::ACTIVATION_SMS.render(&values),
+            body_html: None,
+        },
+        now_ms,
+    )
+    .await?;
+    if let Some(email) = &account.email {
+        outbox::enqueue(
+            conn,
+            &OutgoingMessage {
+                channel: Channel::Email,
+                recipient: email.clone(),
+                subject: Some(templates::ACTIVATION_SUBJECT.render(&values)),
+                body_text: templates::ACTIVATION_EMAIL_TEXT.render(&values),
+                body_html: Some(templates::ACTIVATION_EMAIL_HTML.render(&values)),
+            },
+            now_ms,
+        )
+        .await?;
+    }
+    Ok((code, expires_at))
+}

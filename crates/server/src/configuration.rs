@@ -1,0 +1,121 @@
+//! Settings, from flags or `PARLEY_*` environment variables.
+
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+
+#[derive(Parser, Debug)]
+#[command(name = "parley-server", version, about = "Parley messaging server")]
+pub struct Cli {
+    #[command(flatten)]
+    pub common: CommonSettings,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Run the HTTP + WebSocket server.
+    Serve(ServeSettings),
+    /// Create (once) the demo organisation and print how to log in.
+    Demo,
+    /// Organisation administration.
+    #[command(subcommand)]
+    Org(OrgCommand),
+    /// Department administration.
+    #[command(subcommand)]
+    Department(DepartmentCommand),
+    /// Member administration.
+    #[command(subcommand)]
+    Member(MemberCommand),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum OrgCommand {
+    /// Create an organisation with its root department; prints their ids.
+    Create {
+        #[arg(long)]
+        name: String,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum DepartmentCommand {
+    /// Create a department under a parent (the root department by default).
+    Create {
+        #[arg(long)]
+        org: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        parent: Option<String>,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum MemberCommand {
+    /// Provision a member and print an activation code for their first login.
+    Add(AddMemberArgs),
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct AddMemberArgs {
+    #[arg(long)]
+    pub org: String,
+    /// Main department id (the organisation's root department by default).
+    #[arg(long)]
+    pub department: Option<String>,
+    #[arg(long)]
+    pub first_name: String,
+    #[arg(long)]
+    pub last_name: String,
+    /// International format, e.g. "+44 20 7946 0958".
+    #[arg(long)]
+    pub phone: String,
+    #[arg(long)]
+    pub email: Option<String>,
+    /// member, department-admin or company-admin.
+    #[arg(long, default_value = "member")]
+    pub role: String,
+}
+
+/// Settings every sub-command needs.
+#[derive(Args, Debug, Clone)]
+pub struct CommonSettings {
+    /// `sqlite://path/to/file.db` (default: ./parley-data/parley.db) or `postgres://…`.
+    #[arg(long, env = "PARLEY_DATABASE_URL", global = true)]
+    pub database_url: Option<String>,
+    /// Folder where the file outbox writes each SMS and e-mail.
+    #[arg(long, env = "PARLEY_OUTBOX_DIR", global = true, default_value = "parley-data/outbox")]
+    pub outbox_dir: PathBuf,
+    /// Secret key for hashing activation codes. Default: a key generated once and kept
+    /// beside the SQLite file (set it explicitly for PostgreSQL and several nodes).
+    #[arg(long, env = "PARLEY_CODE_KEY", global = true, hide_env_values = true)]
+    pub code_key: Option<String>,
+    /// Send e-mail over SMTP (e.g. `smtp://127.0.0.1:2525`) instead of the file outbox.
+    #[arg(long, env = "PARLEY_SMTP_URL", global = true)]
+    pub smtp_url: Option<String>,
+    /// The sender address of e-mail.
+    #[arg(long, env = "PARLEY_MAIL_FROM", global = true, default_value = "Parley <no-reply@parley.local>")]
+    pub mail_from: String,
+    /// Send SMS through an HTTP gateway (POST JSON `{to, text}`) instead of the file outbox.
+    #[arg(long, env = "PARLEY_SMS_GATEWAY_URL", global = true)]
+    pub sms_gateway_url: Option<String>,
+    /// Bearer token for the SMS gateway.
+    #[arg(long, env = "PARLEY_SMS_GATEWAY_TOKEN", global = true, hide_env_values = true)]
+    pub sms_gateway_token: Option<String>,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct ServeSettings {
+    #[arg(long, env = "PARLEY_HOST", default_value = "127.0.0.1")]
+    pub host: String,
+    /// 0 picks a free port; the chosen one is logged and printed.
+    #[arg(long, env = "PARLEY_PORT", default_value_t = 8080)]
+    pub port: u16,
+}
+
+impl CommonSettings {
+    pub fn database_url(&self) -> String {
+        self.database_url.clone().unwrap_or_else(|| "sqlite://parley-data/parley.db".to_owned())
+    }
+}

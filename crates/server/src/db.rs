@@ -1,0 +1,133 @@
+//! The database: one `sqlx::AnyPool` over a SQLite file (default) or PostgreSQL, with the same
+//! portable migrations run at start-up. Portable SQL means: TEXT ids (UUIDs), BIGINT instants
+//! (Unix ms) and flags (0/1), `$n` placeholders in order, `RETURNING`, partial indexes.
+
+use anyhow::Context;
+use sqlx::any::AnyPoolOptions;
+use sqlx::AnyPool;
+use std::path::{Path, PathBuf};
+
+pub type Db = AnyPool;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    pub fn of(url: &str) -> anyhow::Result<Self> {
+        if url.starts_with("sqlite:") {
+            Ok(Self::Sqlite)
+        } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            Ok(Self::Postgres)
+        } else {
+            anyhow::bail!("unsupported database URL (use sqlite://… or postgres://…)")
+        }
+    }
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Sqlite => "sqlite",
+            Self::Postgres => "postgres",
+        }
+    }
+}
+
+/// The SQLite file of a `sqlite://` URL, if it names one.
+pub fn sqlite_path(url: &str) -> Option<PathBuf> {
+    let rest = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:"))?;
+    let path = rest.split('?').next()?;
+    (!path.is_empty() && path != ":memory:").then(|| PathBuf::from(path))
+}
+
+/// Connects, creating the SQLite file and its folder when needed, and migrates.
+pub async fn connect(url: &str) -> anyhow::Result<(Db, Backend)> {
+    sqlx::any::install_default_drivers();
+    let backend = Backend::of(url)?;
+    let url = match backend {
+        Backend::Sqlite => {
+            if let Some(path) = sqlite_path(url) {
+                if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+                }
+            }
+            if url.contains('?') { url.to_owned() } else { format!("{url}?mode=rwc") }
+        }
+        Backend::Postgres => url.to_owned(),
+    };
+    let max = if backend == Backend::Sqlite { 8 } else { 16 };
+    let pool = AnyPoolOptions::new()
+        .max_connections(max)
+        .after_connect(move |conn, _| {
+            Box::pin(async move {
+                if backend == Backend::Sqlite {
+                    // WAL lets readers run beside the one writer; busy_timeout queues writers.
+                    sqlx::query("PRAGMA journal_mode = WAL").execute(&mut *conn).await?;
+                    sqlx::query("PRAGMA busy_timeout = 10000").execute(&mut *conn).await?;
+                    sqlx::query("PRAGMA foreign_keys = ON").execute(&mut *conn).await?;
+                    sqlx::query("PRAGMA synchronous = NORMAL").execute(&mut *conn).await?;
+                }
+                Ok(())
+            })
+        })
+        .connect(&url)
+        .await
+        .with_context(|| format!("connecting to the {} database", backend.name()))?;
+    sqlx::migrate!("./migrations").run(&pool).await.context("running migrations")?;
+    Ok((pool, backend))
+}
+
+/// Reads the code-hashing key, or creates one beside the SQLite file on first use.
+pub fn code_key(explicit: Option<&str>, database_url: &str) -> anyhow::Result<Vec<u8>> {
+    if let Some(k) = explicit {
+        anyhow::ensure!(k.len() >= 16, "PARLEY_CODE_KEY must be at least 16 characters");
+        return Ok(k.as_bytes().to_vec());
+    }
+    let Some(db_file) = sqlite_path(database_url) else {
+        anyhow::bail!("set --code-key (PARLEY_CODE_KEY) when the database is not a SQLite file");
+    };
+    let key_file = db_file.with_extension("code-key");
+    read_or_create_key(&key_file)
+}
+
+fn read_or_create_key(path: &Path) -> anyhow::Result<Vec<u8>> {
+    if let Ok(existing) = std::fs::read_to_string(path) {
+        return hex::decode(existing.trim()).context("reading the code key file");
+    }
+    let key: [u8; 32] = rand::random();
+    std::fs::write(path, hex::encode(key)).with_context(|| format!("writing {}", path.display()))?;
+    Ok(key.to_vec())
+}
+
+/// A fresh UUID v7 (time-ordered, so ids sort by creation) as text.
+pub fn new_id() -> String {
+    uuid::Uuid::now_v7().to_string()
+}
+
+/// Bumps and returns the organisation-wide change sequence that orders contact changes
+/// (SPEC §11). Run inside the writing transaction: the row lock orders commits by sequence.
+pub async fn next_change_seq(conn: &mut sqlx::AnyConnection) -> sqlx::Result<i64> {
+    sqlx::query_scalar("UPDATE counters SET value = value + 1 WHERE name = 'change_seq' RETURNING value")
+        .fetch_one(conn)
+        .await
+}
+
+pub async fn current_change_seq(db: &Db) -> sqlx::Result<i64> {
+    sqlx::query_scalar("SELECT value FROM counters WHERE name = 'change_seq'").fetch_one(db).await
+}
+
+/// A file-name-friendly, sortable prefix for an id made by [`new_id`]: its UUID v7
+/// timestamp as `YYYYMMDDTHHMMSS` (or the id itself if it is not a v7 UUID).
+pub fn new_id_instant_prefix(id: &str) -> String {
+    let ms = uuid::Uuid::parse_str(id)
+        .ok()
+        .and_then(|u| u.get_timestamp())
+        .map(|ts| {
+            let (s, n) = ts.to_unix();
+            s as i64 * 1000 + i64::from(n / 1_000_000)
+        });
+    match ms {
+        Some(ms) => parley_core::time::format_utc(ms).replace(['-', ':'], "").replace(' ', "T").replace("TUTC", ""),
+        None => id.to_owned(),
+    }
+}

@@ -1,0 +1,95 @@
+//! The one error type of the API: a stable [`ErrorCode`], a message, maybe a field, and the
+//! HTTP status that goes with the code. Database faults are logged and answered as 500
+//! without details; constraint violations become 409.
+
+use axum::extract::rejection::JsonRejection;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use parley_core::wire;
+use parley_core::ErrorCode;
+
+#[derive(Debug)]
+pub struct AppError(pub wire::ApiError);
+
+pub type AppResult<T> = Result<T, AppError>;
+
+impl AppError {
+    pub fn new(code: ErrorCode) -> Self {
+        Self(wire::ApiError::new(code))
+    }
+    pub fn on_field(code: ErrorCode, field: &str) -> Self {
+        Self(wire::ApiError::on_field(code, field))
+    }
+    pub fn with_message(code: ErrorCode, message: impl Into<String>) -> Self {
+        Self(wire::ApiError { code, message: message.into(), field: None })
+    }
+    pub fn code(&self) -> ErrorCode {
+        self.0.code
+    }
+}
+
+pub fn status_of(code: ErrorCode) -> StatusCode {
+    match code {
+        ErrorCode::InvalidFormat | ErrorCode::TermsNotAccepted => StatusCode::UNPROCESSABLE_ENTITY,
+        ErrorCode::InvalidRequest => StatusCode::BAD_REQUEST,
+        ErrorCode::InvalidCode | ErrorCode::Unauthorized => StatusCode::UNAUTHORIZED,
+        ErrorCode::Throttled => StatusCode::TOO_MANY_REQUESTS,
+        ErrorCode::FirstLoginRequired
+        | ErrorCode::Forbidden
+        | ErrorCode::GuestDesktopAccessOff
+        | ErrorCode::FeatureNotForGuests => StatusCode::FORBIDDEN,
+        ErrorCode::NotFound => StatusCode::NOT_FOUND,
+        ErrorCode::Conflict => StatusCode::CONFLICT,
+        ErrorCode::Internal | ErrorCode::Network | ErrorCode::Keyring | ErrorCode::LocalStore => {
+            StatusCode::INTERNAL_SERVER_ERROR
+        }
+    }
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        (status_of(self.0.code), Json(self.0)).into_response()
+    }
+}
+
+impl From<sqlx::Error> for AppError {
+    fn from(e: sqlx::Error) -> Self {
+        if let sqlx::Error::Database(db) = &e {
+            if db.is_unique_violation() {
+                return Self::new(ErrorCode::Conflict);
+            }
+        }
+        tracing::error!(error = %e, "database error");
+        Self::new(ErrorCode::Internal)
+    }
+}
+
+impl From<anyhow::Error> for AppError {
+    fn from(e: anyhow::Error) -> Self {
+        tracing::error!(error = %e, "internal error");
+        Self::new(ErrorCode::Internal)
+    }
+}
+
+/// `Json<T>` whose rejections answer in our error format (400 + a readable reason) instead
+/// of axum's plain text.
+pub struct ApiJson<T>(pub T);
+
+impl<S, T> axum::extract::FromRequest<S> for ApiJson<T>
+where
+    Json<T>: axum::extract::FromRequest<S, Rejection = JsonRejection>,
+    S: Send + Sync,
+{
+    type Rejection = AppError;
+
+    async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, Self::Rejection> {
+        match Json::<T>::from_request(req, state).await {
+            Ok(Json(v)) => Ok(Self(v)),
+            Err(rejection) => Err(AppError::with_message(
+                ErrorCode::InvalidRequest,
+                format!("The request could not be understood: {}", rejection.body_text()),
+            )),
+        }
+    }
+}

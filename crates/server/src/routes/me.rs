@@ -1,0 +1,63 @@
+//! The logged-in account, and the first-login steps (confirm names, accept the terms).
+
+use crate::accounts;
+use crate::db::next_change_seq;
+use crate::error::{ApiJson, AppError, AppResult};
+use crate::events::Event;
+use crate::routes::AnySession;
+use crate::state::AppState;
+use axum::extract::State;
+use axum::routing::{get, post};
+use axum::Json;
+use parley_core::role::AccountStatus;
+use parley_core::wire::{CompleteFirstLoginRequest, Me};
+use parley_core::{ErrorCode, PersonName};
+
+pub fn router() -> axum::Router<AppState> {
+    axum::Router::new()
+        .route("/api/v1/me", get(me))
+        .route("/api/v1/me/first-login", post(complete_first_login))
+}
+
+#[utoipa::path(get, path = "/api/v1/me", responses((status = 200, body = Me), (status = 401, body = parley_core::wire::ApiError)),
+    security(("bearer" = [])))]
+pub async fn me(session: AnySession) -> Json<Me> {
+    Json(session.account.to_me())
+}
+
+/// Confirms the names and accepts the terms; the account becomes *Active*. Idempotent for an
+/// account that is already active (it may correct its names the same way).
+#[utoipa::path(post, path = "/api/v1/me/first-login", request_body = CompleteFirstLoginRequest,
+    responses((status = 200, body = Me), (status = 422, body = parley_core::wire::ApiError), (status = 401, body = parley_core::wire::ApiError)),
+    security(("bearer" = [])))]
+pub async fn complete_first_login(
+    State(state): State<AppState>,
+    session: AnySession,
+    ApiJson(req): ApiJson<CompleteFirstLoginRequest>,
+) -> AppResult<Json<Me>> {
+    let first = PersonName::parse(&req.first_name).map_err(|_| AppError::on_field(ErrorCode::InvalidFormat, "first_name"))?;
+    let last = PersonName::parse(&req.last_name).map_err(|_| AppError::on_field(ErrorCode::InvalidFormat, "last_name"))?;
+    if !req.accept_terms {
+        return Err(AppError::on_field(ErrorCode::TermsNotAccepted, "accept_terms"));
+    }
+    let now = state.clock.now_ms();
+    let mut tx = state.db.begin().await?;
+    let seq = next_change_seq(&mut tx).await?;
+    sqlx::query(
+        "UPDATE accounts SET first_name = $1, last_name = $2, status = $3, \
+         terms_accepted_at = COALESCE(terms_accepted_at, $4), updated_at = $5, change_seq = $6 WHERE id = $7",
+    )
+    .bind(first.as_str())
+    .bind(last.as_str())
+    .bind(AccountStatus::Active.as_str())
+    .bind(now)
+    .bind(now)
+    .bind(seq)
+    .bind(&session.account.id)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    state.events.publish(Event::ContactsChanged { organisation_id: session.account.organisation_id.clone(), seq });
+    let account = accounts::by_id(&state.db, &session.account.id).await?.ok_or_else(|| AppError::new(ErrorCode::NotFound))?;
+    Ok(Json(account.to_me()))
+}

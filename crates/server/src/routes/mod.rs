@@ -1,0 +1,75 @@
+//! HTTP routes, one `router()` per area, and the session extractors they share.
+
+pub mod admin;
+pub mod auth;
+pub mod contacts;
+pub mod health;
+pub mod me;
+pub mod openapi;
+pub mod ws;
+
+use crate::accounts::{self, AccountRow};
+use crate::error::AppError;
+use crate::state::AppState;
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use parley_core::role::AccountStatus;
+use parley_core::session::SessionToken;
+use parley_core::ErrorCode;
+
+pub fn router(state: AppState) -> axum::Router {
+    axum::Router::new()
+        .merge(health::router())
+        .merge(openapi::router())
+        .merge(auth::router())
+        .merge(me::router())
+        .merge(contacts::router())
+        .merge(admin::router())
+        .merge(ws::router())
+        .with_state(state)
+}
+
+/// A request with a live session, whatever the account's activation status.
+pub struct AnySession {
+    pub session_id: String,
+    pub account: AccountRow,
+}
+
+/// A request with a live session of an account that finished its first-login steps.
+pub struct ActiveSession {
+    pub session_id: String,
+    pub account: AccountRow,
+}
+
+fn bearer(parts: &Parts) -> Option<SessionToken> {
+    let value = parts.headers.get(axum::http::header::AUTHORIZATION)?.to_str().ok()?;
+    let token = value.strip_prefix("Bearer ").or_else(|| value.strip_prefix("bearer "))?.trim();
+    (!token.is_empty() && token.len() <= 128).then(|| SessionToken::from_secret(token.to_owned()))
+}
+
+impl FromRequestParts<AppState> for AnySession {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
+        let token = bearer(parts).ok_or_else(|| AppError::new(ErrorCode::Unauthorized))?;
+        let (session_id, account_id) =
+            crate::sessions::find(&state.db, &token).await?.ok_or_else(|| AppError::new(ErrorCode::Unauthorized))?;
+        let account = accounts::by_id(&state.db, &account_id)
+            .await?
+            .filter(|a| a.status() != AccountStatus::Deleted)
+            .ok_or_else(|| AppError::new(ErrorCode::Unauthorized))?;
+        Ok(Self { session_id, account })
+    }
+}
+
+impl FromRequestParts<AppState> for ActiveSession {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
+        let s = AnySession::from_request_parts(parts, state).await?;
+        if s.account.status() != AccountStatus::Active {
+            return Err(AppError::new(ErrorCode::FirstLoginRequired));
+        }
+        Ok(Self { session_id: s.session_id, account: s.account })
+    }
+}

@@ -1,0 +1,31 @@
+//! `GET /api/openapi.json`: the OpenAPI document, generated from the handlers (utoipa).
+
+use crate::routes::{admin, auth, contacts, health, me, ws};
+use crate::state::AppState;
+use axum::routing::get;
+use axum::Json;
+use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Parley API", description = "Parley server API. Errors are JSON `{code, message, field?}` with a stable code."),
+    paths(health::health, auth::request_code, auth::login, auth::logout, me::me, me::complete_first_login,
+          contacts::contacts, admin::revoke_sessions, ws::upgrade),
+    components(schemas(parley_core::wire::ServerEvent)),
+    modifiers(&BearerAuth)
+)]
+pub struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme("bearer", SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)));
+    }
+}
+
+pub fn router() -> axum::Router<AppState> {
+    axum::Router::new().route("/api/openapi.json", get(|| async { Json(ApiDoc::openapi()) }))
+}

@@ -1,0 +1,51 @@
+//! Sessions: opaque tokens handed out at login, stored only as hashes.
+
+use crate::db::{new_id, Db};
+use crate::events::{Event, EventBus};
+use parley_core::session::SessionToken;
+
+pub async fn create(db: &Db, account_id: &str, now_ms: i64) -> sqlx::Result<SessionToken> {
+    let token = SessionToken::generate();
+    sqlx::query("INSERT INTO sessions (id, account_id, token_hash, created_at) VALUES ($1, $2, $3, $4)")
+        .bind(new_id())
+        .bind(account_id)
+        .bind(token.hash())
+        .bind(now_ms)
+        .execute(db)
+        .await?;
+    Ok(token)
+}
+
+/// The live session of a token: `(session id, account id)`.
+pub async fn find(db: &Db, token: &SessionToken) -> sqlx::Result<Option<(String, String)>> {
+    sqlx::query_as("SELECT id, account_id FROM sessions WHERE token_hash = $1 AND revoked_at IS NULL")
+        .bind(token.hash())
+        .fetch_optional(db)
+        .await
+}
+
+pub async fn revoke(db: &Db, events: &EventBus, session_id: &str, now_ms: i64) -> sqlx::Result<()> {
+    sqlx::query("UPDATE sessions SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
+        .bind(now_ms)
+        .bind(session_id)
+        .execute(db)
+        .await?;
+    events.publish(Event::SessionsRevoked { session_ids: vec![session_id.to_owned()] });
+    Ok(())
+}
+
+/// Revokes every live session of an account and closes their sockets; returns how many.
+pub async fn revoke_all(db: &Db, events: &EventBus, account_id: &str, now_ms: i64) -> sqlx::Result<usize> {
+    let ids: Vec<String> = sqlx::query_scalar(
+        "UPDATE sessions SET revoked_at = $1 WHERE account_id = $2 AND revoked_at IS NULL RETURNING id",
+    )
+    .bind(now_ms)
+    .bind(account_id)
+    .fetch_all(db)
+    .await?;
+    let n = ids.len();
+    if n > 0 {
+        events.publish(Event::SessionsRevoked { session_ids: ids });
+    }
+    Ok(n)
+}

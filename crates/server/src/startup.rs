@@ -1,0 +1,121 @@
+//! Builds the application (database, outbox worker, router) and runs it until a shutdown
+//! signal, finishing in-flight requests and stopping background tasks cleanly.
+
+use crate::clock::Clock;
+use crate::configuration::{CommonSettings, ServeSettings};
+use crate::db;
+use crate::events::EventBus;
+use crate::outbox::{self, FileSink, HttpSmsSink, Sink, Sinks, SmtpSink};
+use crate::shutdown;
+use crate::state::AppState;
+use crate::throttle::Throttle;
+use anyhow::Context;
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::trace::TraceLayer;
+
+/// Opens the database and builds the shared state.
+pub async fn state(settings: &CommonSettings) -> anyhow::Result<AppState> {
+    let url = settings.database_url();
+    let (db, backend) = db::connect(&url).await?;
+    let code_key = db::code_key(settings.code_key.as_deref(), &url)?;
+    Ok(AppState {
+        db,
+        backend,
+        clock: Clock::default(),
+        events: EventBus::default(),
+        throttle: Arc::new(Throttle::default()),
+        code_key: Arc::new(code_key),
+        outbox_wake: Arc::new(tokio::sync::Notify::new()),
+    })
+}
+
+pub fn sinks(settings: &CommonSettings) -> anyhow::Result<Sinks> {
+    let file: Arc<dyn Sink> = Arc::new(FileSink { dir: settings.outbox_dir.clone() });
+    let email: Arc<dyn Sink> = match &settings.smtp_url {
+        Some(url) => Arc::new(SmtpSink::new(url, &settings.mail_from)?),
+        None => file.clone(),
+    };
+    let sms: Arc<dyn Sink> = match &settings.sms_gateway_url {
+        Some(url) => Arc::new(HttpSmsSink {
+            url: url.clone(),
+            token: settings.sms_gateway_token.clone(),
+            client: reqwest::Client::builder().timeout(Duration::from_secs(15)).build()?,
+        }),
+        None => file,
+    };
+    Ok(Sinks { sms, email })
+}
+
+pub struct Application {
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    sinks: Sinks,
+}
+
+impl Application {
+    pub async fn build(common: &CommonSettings, serve: &ServeSettings) -> anyhow::Result<Self> {
+        let state = state(common).await?;
+        Self::with_state(state, sinks(common)?, serve).await
+    }
+
+    pub async fn with_state(state: AppState, sinks: Sinks, serve: &ServeSettings) -> anyhow::Result<Self> {
+        let listener = tokio::net::TcpListener::bind((serve.host.as_str(), serve.port))
+            .await
+            .with_context(|| format!("binding {}:{}", serve.host, serve.port))?;
+        Ok(Self { listener, state, sinks })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.listener.local_addr().map(|a| a.port()).unwrap_or(0)
+    }
+
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    /// Serves until `signal` completes, then drains requests and stops the outbox worker.
+    pub async fn run_until(self, signal: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
+        let (trigger, stop) = shutdown::channel();
+        let worker = tokio::spawn(outbox::run_worker(
+            self.state.db.clone(),
+            self.sinks,
+            self.state.clock.clone(),
+            self.state.outbox_wake.clone(),
+            stop.clone(),
+        ));
+        let app = crate::routes::router(self.state.clone())
+            .layer(RequestBodyLimitLayer::new(64 * 1024))
+            .layer(TraceLayer::new_for_http());
+        tracing::info!(addr = %self.listener.local_addr()?, database = self.state.backend.name(), "parley-server listening");
+        let result = axum::serve(self.listener, app.into_make_service_with_connect_info::<SocketAddr>())
+            .with_graceful_shutdown(async move {
+                signal.await;
+                tracing::info!("shutting down");
+                trigger.fire();
+            })
+            .await;
+        let _ = tokio::time::timeout(Duration::from_secs(10), worker).await;
+        self.state.db.close().await;
+        result.context("server error")
+    }
+}
+
+/// Completes on Ctrl-C or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+}

@@ -1,0 +1,20 @@
+//! The one state struct every handler gets.
+
+use crate::clock::Clock;
+use crate::db::{Backend, Db};
+use crate::events::EventBus;
+use crate::throttle::Throttle;
+use std::sync::Arc;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub db: Db,
+    pub backend: Backend,
+    pub clock: Clock,
+    pub events: EventBus,
+    pub throttle: Arc<Throttle>,
+    /// Key of the activation-code HMAC. Never logged.
+    pub code_key: Arc<Vec<u8>>,
+    /// Wakes the outbox worker when a message is queued.
+    pub outbox_wake: Arc<tokio::sync::Notify>,
+}

@@ -1,0 +1,45 @@
+//! Message templates. The texts live in `templates/` (files, not code strings); this module
+//! only fills their `{{name}}` slots, HTML-escaping values in HTML templates.
+
+pub struct Template {
+    pub text: &'static str,
+    pub html: bool,
+}
+
+pub const ACTIVATION_SMS: Template = Template { text: include_str!("../templates/activation_code.sms.txt"), html: false };
+pub const ACTIVATION_SUBJECT: Template =
+    Template { text: include_str!("../templates/activation_code.subject.txt"), html: false };
+pub const ACTIVATION_EMAIL_TEXT: Template =
+    Template { text: include_str!("../templates/activation_code.email.txt"), html: false };
+pub const ACTIVATION_EMAIL_HTML: Template =
+    Template { text: include_str!("../templates/activation_code.email.html"), html: true };
+
+impl Template {
+    pub fn render(&self, values: &[(&str, &str)]) -> String {
+        let mut out = self.text.trim_end().to_owned();
+        for (name, value) in values {
+            let value = if self.html { escape_html(value) } else { (*value).to_owned() };
+            out = out.replace(&format!("{{{{{name}}}}}"), &value);
+        }
+        out
+    }
+}
+
+fn escape_html(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;").replace('\'', "&#39;")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fills_slots_and_escapes_html() {
+        let vals = [("organisation", "A&B <Ltd>"), ("code", "123456"), ("phone", "+1"), ("expires_at", "x"), ("first_name", "Jo"), ("recipient", "jo@x.io")];
+        let sms = ACTIVATION_SMS.render(&vals);
+        assert!(sms.contains("A&B <Ltd>") && sms.contains("123456") && !sms.contains("{{"));
+        let html = ACTIVATION_EMAIL_HTML.render(&vals);
+        assert!(html.contains("A&amp;B &lt;Ltd&gt;") && !html.contains("{{"));
+        assert!(ACTIVATION_EMAIL_TEXT.render(&vals).contains("sent to jo@x.io"));
+    }
+}
