@@ -1,1 +1,61 @@
-pub fn run() {}
+//! The Tauri shell of the Parley desktop client: IPC commands, events to the web UI, window
+//! focus tracking and file logging. All logic lives in `parley-client`.
+//!
+//! Layout: [`commands`] (one function per IPC command), [`events`] (the `UiEvents` bridge),
+//! this file (start-up).
+
+mod commands;
+mod events;
+
+use std::sync::Arc;
+use tauri::Manager;
+
+pub fn run() {
+    tauri::Builder::default()
+        .setup(|app| {
+            let data_dir = app.path().app_data_dir()?;
+            let log_dir = app.path().app_log_dir()?;
+            init_logging(&log_dir);
+            tracing::info!(data = %data_dir.display(), "parley desktop starting");
+            let ui = Arc::new(events::TauriEvents::new(app.handle().clone()));
+            let client = tauri::async_runtime::block_on(parley_client::Client::open(&data_dir, ui.clone()))
+                .map_err(|e| anyhow::anyhow!("{}", e.message))?;
+            app.manage(client);
+            app.manage(ui);
+            Ok(())
+        })
+        .on_window_event(|window, event| {
+            if let tauri::WindowEvent::Focused(focused) = event {
+                if let Some(ui) = window.try_state::<Arc<events::TauriEvents>>() {
+                    ui.set_focused(*focused);
+                }
+            }
+        })
+        .invoke_handler(tauri::generate_handler![
+            commands::app_state,
+            commands::calling_codes,
+            commands::check_phone,
+            commands::request_code,
+            commands::login,
+            commands::complete_first_login,
+            commands::logout,
+            commands::contacts_page,
+            commands::departments,
+            commands::sync_status,
+            commands::sync_now,
+        ])
+        .run(tauri::generate_context!())
+        .unwrap_or_else(|e| {
+            eprintln!("parley-desktop: {e}");
+            std::process::exit(1);
+        });
+}
+
+/// Logs go to `<app log dir>/parley-desktop.log` (daily files), filtered by `RUST_LOG`.
+fn init_logging(dir: &std::path::Path) {
+    use tracing_subscriber::EnvFilter;
+    let _ = std::fs::create_dir_all(dir);
+    let appender = tracing_appender::rolling::daily(dir, "parley-desktop.log");
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_ansi(false).with_writer(appender).try_init();
+}

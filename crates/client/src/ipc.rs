@@ -70,6 +70,7 @@ pub enum Connection {
 pub struct SyncStatus {
     pub connection: Connection,
     /// When the last delta sync finished (Unix ms), if ever.
+    #[ts(type = "number | null")]
     pub last_synced_at: Option<i64>,
     /// True until the first sync of this session has finished.
     pub syncing: bool,

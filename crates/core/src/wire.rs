@@ -23,6 +23,9 @@ impl ApiError {
     pub fn new(code: ErrorCode) -> Self {
         Self { code, message: code.message().to_owned(), field: None }
     }
+    pub fn with_message(code: ErrorCode, message: impl Into<String>) -> Self {
+        Self { message: message.into(), ..Self::new(code) }
+    }
     pub fn on_field(code: ErrorCode, field: &str) -> Self {
         Self { field: Some(field.to_owned()), ..Self::new(code) }
     }

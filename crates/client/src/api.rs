@@ -1,0 +1,123 @@
+//! The server's HTTP API. Every failure becomes an [`ApiError`] whose code the UI branches on.
+
+use parley_core::session::SessionToken;
+use parley_core::wire::{
+    ApiError, CompleteFirstLoginRequest, ContactsDelta, LoginRequest, LoginResponse, Me, RequestCodeRequest,
+    RequestCodeResponse,
+};
+use parley_core::ErrorCode;
+use serde::de::DeserializeOwned;
+use std::time::Duration;
+
+#[derive(Clone)]
+pub struct ApiClient {
+    http: reqwest::Client,
+    base: String,
+}
+
+/// Trims and checks a server URL as typed on the login screen.
+pub fn normalise_server_url(url: &str) -> Result<String, ApiError> {
+    let url = url.trim().trim_end_matches('/');
+    let ok = (url.starts_with("http://") || url.starts_with("https://"))
+        && reqwest::Url::parse(url).map(|u| u.host_str().is_some()).unwrap_or(false);
+    if ok {
+        Ok(url.to_owned())
+    } else {
+        Err(ApiError {
+            code: ErrorCode::InvalidFormat,
+            message: "Enter the server address, e.g. http://127.0.0.1:8080".into(),
+            field: Some("server_url".into()),
+        })
+    }
+}
+
+impl ApiClient {
+    pub fn new(base: &str) -> Result<Self, ApiError> {
+        let http = reqwest::Client::builder()
+            .connect_timeout(Duration::from_secs(5))
+            .timeout(Duration::from_secs(20))
+            .user_agent(concat!("parley-desktop/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|_| ApiError::new(ErrorCode::Network))?;
+        Ok(Self { http, base: normalise_server_url(base)? })
+    }
+
+    pub fn base(&self) -> &str {
+        &self.base
+    }
+
+    /// `ws://…/api/v1/ws` (or `wss://`) for this server.
+    pub fn websocket_url(&self) -> String {
+        let rest = self.base.strip_prefix("http").unwrap_or(&self.base);
+        format!("ws{rest}/api/v1/ws")
+    }
+
+    async fn read<T: DeserializeOwned>(&self, res: Result<reqwest::Response, reqwest::Error>) -> Result<T, ApiError> {
+        let res = res.map_err(|e| {
+            tracing::warn!(error = %e, server = %self.base, "request failed");
+            ApiError { message: format!("Cannot reach the server at {}.", self.base), ..ApiError::new(ErrorCode::Network) }
+        })?;
+        let status = res.status();
+        let bytes = res.bytes().await.map_err(|_| ApiError::new(ErrorCode::Network))?;
+        if status.is_success() {
+            if bytes.is_empty() {
+                return serde_json::from_slice(b"null").map_err(|_| ApiError::new(ErrorCode::Internal));
+            }
+            return serde_json::from_slice(&bytes).map_err(|e| {
+                tracing::error!(error = %e, "unexpected answer from the server");
+                ApiError::new(ErrorCode::Internal)
+            });
+        }
+        Err(serde_json::from_slice::<ApiError>(&bytes).unwrap_or_else(|_| ApiError {
+            message: format!("The server answered {status}. Is {} a Parley server?", self.base),
+            ..ApiError::new(ErrorCode::Internal)
+        }))
+    }
+
+    pub async fn request_code(&self, phone: &str) -> Result<RequestCodeResponse, ApiError> {
+        let body = RequestCodeRequest { phone: phone.to_owned() };
+        self.read(self.http.post(format!("{}/api/v1/auth/request-code", self.base)).json(&body).send().await).await
+    }
+
+    pub async fn login(&self, phone: &str, code: &str) -> Result<LoginResponse, ApiError> {
+        let body = LoginRequest { phone: phone.to_owned(), code: code.to_owned() };
+        self.read(self.http.post(format!("{}/api/v1/auth/login", self.base)).json(&body).send().await).await
+    }
+
+    pub async fn me(&self, token: &SessionToken) -> Result<Me, ApiError> {
+        self.read(self.http.get(format!("{}/api/v1/me", self.base)).bearer_auth(token.expose()).send().await).await
+    }
+
+    pub async fn complete_first_login(&self, token: &SessionToken, req: &CompleteFirstLoginRequest) -> Result<Me, ApiError> {
+        let url = format!("{}/api/v1/me/first-login", self.base);
+        self.read(self.http.post(url).bearer_auth(token.expose()).json(req).send().await).await
+    }
+
+    pub async fn contacts(&self, token: &SessionToken, cursor: Option<&str>) -> Result<ContactsDelta, ApiError> {
+        let mut req = self.http.get(format!("{}/api/v1/contacts", self.base)).bearer_auth(token.expose());
+        if let Some(c) = cursor {
+            req = req.query(&[("cursor", c)]);
+        }
+        self.read(req.send().await).await
+    }
+
+    pub async fn logout(&self, token: &SessionToken) -> Result<(), ApiError> {
+        let res = self.http.post(format!("{}/api/v1/auth/logout", self.base)).bearer_auth(token.expose()).send().await;
+        self.read::<serde_json::Value>(res).await.map(|_| ())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn server_urls_are_checked_and_trimmed() {
+        assert_eq!(normalise_server_url(" http://127.0.0.1:8080/ ").unwrap(), "http://127.0.0.1:8080");
+        assert!(normalise_server_url("127.0.0.1:8080").is_err());
+        assert!(normalise_server_url("ftp://x").is_err());
+        assert!(normalise_server_url("http://").is_err());
+        let api = ApiClient::new("https://chat.example.com").unwrap();
+        assert_eq!(api.websocket_url(), "wss://chat.example.com/api/v1/ws");
+    }
+}

@@ -1,0 +1,239 @@
+//! The facade the IPC commands call. It decides which screen to show from the keyring and
+//! the cache, runs the sync task while a session is active, and ends the session cleanly when
+//! the server revokes it.
+
+use crate::api::ApiClient;
+use crate::cache::Cache;
+use crate::directory::Directory;
+use crate::ipc::{AppState, Connection, ContactsPage, ContactsQuery, DepartmentFilter, PhoneCheck, Screen, SyncStatus};
+use crate::session_store::SessionStore;
+use parley_core::session::SessionToken;
+use parley_core::wire::{ApiError, CompleteFirstLoginRequest, Me, RequestCodeResponse};
+use parley_core::{ErrorCode, PhoneNumber};
+use std::path::Path;
+use std::sync::{Arc, Mutex, RwLock};
+use tokio::sync::Notify;
+use tokio::task::JoinHandle;
+
+pub const DEFAULT_SERVER_URL: &str = "http://127.0.0.1:8080";
+
+/// What the client tells the UI, implemented by the Tauri shell (events + window focus).
+pub trait UiEvents: Send + Sync + 'static {
+    fn sync_status(&self, status: &SyncStatus);
+    fn contacts_changed(&self);
+    fn session_ended(&self, error: &ApiError);
+    fn window_focused(&self) -> bool;
+}
+
+#[derive(Clone)]
+pub(crate) struct Session {
+    pub api: ApiClient,
+    pub token: SessionToken,
+    pub me: Me,
+}
+
+pub(crate) struct Shared {
+    pub cache: Cache,
+    pub store: SessionStore,
+    pub directory: RwLock<Directory>,
+    pub status: Mutex<SyncStatus>,
+    pub session: Mutex<Option<Session>>,
+    pub ui: Arc<dyn UiEvents>,
+    pub wake: Notify,
+    sync_task: Mutex<Option<JoinHandle<()>>>,
+}
+
+#[derive(Clone)]
+pub struct Client {
+    shared: Arc<Shared>,
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+impl Shared {
+    pub fn session(&self) -> Option<Session> {
+        lock(&self.session).clone()
+    }
+
+    pub fn update_status(&self, f: impl FnOnce(&mut SyncStatus)) {
+        let snapshot = {
+            let mut s = lock(&self.status);
+            f(&mut s);
+            s.contact_count = self.directory.read().map(|d| d.len() as u32).unwrap_or(0);
+            s.clone()
+        };
+        self.ui.sync_status(&snapshot);
+    }
+
+    /// Forgets the session everywhere (keyring, cache, memory) and tells the UI.
+    pub async fn end_session(&self, error: ApiError) {
+        let Some(session) = lock(&self.session).take() else { return };
+        if let Err(e) = self.store.delete(session.api.base()) {
+            tracing::warn!(code = e.code.as_str(), "could not delete the keyring entry");
+        }
+        let _ = self.cache.clear_account().await;
+        if let Ok(mut d) = self.directory.write() {
+            d.replace_all(Vec::new());
+        }
+        self.update_status(|s| *s = idle_status());
+        tracing::info!(code = error.code.as_str(), "session ended");
+        self.ui.session_ended(&error);
+    }
+}
+
+fn idle_status() -> SyncStatus {
+    SyncStatus { connection: Connection::Offline, last_synced_at: None, syncing: false, contact_count: 0, error: None }
+}
+
+impl Client {
+    /// Opens the cache in `data_dir` and loads the cached contacts.
+    pub async fn open(data_dir: &Path, ui: Arc<dyn UiEvents>) -> Result<Self, ApiError> {
+        let cache = Cache::open(&data_dir.join("cache.db")).await?;
+        let mut directory = Directory::default();
+        directory.replace_all(cache.contacts().await?);
+        let status = SyncStatus { contact_count: directory.len() as u32, ..idle_status() };
+        Ok(Self {
+            shared: Arc::new(Shared {
+                cache,
+                store: SessionStore,
+                directory: RwLock::new(directory),
+                status: Mutex::new(status),
+                session: Mutex::new(None),
+                ui,
+                wake: Notify::new(),
+                sync_task: Mutex::new(None),
+            }),
+        })
+    }
+
+    /// What to show at start-up: contacts straight from the cache when the keyring holds a
+    /// session, the login screen otherwise.
+    pub async fn app_state(&self) -> Result<AppState, ApiError> {
+        let server_url = self.shared.cache.server_url().await?.unwrap_or_else(|| DEFAULT_SERVER_URL.to_owned());
+        if let Some(session) = self.shared.session() {
+            return Ok(self.state_for(server_url, session.me));
+        }
+        let token = self.shared.store.load(&server_url).unwrap_or_else(|e| {
+            tracing::warn!(code = e.code.as_str(), "keyring unavailable; starting logged out");
+            None
+        });
+        let me = self.shared.cache.me().await?;
+        match (token, me) {
+            (Some(token), Some(me)) => {
+                let api = ApiClient::new(&server_url)?;
+                *lock(&self.shared.session) = Some(Session { api, token, me: me.clone() });
+                if !me.first_login_required {
+                    self.start_sync();
+                }
+                Ok(self.state_for(server_url, me))
+            }
+            _ => Ok(AppState { server_url, me: None, screen: Screen::Login }),
+        }
+    }
+
+    fn state_for(&self, server_url: String, me: Me) -> AppState {
+        let screen = if me.first_login_required { Screen::FirstLogin } else { Screen::Contacts };
+        AppState { server_url, me: Some(me), screen }
+    }
+
+    pub fn check_phone(calling_code: &str, national: &str) -> PhoneCheck {
+        match PhoneNumber::from_parts(calling_code, national) {
+            Ok(p) => PhoneCheck { e164: Some(p.as_str().to_owned()), error: None },
+            Err(_) => PhoneCheck { e164: None, error: Some(ApiError::on_field(ErrorCode::InvalidFormat, "phone")) },
+        }
+    }
+
+    pub async fn request_code(&self, server_url: &str, phone: &str) -> Result<RequestCodeResponse, ApiError> {
+        let api = ApiClient::new(server_url)?;
+        let answer = api.request_code(phone).await?;
+        self.shared.cache.set_server_url(api.base()).await?;
+        Ok(answer)
+    }
+
+    pub async fn login(&self, server_url: &str, phone: &str, code: &str) -> Result<Me, ApiError> {
+        let api = ApiClient::new(server_url)?;
+        let answer = api.login(phone, code).await?;
+        let token = SessionToken::from_secret(answer.token);
+        self.shared.store.save(api.base(), &token)?;
+        let same_account = self.shared.cache.me().await?.is_some_and(|m| m.id == answer.me.id)
+            && self.shared.cache.server_url().await?.as_deref() == Some(api.base());
+        if !same_account {
+            self.shared.cache.clear_account().await?;
+            if let Ok(mut d) = self.shared.directory.write() {
+                d.replace_all(Vec::new());
+            }
+        }
+        self.shared.cache.set_server_url(api.base()).await?;
+        self.shared.cache.set_me(&answer.me).await?;
+        *lock(&self.shared.session) = Some(Session { api, token, me: answer.me.clone() });
+        if !answer.me.first_login_required {
+            self.start_sync();
+        }
+        Ok(answer.me)
+    }
+
+    pub async fn complete_first_login(&self, first_name: &str, last_name: &str, accept_terms: bool) -> Result<Me, ApiError> {
+        let session = self.shared.session().ok_or_else(|| ApiError::new(ErrorCode::Unauthorized))?;
+        let req = CompleteFirstLoginRequest { first_name: first_name.to_owned(), last_name: last_name.to_owned(), accept_terms };
+        let me = match session.api.complete_first_login(&session.token, &req).await {
+            Err(e) if e.code == ErrorCode::Unauthorized => {
+                self.shared.end_session(e.clone()).await;
+                return Err(e);
+            }
+            other => other?,
+        };
+        self.shared.cache.set_me(&me).await?;
+        if let Some(s) = lock(&self.shared.session).as_mut() {
+            s.me = me.clone();
+        }
+        self.start_sync();
+        Ok(me)
+    }
+
+    pub async fn logout(&self) -> Result<(), ApiError> {
+        self.stop_sync();
+        if let Some(session) = self.shared.session() {
+            if let Err(e) = session.api.logout(&session.token).await {
+                tracing::warn!(code = e.code.as_str(), "logout: server not told; the local session is dropped anyway");
+            }
+        }
+        self.shared.end_session(ApiError::with_message(ErrorCode::Unauthorized, "You have logged out.")).await;
+        Ok(())
+    }
+
+    pub fn contacts_page(&self, query: &ContactsQuery) -> ContactsPage {
+        self.shared.directory.read().map(|d| d.page(query)).unwrap_or(ContactsPage { total: 0, offset: 0, items: vec![] })
+    }
+
+    pub fn departments(&self) -> Vec<DepartmentFilter> {
+        self.shared.directory.read().map(|d| d.departments()).unwrap_or_default()
+    }
+
+    pub fn sync_status(&self) -> SyncStatus {
+        lock(&self.shared.status).clone()
+    }
+
+    /// Asks the sync task to sync (and reconnect) now instead of waiting for its backoff.
+    pub fn sync_now(&self) -> SyncStatus {
+        self.shared.wake.notify_one();
+        self.sync_status()
+    }
+
+    fn start_sync(&self) {
+        let mut task = lock(&self.shared.sync_task);
+        if task.as_ref().is_some_and(|t| !t.is_finished()) {
+            return;
+        }
+        let shared = self.shared.clone();
+        *task = Some(tokio::spawn(async move { crate::sync::run(shared).await }));
+    }
+
+    fn stop_sync(&self) {
+        if let Some(t) = lock(&self.shared.sync_task).take() {
+            t.abort();
+        }
+    }
+}
+

@@ -1,0 +1,47 @@
+//! Desktop notifications (freedesktop D-Bus via notify-rust), raised only while the window
+//! is not focused: a focused user already sees the change.
+
+use parley_core::wire::Contact;
+
+/// The text of a "contacts changed" notification.
+pub fn contacts_changed_body(changed: &[Contact], removed: usize) -> String {
+    match (changed, removed) {
+        ([one], 0) => format!("{} {} was added or updated in your contacts.", one.first_name, one.last_name),
+        ([], 1) => "A contact was removed.".to_owned(),
+        _ => format!("{} contacts were updated.", changed.len() + removed),
+    }
+}
+
+/// Shows a notification without blocking the async runtime (the D-Bus call is synchronous).
+pub fn show(summary: String, body: String) {
+    tokio::task::spawn_blocking(move || {
+        if let Err(e) = notify_rust::Notification::new().appname("Parley").summary(&summary).body(&body).show() {
+            tracing::warn!(error = %e, "desktop notification failed");
+        }
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use parley_core::role::{AccountKind, AccountStatus, Role};
+
+    #[test]
+    fn bodies_name_one_change_and_count_many() {
+        let c = Contact {
+            id: "1".into(),
+            first_name: "Ann".into(),
+            last_name: "Lee".into(),
+            phone: "+1".into(),
+            email: None,
+            kind: AccountKind::Member,
+            role: Role::Member,
+            status: AccountStatus::Active,
+            department_id: "d".into(),
+            department_name: "D".into(),
+        };
+        assert_eq!(contacts_changed_body(std::slice::from_ref(&c), 0), "Ann Lee was added or updated in your contacts.");
+        assert_eq!(contacts_changed_body(&[c.clone(), c], 1), "3 contacts were updated.");
+        assert_eq!(contacts_changed_body(&[], 1), "A contact was removed.");
+    }
+}

@@ -1,0 +1,143 @@
+//! The sync task: a delta sync at start, then the WebSocket; every `contacts_changed` event
+//! triggers another delta. On any failure it goes offline and retries with exponential
+//! backoff (1 s … 30 s, with jitter), or at once when asked (`sync_now`). A revoked session
+//! ends it.
+
+use crate::client::{Session, Shared};
+use crate::ipc::Connection;
+use crate::notify;
+use futures_util::StreamExt;
+use parley_core::wire::{ApiError, ServerEvent};
+use parley_core::ErrorCode;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio_tungstenite::tungstenite;
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+
+const MAX_BACKOFF: Duration = Duration::from_secs(30);
+
+fn now_ms() -> i64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0)
+}
+
+pub(crate) async fn run(shared: Arc<Shared>) {
+    let mut backoff = Duration::from_secs(1);
+    shared.update_status(|s| {
+        s.syncing = true;
+        s.connection = Connection::Connecting;
+    });
+    loop {
+        let Some(session) = shared.session() else { return };
+        match sync_once(&shared, &session, false).await {
+            Err(e) if e.code == ErrorCode::Unauthorized => return shared.end_session(e).await,
+            Err(e) => {
+                shared.update_status(|s| {
+                    s.connection = Connection::Offline;
+                    s.syncing = false;
+                    s.error = Some(e);
+                });
+                wait(&shared, &mut backoff).await;
+                continue;
+            }
+            Ok(()) => {}
+        }
+        match live(&shared, &session, &mut backoff).await {
+            Ended::Revoked(e) => return shared.end_session(e).await,
+            Ended::Disconnected => {
+                shared.update_status(|s| s.connection = Connection::Offline);
+                wait(&shared, &mut backoff).await;
+            }
+        }
+        shared.update_status(|s| s.connection = Connection::Connecting);
+    }
+}
+
+async fn wait(shared: &Shared, backoff: &mut Duration) {
+    let jitter = Duration::from_millis(u64::from(rand_jitter()) % 500);
+    tokio::select! {
+        _ = tokio::time::sleep(*backoff + jitter) => {}
+        _ = shared.wake.notified() => {}
+    }
+    *backoff = (*backoff * 2).min(MAX_BACKOFF);
+}
+
+fn rand_jitter() -> u32 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0)
+}
+
+/// One delta sync: fetch since the cached cursor, store, update memory, tell the UI.
+async fn sync_once(shared: &Shared, session: &Session, live_event: bool) -> Result<(), ApiError> {
+    let cursor = shared.cache.cursor().await?;
+    let delta = session.api.contacts(&session.token, cursor.as_deref()).await?;
+    shared.cache.apply(&delta).await?;
+    let changed = shared.directory.write().map(|mut d| d.apply(&delta)).unwrap_or(0);
+    shared.update_status(|s| {
+        s.syncing = false;
+        s.error = None;
+        s.last_synced_at = Some(now_ms());
+    });
+    if changed > 0 || delta.full_resync {
+        shared.ui.contacts_changed();
+    }
+    if live_event && changed > 0 && !delta.full_resync && !shared.ui.window_focused() {
+        notify::show("Parley contacts".into(), notify::contacts_changed_body(&delta.contacts, delta.removed.len()));
+    }
+    Ok(())
+}
+
+enum Ended {
+    Revoked(ApiError),
+    Disconnected,
+}
+
+async fn live(shared: &Shared, session: &Session, backoff: &mut Duration) -> Ended {
+    let mut request = match session.api.websocket_url().into_client_request() {
+        Ok(r) => r,
+        Err(_) => return Ended::Disconnected,
+    };
+    if let Ok(v) = format!("Bearer {}", session.token.expose()).parse() {
+        request.headers_mut().insert("Authorization", v);
+    }
+    let mut socket = match tokio_tungstenite::connect_async(request).await {
+        Ok((s, _)) => s,
+        Err(tungstenite::Error::Http(res)) if res.status() == 401 => {
+            return Ended::Revoked(ApiError::new(ErrorCode::Unauthorized));
+        }
+        Err(e) => {
+            tracing::info!(error = %e, "websocket: cannot connect");
+            return Ended::Disconnected;
+        }
+    };
+    *backoff = Duration::from_secs(1);
+    shared.update_status(|s| s.connection = Connection::Online);
+    tracing::info!("websocket: connected");
+    loop {
+        tokio::select! {
+            msg = socket.next() => match msg {
+                Some(Ok(tungstenite::Message::Text(text))) => match serde_json::from_str::<ServerEvent>(&text) {
+                    Ok(ServerEvent::ContactsChanged { .. }) => {
+                        if let Err(e) = sync_once(shared, session, true).await {
+                            if e.code == ErrorCode::Unauthorized { return Ended::Revoked(e); }
+                            shared.update_status(|s| s.error = Some(e));
+                        }
+                    }
+                    Ok(ServerEvent::SessionRevoked) => return Ended::Revoked(ApiError::new(ErrorCode::Unauthorized)),
+                    Ok(ServerEvent::Hello { .. }) => {}
+                    Err(e) => tracing::warn!(error = %e, "websocket: unknown event"),
+                },
+                Some(Ok(_)) => {}
+                Some(Err(e)) => {
+                    tracing::info!(error = %e, "websocket: lost");
+                    return Ended::Disconnected;
+                }
+                None => return Ended::Disconnected,
+            },
+            _ = shared.wake.notified() => {
+                if let Err(e) = sync_once(shared, session, false).await {
+                    if e.code == ErrorCode::Unauthorized { return Ended::Revoked(e); }
+                    shared.update_status(|s| s.error = Some(e));
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,64 @@
+//! IPC commands: thin wrappers over `parley_client::Client`. Errors reach the UI as
+//! `ApiError { code, message, field }`.
+
+use parley_client::ipc::{AppState, CallingCode, ContactsPage, ContactsQuery, DepartmentFilter, PhoneCheck, SyncStatus};
+use parley_client::Client;
+use parley_core::wire::{ApiError, Me, RequestCodeResponse};
+use tauri::State;
+
+type Result<T> = std::result::Result<T, ApiError>;
+
+#[tauri::command]
+pub async fn app_state(client: State<'_, Client>) -> Result<AppState> {
+    client.app_state().await
+}
+
+#[tauri::command]
+pub fn calling_codes() -> Vec<CallingCode> {
+    parley_client::calling_codes::all()
+}
+
+#[tauri::command]
+pub fn check_phone(calling_code: String, national: String) -> PhoneCheck {
+    Client::check_phone(&calling_code, &national)
+}
+
+#[tauri::command]
+pub async fn request_code(client: State<'_, Client>, server_url: String, phone: String) -> Result<RequestCodeResponse> {
+    client.request_code(&server_url, &phone).await
+}
+
+#[tauri::command]
+pub async fn login(client: State<'_, Client>, server_url: String, phone: String, code: String) -> Result<Me> {
+    client.login(&server_url, &phone, &code).await
+}
+
+#[tauri::command]
+pub async fn complete_first_login(client: State<'_, Client>, first_name: String, last_name: String, accept_terms: bool) -> Result<Me> {
+    client.complete_first_login(&first_name, &last_name, accept_terms).await
+}
+
+#[tauri::command]
+pub async fn logout(client: State<'_, Client>) -> Result<()> {
+    client.logout().await
+}
+
+#[tauri::command]
+pub fn contacts_page(client: State<'_, Client>, query: ContactsQuery) -> ContactsPage {
+    client.contacts_page(&query)
+}
+
+#[tauri::command]
+pub fn departments(client: State<'_, Client>) -> Vec<DepartmentFilter> {
+    client.departments()
+}
+
+#[tauri::command]
+pub fn sync_status(client: State<'_, Client>) -> SyncStatus {
+    client.sync_status()
+}
+
+#[tauri::command]
+pub fn sync_now(client: State<'_, Client>) -> SyncStatus {
+    client.sync_now()
+}

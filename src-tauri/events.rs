@@ -1,0 +1,37 @@
+//! Bridges the client's [`UiEvents`] to Tauri events the web UI listens to:
+//! `sync-status`, `contacts-changed`, `session-ended`.
+
+use parley_client::ipc::SyncStatus;
+use parley_client::UiEvents;
+use parley_core::wire::ApiError;
+use std::sync::atomic::{AtomicBool, Ordering};
+use tauri::{AppHandle, Emitter};
+
+pub struct TauriEvents {
+    app: AppHandle,
+    focused: AtomicBool,
+}
+
+impl TauriEvents {
+    pub fn new(app: AppHandle) -> Self {
+        Self { app, focused: AtomicBool::new(true) }
+    }
+    pub fn set_focused(&self, focused: bool) {
+        self.focused.store(focused, Ordering::Relaxed);
+    }
+}
+
+impl UiEvents for TauriEvents {
+    fn sync_status(&self, status: &SyncStatus) {
+        let _ = self.app.emit("sync-status", status);
+    }
+    fn contacts_changed(&self) {
+        let _ = self.app.emit("contacts-changed", ());
+    }
+    fn session_ended(&self, error: &ApiError) {
+        let _ = self.app.emit("session-ended", error);
+    }
+    fn window_focused(&self) -> bool {
+        self.focused.load(Ordering::Relaxed)
+    }
+}

@@ -1,0 +1,115 @@
+// The only place the UI talks to the Rust side: one typed function per Tauri command, and one
+// per event. The argument names are camelCase (Tauri converts them to the Rust snake_case
+// parameters); the payload types are the ts-rs bindings generated from the Rust structs.
+//
+// A rejected command always rejects with an `ApiError` (see `toApiError`): show `message`,
+// branch on `code`.
+
+import { invoke } from "@tauri-apps/api/core";
+import { listen, type UnlistenFn } from "@tauri-apps/api/event";
+import type { ApiError } from "./bindings/ApiError";
+import type { AppState } from "./bindings/AppState";
+import type { CallingCode } from "./bindings/CallingCode";
+import type { ContactsPage } from "./bindings/ContactsPage";
+import type { ContactsQuery } from "./bindings/ContactsQuery";
+import type { DepartmentFilter } from "./bindings/DepartmentFilter";
+import type { Me } from "./bindings/Me";
+import type { PhoneCheck } from "./bindings/PhoneCheck";
+import type { RequestCodeResponse } from "./bindings/RequestCodeResponse";
+import type { SyncStatus } from "./bindings/SyncStatus";
+
+export type { UnlistenFn };
+
+export function isApiError(value: unknown): value is ApiError {
+  if (typeof value !== "object" || value === null) return false;
+  const v = value as Record<string, unknown>;
+  return typeof v.code === "string" && v.code !== "" && typeof v.message === "string";
+}
+
+/** Turns whatever a rejected `invoke` gave into an `ApiError` (the Rust side always sends one;
+ *  anything else is a bug or a missing command, reported as `internal`). */
+export function toApiError(value: unknown): ApiError {
+  if (isApiError(value)) return value;
+  let message = "Something went wrong. Please try again.";
+  if (typeof value === "string" && value.trim() !== "") message = value;
+  else if (value instanceof Error && value.message) message = value.message;
+  return { code: "internal", message };
+}
+
+async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
+  try {
+    return await invoke<T>(command, args);
+  } catch (e) {
+    throw toApiError(e);
+  }
+}
+
+// ---- commands -------------------------------------------------------------------------------
+
+/** What to show at start-up. */
+export function appState(): Promise<AppState> {
+  return call("app_state", {});
+}
+
+/** The country calling codes for the phone picker. */
+export function callingCodes(): Promise<CallingCode[]> {
+  return call("calling_codes", {});
+}
+
+/** The core's phone rule, applied as the user types. */
+export function checkPhone(callingCode: string, national: string): Promise<PhoneCheck> {
+  return call("check_phone", { callingCode, national });
+}
+
+/** *New User*: ask for a fresh activation code. `phone` is E.164. */
+export function requestCode(serverUrl: string, phone: string): Promise<RequestCodeResponse> {
+  return call("request_code", { serverUrl, phone });
+}
+
+/** Phone (E.164) + activation code. */
+export function login(serverUrl: string, phone: string, code: string): Promise<Me> {
+  return call("login", { serverUrl, phone, code });
+}
+
+export function completeFirstLogin(firstName: string, lastName: string, acceptTerms: boolean): Promise<Me> {
+  return call("complete_first_login", { firstName, lastName, acceptTerms });
+}
+
+export function logout(): Promise<null> {
+  return call("logout", {});
+}
+
+/** One window of the filtered contact list. */
+export function contactsPage(query: ContactsQuery): Promise<ContactsPage> {
+  return call("contacts_page", { query });
+}
+
+/** The departments that have contacts, for the filter. */
+export function departments(): Promise<DepartmentFilter[]> {
+  return call("departments", {});
+}
+
+export function syncStatus(): Promise<SyncStatus> {
+  return call("sync_status", {});
+}
+
+/** Retry: sync now and answer the new status. */
+export function syncNow(): Promise<SyncStatus> {
+  return call("sync_now", {});
+}
+
+// ---- events ---------------------------------------------------------------------------------
+
+export function onSyncStatus(handler: (status: SyncStatus) => void): Promise<UnlistenFn> {
+  return listen<SyncStatus>("sync-status", (e) => handler(e.payload));
+}
+
+/** The cached contacts changed: re-fetch what is on screen. */
+export function onContactsChanged(handler: () => void): Promise<UnlistenFn> {
+  return listen<null>("contacts-changed", () => handler());
+}
+
+/** The session was revoked or expired: back to Login with this message. */
+export function onSessionEnded(handler: (error: ApiError) => void): Promise<UnlistenFn> {
+  return listen<ApiError>("session-ended", (e) => handler(toApiError(e.payload)));
+}
