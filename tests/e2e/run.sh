@@ -22,6 +22,8 @@ chmod 700 "$WORK/run"
 rm -f "$HERE"/screenshots/*.png
 PIDS=()
 cleanup() {
+  # A spec may have restarted the server; its PID is in server.pid.
+  [ -f "$WORK/server.pid" ] && PIDS+=("$(cat "$WORK/server.pid")")
   for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
   for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
   if [ "${KEEP_E2E_WORK:-}" = "" ]; then rm -rf "$WORK"; else echo "e2e: work dir kept at $WORK"; fi
@@ -34,6 +36,7 @@ export PARLEY_OUTBOX_DIR="$WORK/outbox"
 "$SERVER_BIN" demo > "$WORK/demo.txt"
 "$SERVER_BIN" serve --port "$PORT" > "$WORK/server.log" 2>&1 &
 PIDS+=($!)
+echo $! > "$WORK/server.pid"
 for _ in $(seq 1 100); do
   curl -sf "http://127.0.0.1:$PORT/health" >/dev/null && break
   sleep 0.1
@@ -46,6 +49,7 @@ PIDS+=($!)
 sleep 0.5
 
 export PARLEY_E2E_SERVER_URL="http://127.0.0.1:$PORT"
+export PARLEY_E2E_PORT="$PORT"
 export PARLEY_E2E_SERVER_BIN="$SERVER_BIN"
 export PARLEY_E2E_APP="$APP_BIN"
 export PARLEY_E2E_WORK="$WORK"

@@ -1,6 +1,7 @@
 // Shared helpers for the E2E specs: the app session, screens, screenshots, the outbox.
 import { remote } from "webdriverio";
 import fs from "node:fs";
+import { execFileSync, spawn } from "node:child_process";
 import path from "node:path";
 
 export const SERVER_URL = process.env.PARLEY_E2E_SERVER_URL;
@@ -83,4 +84,63 @@ export async function api(method, route, body, token) {
 export function notificationsSeen() {
   const log = path.join(process.env.PARLEY_E2E_WORK, "notifications.log");
   return fs.existsSync(log) ? fs.readFileSync(log, "utf8") : "";
+}
+
+/**
+ * Opens another X window and gives it the input focus, so the app's window is unfocused
+ * (there is no window manager under Xvfb). Returns a function that closes it and gives the
+ * focus back to the app.
+ */
+export async function stealFocus(app) {
+  const icon = new URL("../../../icons/32x32.png", import.meta.url).pathname;
+  const thief = spawn("display", ["-title", "focus-thief", "-geometry", "160x100+1100+680", icon], { stdio: "ignore" });
+  const find = (name) => {
+    try {
+      return execFileSync("xdotool", ["search", "--name", name], { encoding: "utf8" }).trim().split("\n")[0];
+    } catch {
+      return "";
+    }
+  };
+  await app.waitUntil(async () => find("focus-thief") !== "", { timeout: 5000, timeoutMsg: "focus window never appeared" });
+  execFileSync("xdotool", ["windowfocus", "--sync", find("focus-thief")]);
+  await app.pause(300);
+  return async () => {
+    thief.kill();
+    const own = find("^Parley$");
+    if (own) execFileSync("xdotool", ["windowfocus", "--sync", own]);
+    await app.pause(300);
+  };
+}
+
+const SERVER_PID_FILE = path.join(process.env.PARLEY_E2E_WORK, "server.pid");
+
+/** Stops the server with SIGTERM (graceful shutdown) and waits until it is gone. */
+export async function stopServer() {
+  const pid = Number(fs.readFileSync(SERVER_PID_FILE, "utf8"));
+  process.kill(pid, "SIGTERM");
+  for (let i = 0; i < 100; i++) {
+    try {
+      process.kill(pid, 0);
+    } catch {
+      return;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error("the server did not stop within 10 s of SIGTERM");
+}
+
+/** Starts the server again on the same port and database; run.sh stops it at the end. */
+export async function startServer() {
+  const log = fs.openSync(path.join(process.env.PARLEY_E2E_WORK, "server.log"), "a");
+  const child = spawn(process.env.PARLEY_E2E_SERVER_BIN, ["serve", "--port", process.env.PARLEY_E2E_PORT], {
+    stdio: ["ignore", log, log],
+    detached: true,
+  });
+  child.unref();
+  fs.writeFileSync(SERVER_PID_FILE, String(child.pid));
+  for (let i = 0; i < 100; i++) {
+    if ((await fetch(`${SERVER_URL}/health`).catch(() => null))?.ok) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error("the server did not come back");
 }

@@ -3,7 +3,8 @@
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
 import {
-  SERVER_URL, api, byTestId, codeFromOutbox, notificationsSeen, openApp, shot, typeInto, waitForScreen, waitForText,
+  SERVER_URL, api, byTestId, codeFromOutbox, notificationsSeen, openApp, shot, startServer, stealFocus, stopServer, typeInto, waitForScreen,
+  waitForText,
 } from "./helpers.mjs";
 
 const ADMIN = "+12015550100";
@@ -81,32 +82,51 @@ test("log in, first-login steps, contacts, search, live update, reopen from cach
   await (await byTestId(app, "contact-row")).waitForDisplayed({ timeout: 5000 });
 
   // Live update: the department admin completes their first login elsewhere under a new
-  // name; the change reaches this app over the WebSocket without any action here.
+  // name; the change reaches this app over the WebSocket without any action here, and as
+  // the window is not focused, a desktop notification is raised.
+  await typeInto(app, "contacts-search", "chen");
+  const giveFocusBack = await stealFocus(app);
   const issued = await codeFromOutbox(DEPT_ADMIN);
   const login = await api("POST", "/api/v1/auth/login", { phone: DEPT_ADMIN, code: issued.code });
   assert.equal(login.status, 200, JSON.stringify(login.body));
   const done = await api("POST", "/api/v1/me/first-login",
     { first_name: "Bob", last_name: "Chen-Ortiz", accept_terms: true }, login.body.token);
   assert.equal(done.status, 200);
-  await typeInto(app, "contacts-search", "chen");
   await app.waitUntil(async () => {
     seen = await rowTexts(app);
     return seen.length === 1 && seen[0].includes("Chen-Ortiz");
   }, { timeout: 10000 }).catch(() => assert.fail(`the renamed contact never arrived live: ${JSON.stringify(seen)}`));
-  await shot(app, "09-live-update");
-  console.log(`notifications raised: ${(notificationsSeen().match(/member=Notify/g) || []).length}`);
+  await app.waitUntil(async () => notificationsSeen().includes("Bob Chen-Ortiz was added or updated in your contacts."), {
+    timeout: 5000,
+  }).catch(() => assert.fail(`no desktop notification on D-Bus:\n${notificationsSeen().slice(-2000)}`));
+  await shot(app, "09-live-update-notified");
+  await giveFocusBack();
+
+  // The server goes away: the app says so, keeps showing its saved contacts, and comes back
+  // online by itself once the server is back.
+  await typeInto(app, "contacts-search", "");
+  await stopServer();
+  await waitForText(app, "connection-status", "Offline", 15000);
+  await (await byTestId(app, "error-banner")).waitForDisplayed({ timeout: 15000 });
+  assert.ok((await rowTexts(app)).length > 5, "saved contacts stay on screen");
+  await shot(app, "10-offline");
+  await startServer();
+  await (await byTestId(app, "retry")).click();
+  await waitForText(app, "connection-status", "Online", 15000);
+  await (await byTestId(app, "error-banner")).waitForDisplayed({ reverse: true, timeout: 5000 });
+  await shot(app, "11-back-online");
 
   // Reopen: the session comes back from the keyring and contacts from the cache.
   await app.deleteSession();
   app = await openApp();
   await waitForScreen(app, "contacts");
   await waitForText(app, "contacts-total", "49");
-  await shot(app, "10-reopened");
+  await shot(app, "12-reopened");
 
   // Log out: back to the login screen; reopening stays logged out.
   await (await byTestId(app, "logout")).click();
   await waitForScreen(app, "login");
-  await shot(app, "11-logged-out");
+  await shot(app, "13-logged-out");
   await app.deleteSession();
   app = await openApp();
   await waitForScreen(app, "login");
