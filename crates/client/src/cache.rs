@@ -120,6 +120,7 @@ mod tests {
             first_name: first.into(),
             last_name: "Doe".into(),
             phone: "+12015550100".into(),
+            phone_display: "+1 201-555-0100".into(),
             email: None,
             kind: AccountKind::Member,
             role: Role::Member,

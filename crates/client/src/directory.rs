@@ -113,6 +113,7 @@ mod tests {
             first_name: first.into(),
             last_name: last.into(),
             phone: format!("+1201555{id:0>4}"),
+            phone_display: String::new(),
             email: Some(format!("{}@x.io", first.to_lowercase())),
             kind: AccountKind::Member,
             role: Role::Member,

@@ -33,6 +33,7 @@ mod tests {
             first_name: "Ann".into(),
             last_name: "Lee".into(),
             phone: "+1".into(),
+            phone_display: "+1".into(),
             email: None,
             kind: AccountKind::Member,
             role: Role::Member,

@@ -6,6 +6,8 @@ use std::fmt;
 #[derive(Clone, PartialEq, Eq, Hash)]
 pub struct PhoneNumber {
     e164: String,
+    /// For people: `+44 20 7946 0958`.
+    international: String,
     calling_code: u16,
 }
 
@@ -34,6 +36,7 @@ impl PhoneNumber {
         }
         Ok(Self {
             e164: parsed.format().mode(phonenumber::Mode::E164).to_string(),
+            international: parsed.format().mode(phonenumber::Mode::International).to_string(),
             calling_code: parsed.code().value(),
         })
     }
@@ -50,6 +53,16 @@ impl PhoneNumber {
 
     pub fn as_str(&self) -> &str {
         &self.e164
+    }
+
+    /// The number as people read it, e.g. `+44 20 7946 0958`.
+    pub fn international(&self) -> &str {
+        &self.international
+    }
+
+    /// How to show a stored E.164 number; falls back to the stored text.
+    pub fn display(e164: &str) -> String {
+        Self::parse(e164).map(|p| p.international).unwrap_or_else(|_| e164.to_owned())
     }
 
     /// The E.164 country calling code, e.g. `44` for the United Kingdom.
@@ -79,6 +92,9 @@ mod tests {
         let n = PhoneNumber::parse("+44 20 7946 0958").unwrap();
         assert_eq!(n.as_str(), "+442079460958");
         assert_eq!(n.calling_code(), 44);
+        assert_eq!(n.international(), "+44 20 7946 0958");
+        assert_eq!(PhoneNumber::display("+12015550123"), "+1 201-555-0123");
+        assert_eq!(PhoneNumber::display("not a number"), "not a number");
         let us = PhoneNumber::parse("+1 (201) 555-0123").unwrap();
         assert_eq!(us.as_str(), "+12015550123");
         assert_eq!(us.calling_code(), 1);

@@ -99,7 +99,10 @@ pub struct Contact {
     pub id: String,
     pub first_name: String,
     pub last_name: String,
+    /// E.164, e.g. `+442079460958`.
     pub phone: String,
+    /// International format for people, e.g. `+44 20 7946 0958`.
+    pub phone_display: String,
     pub email: Option<String>,
     pub kind: AccountKind,
     pub role: Role,

@@ -79,6 +79,7 @@ impl AccountRow {
             first_name: self.first_name.clone(),
             last_name: self.last_name.clone(),
             phone: self.phone.clone(),
+            phone_display: parley_core::PhoneNumber::display(&self.phone),
             email: self.email.clone(),
             kind: self.kind(),
             role: self.role(),

@@ -45,6 +45,7 @@ function buildDirectory(n: number): Contact[] {
       first_name: FIRST[i % FIRST.length],
       last_name: LAST[Math.floor(i / FIRST.length) % LAST.length],
       phone: `+1555${String(1_000_000 + i).slice(-7)}`,
+      phone_display: `+1 555-${String(1_000_000 + i).slice(-7, -4)}-${String(1_000_000 + i).slice(-4)}`,
       email: `user${i}@example.com`,
       kind: guest ? "guest" : "member",
       role: guest ? "guest" : "member",

@@ -10,6 +10,7 @@ function contact(i: number): Contact {
     first_name: `First${i}`,
     last_name: `Last${i}`,
     phone: `+1555000${String(i).padStart(4, "0")}`,
+    phone_display: `+1 555-000-${String(i).padStart(4, "0")}`,
     email: null,
     kind: "member",
     role: "member",

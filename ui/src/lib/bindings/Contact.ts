@@ -6,7 +6,15 @@ import type { Role } from "./Role";
 /**
  * One entry of Contacts.
  */
-export type Contact = { id: string, first_name: string, last_name: string, phone: string, email: string | null, kind: AccountKind, role: Role, 
+export type Contact = { id: string, first_name: string, last_name: string, 
+/**
+ * E.164, e.g. `+442079460958`.
+ */
+phone: string, 
+/**
+ * International format for people, e.g. `+44 20 7946 0958`.
+ */
+phone_display: string, email: string | null, kind: AccountKind, role: Role, 
 /**
  * For guests, shown as *Pending activation* / *Active*.
  */
