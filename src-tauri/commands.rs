@@ -1,9 +1,15 @@
 //! IPC commands: thin wrappers over `parley_client::Client`. Errors reach the UI as
 //! `ApiError { code, message, field }`.
 
-use parley_client::ipc::{AppState, CallingCode, ContactsPage, ContactsQuery, DepartmentFilter, PhoneCheck, SyncStatus};
+use parley_client::ipc::{
+    AppState, CallingCode, ContactsPage, ContactsQuery, DepartmentFilter, PhoneCheck, SyncStatus,
+};
 use parley_client::Client;
-use parley_core::wire::{ApiError, Me, RequestCodeResponse};
+use parley_core::invitation::InvitationRequest;
+use parley_core::wire::{
+    ApiError, Conversation, CreateConversationRequest, InvitationCreated, InvitationOptions, Me, Notice,
+    RequestCodeResponse,
+};
 use tauri::State;
 
 type Result<T> = std::result::Result<T, ApiError>;
@@ -34,7 +40,12 @@ pub async fn login(client: State<'_, Client>, server_url: String, phone: String,
 }
 
 #[tauri::command]
-pub async fn complete_first_login(client: State<'_, Client>, first_name: String, last_name: String, accept_terms: bool) -> Result<Me> {
+pub async fn complete_first_login(
+    client: State<'_, Client>,
+    first_name: String,
+    last_name: String,
+    accept_terms: bool,
+) -> Result<Me> {
     client.complete_first_login(&first_name, &last_name, accept_terms).await
 }
 
@@ -61,4 +72,47 @@ pub fn sync_status(client: State<'_, Client>) -> SyncStatus {
 #[tauri::command]
 pub fn sync_now(client: State<'_, Client>) -> SyncStatus {
     client.sync_now()
+}
+
+#[tauri::command]
+pub async fn invitation_options(client: State<'_, Client>) -> Result<InvitationOptions> {
+    client.invitation_options().await
+}
+
+#[tauri::command]
+pub async fn check_invitation(client: State<'_, Client>, request: InvitationRequest) -> Result<Vec<ApiError>> {
+    client.check_invitation(&request).await
+}
+
+#[tauri::command]
+pub async fn send_invitation(client: State<'_, Client>, request: InvitationRequest) -> Result<InvitationCreated> {
+    client.send_invitation(request).await
+}
+
+#[tauri::command]
+pub async fn notices(client: State<'_, Client>) -> Result<Vec<Notice>> {
+    client.notices().await
+}
+
+#[tauri::command]
+pub async fn mark_notices_read(client: State<'_, Client>) -> Result<()> {
+    client.mark_notices_read().await
+}
+
+#[tauri::command]
+pub async fn conversations(client: State<'_, Client>) -> Result<Vec<Conversation>> {
+    client.conversations().await
+}
+
+#[tauri::command]
+pub async fn conversation(client: State<'_, Client>, id: String) -> Result<Conversation> {
+    client.conversation(id).await
+}
+
+#[tauri::command]
+pub async fn create_conversation(
+    client: State<'_, Client>,
+    request: CreateConversationRequest,
+) -> Result<Conversation> {
+    client.create_conversation(request).await
 }

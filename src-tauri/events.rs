@@ -1,9 +1,9 @@
 //! Bridges the client's [`UiEvents`] to Tauri events the web UI listens to:
-//! `sync-status`, `contacts-changed`, `session-ended`.
+//! `sync-status`, `contacts-changed`, `session-ended`, `notice`.
 
 use parley_client::ipc::SyncStatus;
 use parley_client::UiEvents;
-use parley_core::wire::ApiError;
+use parley_core::wire::{ApiError, Notice};
 use std::sync::atomic::{AtomicBool, Ordering};
 use tauri::{AppHandle, Emitter};
 
@@ -30,6 +30,9 @@ impl UiEvents for TauriEvents {
     }
     fn session_ended(&self, error: &ApiError) {
         let _ = self.app.emit("session-ended", error);
+    }
+    fn notice(&self, notice: &Notice) {
+        let _ = self.app.emit("notice", notice);
     }
     fn window_focused(&self) -> bool {
         self.focused.load(Ordering::Relaxed)

@@ -43,6 +43,14 @@ pub fn run() {
             commands::departments,
             commands::sync_status,
             commands::sync_now,
+            commands::invitation_options,
+            commands::check_invitation,
+            commands::send_invitation,
+            commands::notices,
+            commands::mark_notices_read,
+            commands::conversations,
+            commands::conversation,
+            commands::create_conversation,
         ])
         .run(tauri::generate_context!())
         .unwrap_or_else(|e| {

@@ -1,9 +1,10 @@
 //! The server's HTTP API. Every failure becomes an [`ApiError`] whose code the UI branches on.
 
+use parley_core::invitation::InvitationRequest;
 use parley_core::session::SessionToken;
 use parley_core::wire::{
-    ApiError, CompleteFirstLoginRequest, ContactsDelta, LoginRequest, LoginResponse, Me, RequestCodeRequest,
-    RequestCodeResponse,
+    ApiError, CompleteFirstLoginRequest, ContactsDelta, Conversation, CreateConversationRequest, InvitationCreated,
+    InvitationOptions, LoginRequest, LoginResponse, Me, Notice, RequestCodeRequest, RequestCodeResponse,
 };
 use parley_core::ErrorCode;
 use serde::de::DeserializeOwned;
@@ -55,7 +56,10 @@ impl ApiClient {
     async fn read<T: DeserializeOwned>(&self, res: Result<reqwest::Response, reqwest::Error>) -> Result<T, ApiError> {
         let res = res.map_err(|e| {
             tracing::warn!(error = %e, server = %self.base, "request failed");
-            ApiError { message: format!("Cannot reach the server at {}.", self.base), ..ApiError::new(ErrorCode::Network) }
+            ApiError {
+                message: format!("Cannot reach the server at {}.", self.base),
+                ..ApiError::new(ErrorCode::Network)
+            }
         })?;
         let status = res.status();
         let bytes = res.bytes().await.map_err(|_| ApiError::new(ErrorCode::Network))?;
@@ -88,7 +92,11 @@ impl ApiClient {
         self.read(self.http.get(format!("{}/api/v1/me", self.base)).bearer_auth(token.expose()).send().await).await
     }
 
-    pub async fn complete_first_login(&self, token: &SessionToken, req: &CompleteFirstLoginRequest) -> Result<Me, ApiError> {
+    pub async fn complete_first_login(
+        &self,
+        token: &SessionToken,
+        req: &CompleteFirstLoginRequest,
+    ) -> Result<Me, ApiError> {
         let url = format!("{}/api/v1/me/first-login", self.base);
         self.read(self.http.post(url).bearer_auth(token.expose()).json(req).send().await).await
     }
@@ -99,6 +107,52 @@ impl ApiClient {
             req = req.query(&[("cursor", c)]);
         }
         self.read(req.send().await).await
+    }
+
+    async fn get<T: DeserializeOwned>(&self, token: &SessionToken, path: &str) -> Result<T, ApiError> {
+        self.read(self.http.get(format!("{}{path}", self.base)).bearer_auth(token.expose()).send().await).await
+    }
+
+    async fn post<B: serde::Serialize, T: DeserializeOwned>(
+        &self,
+        token: &SessionToken,
+        path: &str,
+        body: &B,
+    ) -> Result<T, ApiError> {
+        let req = self.http.post(format!("{}{path}", self.base)).bearer_auth(token.expose()).json(body);
+        self.read(req.send().await).await
+    }
+
+    pub async fn invitation_options(&self, token: &SessionToken) -> Result<InvitationOptions, ApiError> {
+        self.get(token, "/api/v1/invitations/options").await
+    }
+
+    pub async fn invite(&self, token: &SessionToken, req: &InvitationRequest) -> Result<InvitationCreated, ApiError> {
+        self.post(token, "/api/v1/invitations", req).await
+    }
+
+    pub async fn notices(&self, token: &SessionToken) -> Result<Vec<Notice>, ApiError> {
+        self.get(token, "/api/v1/notices").await
+    }
+
+    pub async fn mark_notices_read(&self, token: &SessionToken) -> Result<(), ApiError> {
+        self.post::<_, serde_json::Value>(token, "/api/v1/notices/read", &serde_json::json!({})).await.map(|_| ())
+    }
+
+    pub async fn conversations(&self, token: &SessionToken) -> Result<Vec<Conversation>, ApiError> {
+        self.get(token, "/api/v1/conversations").await
+    }
+
+    pub async fn conversation(&self, token: &SessionToken, id: &str) -> Result<Conversation, ApiError> {
+        self.get(token, &format!("/api/v1/conversations/{id}")).await
+    }
+
+    pub async fn create_conversation(
+        &self,
+        token: &SessionToken,
+        req: &CreateConversationRequest,
+    ) -> Result<Conversation, ApiError> {
+        self.post(token, "/api/v1/conversations", req).await
     }
 
     pub async fn logout(&self, token: &SessionToken) -> Result<(), ApiError> {

@@ -25,26 +25,30 @@ impl Cache {
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir).map_err(store_error)?;
         }
-        let options = SqliteConnectOptions::new()
-            .filename(path)
-            .create_if_missing(true)
-            .journal_mode(SqliteJournalMode::Wal);
+        let options =
+            SqliteConnectOptions::new().filename(path).create_if_missing(true).journal_mode(SqliteJournalMode::Wal);
         let pool = SqlitePoolOptions::new().max_connections(2).connect_with(options).await.map_err(store_error)?;
         sqlx::migrate!("./migrations").run(&pool).await.map_err(store_error)?;
         Ok(Self { pool })
     }
 
     async fn get_meta(&self, key: &str) -> Result<Option<String>, ApiError> {
-        sqlx::query_scalar("SELECT value FROM meta WHERE key = ?").bind(key).fetch_optional(&self.pool).await.map_err(store_error)
+        sqlx::query_scalar("SELECT value FROM meta WHERE key = ?")
+            .bind(key)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(store_error)
     }
 
     async fn set_meta(&self, key: &str, value: &str) -> Result<(), ApiError> {
-        sqlx::query("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value")
-            .bind(key)
-            .bind(value)
-            .execute(&self.pool)
-            .await
-            .map_err(store_error)?;
+        sqlx::query(
+            "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+        )
+        .bind(key)
+        .bind(value)
+        .execute(&self.pool)
+        .await
+        .map_err(store_error)?;
         Ok(())
     }
 
@@ -69,7 +73,8 @@ impl Cache {
     }
 
     pub async fn contacts(&self) -> Result<Vec<Contact>, ApiError> {
-        let rows: Vec<String> = sqlx::query_scalar("SELECT data FROM contacts").fetch_all(&self.pool).await.map_err(store_error)?;
+        let rows: Vec<String> =
+            sqlx::query_scalar("SELECT data FROM contacts").fetch_all(&self.pool).await.map_err(store_error)?;
         Ok(rows.iter().filter_map(|r| serde_json::from_str(r).ok()).collect())
     }
 
@@ -84,19 +89,23 @@ impl Cache {
             sqlx::query("DELETE FROM contacts WHERE id = ?").bind(id).execute(&mut *tx).await.map_err(store_error)?;
         }
         for c in &delta.contacts {
-            sqlx::query("INSERT INTO contacts (id, data) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET data = excluded.data")
-                .bind(&c.id)
-                .bind(serde_json::to_string(c).map_err(store_error)?)
-                .execute(&mut *tx)
-                .await
-                .map_err(store_error)?;
-        }
-        sqlx::query("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value")
-            .bind(CURSOR)
-            .bind(&delta.cursor)
+            sqlx::query(
+                "INSERT INTO contacts (id, data) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET data = excluded.data",
+            )
+            .bind(&c.id)
+            .bind(serde_json::to_string(c).map_err(store_error)?)
             .execute(&mut *tx)
             .await
             .map_err(store_error)?;
+        }
+        sqlx::query(
+            "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+        )
+        .bind(CURSOR)
+        .bind(&delta.cursor)
+        .execute(&mut *tx)
+        .await
+        .map_err(store_error)?;
         tx.commit().await.map_err(store_error)
     }
 
@@ -104,7 +113,12 @@ impl Cache {
     pub async fn clear_account(&self) -> Result<(), ApiError> {
         let mut tx = self.pool.begin().await.map_err(store_error)?;
         sqlx::query("DELETE FROM contacts").execute(&mut *tx).await.map_err(store_error)?;
-        sqlx::query("DELETE FROM meta WHERE key IN (?, ?)").bind(CURSOR).bind(ME).execute(&mut *tx).await.map_err(store_error)?;
+        sqlx::query("DELETE FROM meta WHERE key IN (?, ?)")
+            .bind(CURSOR)
+            .bind(ME)
+            .execute(&mut *tx)
+            .await
+            .map_err(store_error)?;
         tx.commit().await.map_err(store_error)
     }
 }
@@ -135,15 +149,39 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("cache.db");
         let cache = Cache::open(&path).await.unwrap();
-        cache.apply(&ContactsDelta { contacts: vec![contact("a", "Ann"), contact("b", "Ben")], removed: vec![], cursor: "c1.2".into(), full_resync: true }).await.unwrap();
-        cache.apply(&ContactsDelta { contacts: vec![contact("a", "Anna")], removed: vec!["b".into()], cursor: "c1.4".into(), full_resync: false }).await.unwrap();
+        cache
+            .apply(&ContactsDelta {
+                contacts: vec![contact("a", "Ann"), contact("b", "Ben")],
+                removed: vec![],
+                cursor: "c1.2".into(),
+                full_resync: true,
+            })
+            .await
+            .unwrap();
+        cache
+            .apply(&ContactsDelta {
+                contacts: vec![contact("a", "Anna")],
+                removed: vec!["b".into()],
+                cursor: "c1.4".into(),
+                full_resync: false,
+            })
+            .await
+            .unwrap();
         drop(cache);
         let cache = Cache::open(&path).await.unwrap();
         let all = cache.contacts().await.unwrap();
         assert_eq!(all.len(), 1);
         assert_eq!(all[0].first_name, "Anna");
         assert_eq!(cache.cursor().await.unwrap().as_deref(), Some("c1.4"));
-        cache.apply(&ContactsDelta { contacts: vec![contact("z", "Zed")], removed: vec![], cursor: "c1.9".into(), full_resync: true }).await.unwrap();
+        cache
+            .apply(&ContactsDelta {
+                contacts: vec![contact("z", "Zed")],
+                removed: vec![],
+                cursor: "c1.9".into(),
+                full_resync: true,
+            })
+            .await
+            .unwrap();
         assert_eq!(cache.contacts().await.unwrap().iter().map(|c| c.id.as_str()).collect::<Vec<_>>(), ["z"]);
         cache.clear_account().await.unwrap();
         assert!(cache.contacts().await.unwrap().is_empty() && cache.cursor().await.unwrap().is_none());

@@ -7,9 +7,14 @@ use crate::cache::Cache;
 use crate::directory::Directory;
 use crate::ipc::{AppState, Connection, ContactsPage, ContactsQuery, DepartmentFilter, PhoneCheck, Screen, SyncStatus};
 use crate::session_store::SessionStore;
+use parley_core::invitation::{check_invitation, InvitationRequest};
 use parley_core::session::SessionToken;
-use parley_core::wire::{ApiError, CompleteFirstLoginRequest, Me, RequestCodeResponse};
+use parley_core::wire::{
+    ApiError, CompleteFirstLoginRequest, Conversation, CreateConversationRequest, InvitationCreated, InvitationOptions,
+    Me, Notice, RequestCodeResponse,
+};
 use parley_core::{ErrorCode, PhoneNumber};
+use std::future::Future;
 use std::path::Path;
 use std::sync::{Arc, Mutex, RwLock};
 use tokio::sync::Notify;
@@ -22,6 +27,8 @@ pub trait UiEvents: Send + Sync + 'static {
     fn sync_status(&self, status: &SyncStatus);
     fn contacts_changed(&self);
     fn session_ended(&self, error: &ApiError);
+    /// A new in-app notice arrived (the sync task also raises a desktop notification).
+    fn notice(&self, notice: &Notice);
     fn window_focused(&self) -> bool;
 }
 
@@ -41,6 +48,8 @@ pub(crate) struct Shared {
     pub ui: Arc<dyn UiEvents>,
     pub wake: Notify,
     sync_task: Mutex<Option<JoinHandle<()>>>,
+    /// The invitation form's options, fetched once per session.
+    invitation_options: Mutex<Option<InvitationOptions>>,
 }
 
 #[derive(Clone)]
@@ -70,6 +79,7 @@ impl Shared {
     /// Forgets the session everywhere (keyring, cache, memory) and tells the UI.
     pub async fn end_session(&self, error: ApiError) {
         let Some(session) = lock(&self.session).take() else { return };
+        lock(&self.invitation_options).take();
         if let Err(e) = self.store.delete(session.api.base()) {
             tracing::warn!(code = e.code.as_str(), "could not delete the keyring entry");
         }
@@ -104,6 +114,7 @@ impl Client {
                 ui,
                 wake: Notify::new(),
                 sync_task: Mutex::new(None),
+                invitation_options: Mutex::new(None),
             }),
         })
     }
@@ -174,9 +185,18 @@ impl Client {
         Ok(answer.me)
     }
 
-    pub async fn complete_first_login(&self, first_name: &str, last_name: &str, accept_terms: bool) -> Result<Me, ApiError> {
+    pub async fn complete_first_login(
+        &self,
+        first_name: &str,
+        last_name: &str,
+        accept_terms: bool,
+    ) -> Result<Me, ApiError> {
         let session = self.shared.session().ok_or_else(|| ApiError::new(ErrorCode::Unauthorized))?;
-        let req = CompleteFirstLoginRequest { first_name: first_name.to_owned(), last_name: last_name.to_owned(), accept_terms };
+        let req = CompleteFirstLoginRequest {
+            first_name: first_name.to_owned(),
+            last_name: last_name.to_owned(),
+            accept_terms,
+        };
         let me = match session.api.complete_first_login(&session.token, &req).await {
             Err(e) if e.code == ErrorCode::Unauthorized => {
                 self.shared.end_session(e.clone()).await;
@@ -204,7 +224,11 @@ impl Client {
     }
 
     pub fn contacts_page(&self, query: &ContactsQuery) -> ContactsPage {
-        self.shared.directory.read().map(|d| d.page(query)).unwrap_or(ContactsPage { total: 0, offset: 0, items: vec![] })
+        self.shared.directory.read().map(|d| d.page(query)).unwrap_or(ContactsPage {
+            total: 0,
+            offset: 0,
+            items: vec![],
+        })
     }
 
     pub fn departments(&self) -> Vec<DepartmentFilter> {
@@ -219,6 +243,69 @@ impl Client {
     pub fn sync_now(&self) -> SyncStatus {
         self.shared.wake.notify_one();
         self.sync_status()
+    }
+
+    /// Runs an API call with the current session; an `unauthorized` answer ends the session.
+    async fn with_session<T, F, Fut>(&self, f: F) -> Result<T, ApiError>
+    where
+        F: FnOnce(Session) -> Fut,
+        Fut: Future<Output = Result<T, ApiError>>,
+    {
+        let session = self.shared.session().ok_or_else(|| ApiError::new(ErrorCode::Unauthorized))?;
+        match f(session).await {
+            Err(e) if e.code == ErrorCode::Unauthorized => {
+                self.shared.end_session(e.clone()).await;
+                Err(e)
+            }
+            other => other,
+        }
+    }
+
+    /// The invitation form's options (the inviter's right, the organisation's settings),
+    /// fetched from the server each time the form opens.
+    pub async fn invitation_options(&self) -> Result<InvitationOptions, ApiError> {
+        let options = self.with_session(|s| async move { s.api.invitation_options(&s.token).await }).await?;
+        *lock(&self.shared.invitation_options) = Some(options.clone());
+        Ok(options)
+    }
+
+    /// The core's invitation rules applied as the user types: every error, each on its field
+    /// (empty when the form may be sent). Whether the contact exists is the server's to say.
+    pub async fn check_invitation(&self, request: &InvitationRequest) -> Result<Vec<ApiError>, ApiError> {
+        let cached = lock(&self.shared.invitation_options).clone();
+        let options = match cached {
+            Some(o) => o,
+            None => self.invitation_options().await?,
+        };
+        Ok(check_invitation(request, &options.settings, options.may_invite).err().unwrap_or_default())
+    }
+
+    pub async fn send_invitation(&self, request: InvitationRequest) -> Result<InvitationCreated, ApiError> {
+        let created = self.with_session(|s| async move { s.api.invite(&s.token, &request).await }).await?;
+        self.shared.wake.notify_one();
+        Ok(created)
+    }
+
+    pub async fn notices(&self) -> Result<Vec<Notice>, ApiError> {
+        self.with_session(|s| async move { s.api.notices(&s.token).await }).await
+    }
+
+    pub async fn mark_notices_read(&self) -> Result<(), ApiError> {
+        self.with_session(|s| async move { s.api.mark_notices_read(&s.token).await }).await
+    }
+
+    pub async fn conversations(&self) -> Result<Vec<Conversation>, ApiError> {
+        self.with_session(|s| async move { s.api.conversations(&s.token).await }).await
+    }
+
+    pub async fn conversation(&self, id: String) -> Result<Conversation, ApiError> {
+        self.with_session(|s| async move { s.api.conversation(&s.token, &id).await }).await
+    }
+
+    pub async fn create_conversation(&self, request: CreateConversationRequest) -> Result<Conversation, ApiError> {
+        let created = self.with_session(|s| async move { s.api.create_conversation(&s.token, &request).await }).await?;
+        self.shared.wake.notify_one();
+        Ok(created)
     }
 
     fn start_sync(&self) {
@@ -236,4 +323,3 @@ impl Client {
         }
     }
 }
-

@@ -31,7 +31,9 @@ fn entry(contact: Contact) -> Entry {
 }
 
 fn sort(entries: &mut [Entry]) {
-    entries.sort_by_cached_key(|e| (e.contact.last_name.to_lowercase(), e.contact.first_name.to_lowercase(), e.contact.id.clone()));
+    entries.sort_by_cached_key(|e| {
+        (e.contact.last_name.to_lowercase(), e.contact.first_name.to_lowercase(), e.contact.id.clone())
+    });
 }
 
 impl Directory {
@@ -146,8 +148,16 @@ mod tests {
     fn deltas_add_change_and_remove() {
         let mut d = Directory::default();
         d.replace_all(vec![c("1", "Ann", "A", "a"), c("2", "Ben", "B", "a")]);
-        let n = d.apply(&ContactsDelta { contacts: vec![c("1", "Anna", "A", "a"), c("3", "Cy", "C", "a")], removed: vec!["2".into()], cursor: "x".into(), full_resync: false });
+        let n = d.apply(&ContactsDelta {
+            contacts: vec![c("1", "Anna", "A", "a"), c("3", "Cy", "C", "a")],
+            removed: vec!["2".into()],
+            cursor: "x".into(),
+            full_resync: false,
+        });
         assert_eq!(n, 3);
-        assert_eq!(d.page(&q("", None, 0, 10)).items.iter().map(|c| c.first_name.as_str()).collect::<Vec<_>>(), ["Anna", "Cy"]);
+        assert_eq!(
+            d.page(&q("", None, 0, 10)).items.iter().map(|c| c.first_name.as_str()).collect::<Vec<_>>(),
+            ["Anna", "Cy"]
+        );
     }
 }

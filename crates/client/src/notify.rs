@@ -41,7 +41,10 @@ mod tests {
             department_id: "d".into(),
             department_name: "D".into(),
         };
-        assert_eq!(contacts_changed_body(std::slice::from_ref(&c), 0), "Ann Lee was added or updated in your contacts.");
+        assert_eq!(
+            contacts_changed_body(std::slice::from_ref(&c), 0),
+            "Ann Lee was added or updated in your contacts."
+        );
         assert_eq!(contacts_changed_body(&[c.clone(), c], 1), "3 contacts were updated.");
         assert_eq!(contacts_changed_body(&[], 1), "A contact was removed.");
     }

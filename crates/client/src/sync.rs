@@ -122,6 +122,12 @@ async fn live(shared: &Shared, session: &Session, backoff: &mut Duration) -> End
                         }
                     }
                     Ok(ServerEvent::SessionRevoked) => return Ended::Revoked(ApiError::new(ErrorCode::Unauthorized)),
+                    Ok(ServerEvent::Notice { notice }) => {
+                        shared.ui.notice(&notice);
+                        if !shared.ui.window_focused() {
+                            notify::show("Parley".into(), notice.body.clone());
+                        }
+                    }
                     Ok(ServerEvent::Hello { .. }) => {}
                     Err(e) => tracing::warn!(error = %e, "websocket: unknown event"),
                 },

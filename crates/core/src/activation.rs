@@ -121,11 +121,8 @@ pub fn code_state(used: bool, wrong_tries: u32, expires_at_ms: i64, now_ms: i64)
 /// refused for at least [`LOCKOUT_MS`] after the last failure, and for as long as the trailing
 /// window still holds that many failures, so no 24 h ever sees more than 20.
 pub fn lockout_until(failures_ms: &[i64], now_ms: i64) -> Option<i64> {
-    let mut recent: Vec<i64> = failures_ms
-        .iter()
-        .copied()
-        .filter(|t| *t > now_ms - FAILURE_WINDOW_MS && *t <= now_ms)
-        .collect();
+    let mut recent: Vec<i64> =
+        failures_ms.iter().copied().filter(|t| *t > now_ms - FAILURE_WINDOW_MS && *t <= now_ms).collect();
     if recent.len() < MAX_FAILED_PER_ACCOUNT as usize {
         return None;
     }

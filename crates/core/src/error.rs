@@ -31,6 +31,25 @@ pub enum ErrorCode {
     /// A feature that is off in the guest profile (SPEC §6).
     FeatureNotForGuests,
     Internal,
+    // Invitation refusals (SPEC §7.2), word for word.
+    /// `The domain is forbidden`
+    DomainForbidden,
+    /// `The country code is forbidden`
+    CountryCodeForbidden,
+    /// The inviter's right is revoked or the guest feature is off.
+    NotAuthorizedToInvite,
+    /// Both invitation modes are off for the organisation.
+    NoInvitationMode,
+    /// The e-mail or phone already belongs to someone on this server.
+    ContactExists,
+    /// A mandatory field is empty.
+    Required,
+    /// A field is longer than allowed.
+    TooLong,
+    /// Neither SMS nor e-mail was chosen.
+    ModeRequired,
+    /// The chosen mode is off for the organisation.
+    ModeDisabled,
     // Client-side codes (the desktop client's Rust side, never the server):
     /// The server could not be reached.
     Network,
@@ -56,6 +75,15 @@ impl ErrorCode {
             Self::GuestDesktopAccessOff => "guest_desktop_access_off",
             Self::FeatureNotForGuests => "feature_not_for_guests",
             Self::Internal => "internal",
+            Self::DomainForbidden => "domain_forbidden",
+            Self::CountryCodeForbidden => "country_code_forbidden",
+            Self::NotAuthorizedToInvite => "not_authorized_to_invite",
+            Self::NoInvitationMode => "no_invitation_mode",
+            Self::ContactExists => "contact_exists",
+            Self::Required => "required",
+            Self::TooLong => "too_long",
+            Self::ModeRequired => "mode_required",
+            Self::ModeDisabled => "mode_disabled",
             Self::Network => "network",
             Self::Keyring => "keyring",
             Self::LocalStore => "local_store",
@@ -82,6 +110,17 @@ impl ErrorCode {
             }
             Self::FeatureNotForGuests => "This feature is not available for guests",
             Self::Internal => "Something went wrong on the server. Please try again.",
+            Self::DomainForbidden => "The domain is forbidden",
+            Self::CountryCodeForbidden => "The country code is forbidden",
+            Self::NotAuthorizedToInvite => {
+                "You are not anymore authorized to invite external users. Please contact your admin for more information"
+            }
+            Self::NoInvitationMode => "Please contact your Company Admin to activate at least one invitation mode",
+            Self::ContactExists => "This contact already exists in your organization",
+            Self::Required => "This field is required",
+            Self::TooLong => "This text is too long",
+            Self::ModeRequired => "Choose SMS, e-mail or both",
+            Self::ModeDisabled => "This invitation mode is not enabled for your organization",
             Self::Network => "Cannot reach the server. Check the address and your connection.",
             Self::Keyring => "The system keyring is not available, so the session cannot be kept.",
             Self::LocalStore => "The local cache could not be read or written.",
@@ -100,5 +139,17 @@ mod tests {
         }
         assert_eq!(ErrorCode::InvalidFormat.message(), "Invalid format");
         assert_eq!(ErrorCode::FeatureNotForGuests.message(), "This feature is not available for guests");
+        // SPEC §7.2, to the letter.
+        assert_eq!(ErrorCode::DomainForbidden.message(), "The domain is forbidden");
+        assert_eq!(ErrorCode::CountryCodeForbidden.message(), "The country code is forbidden");
+        assert_eq!(
+            ErrorCode::NotAuthorizedToInvite.message(),
+            "You are not anymore authorized to invite external users. Please contact your admin for more information"
+        );
+        assert_eq!(
+            ErrorCode::NoInvitationMode.message(),
+            "Please contact your Company Admin to activate at least one invitation mode"
+        );
+        assert_eq!(ErrorCode::ContactExists.message(), "This contact already exists in your organization");
     }
 }

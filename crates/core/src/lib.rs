@@ -7,6 +7,8 @@
 //! - [`activation`]: activation codes — format, generation, keyed hashing, expiry, tries,
 //!   account lockout and request throttling limits (SPEC §4).
 //! - [`session`]: opaque session tokens behind a wrapper that never prints them.
+//! - [`settings`]: organisation settings and their defaults (SPEC §3).
+//! - [`invitation`]: the external-user invitation form's rules and refusals (SPEC §7).
 //! - [`visibility`]: who sees whom (SPEC §5).
 //! - [`time`]: the one printed form of instants.
 //! - [`error`]: stable error codes and the exact messages users read.
@@ -16,10 +18,12 @@
 pub mod activation;
 pub mod email;
 pub mod error;
+pub mod invitation;
 pub mod name;
 pub mod phone;
 pub mod role;
 pub mod session;
+pub mod settings;
 pub mod time;
 pub mod visibility;
 pub mod wire;

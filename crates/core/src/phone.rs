@@ -24,10 +24,7 @@ impl PhoneNumber {
         if !trimmed.starts_with('+') || trimmed.len() > 32 {
             return Err(InvalidPhoneNumber);
         }
-        if !trimmed[1..]
-            .chars()
-            .all(|c| c.is_ascii_digit() || matches!(c, ' ' | '.' | '-' | '(' | ')'))
-        {
+        if !trimmed[1..].chars().all(|c| c.is_ascii_digit() || matches!(c, ' ' | '.' | '-' | '(' | ')')) {
             return Err(InvalidPhoneNumber);
         }
         let parsed = phonenumber::parse(None, trimmed).map_err(|_| InvalidPhoneNumber)?;

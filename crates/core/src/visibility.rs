@@ -22,20 +22,13 @@ pub struct Ties {
 
 /// Whether `viewer` sees `target` in Contacts (and search, and may message them).
 pub fn sees_in_contacts(viewer: Party, target: Party, ties: Ties) -> bool {
-    if !ties.same_organisation
-        || viewer.status == AccountStatus::Deleted
-        || target.status == AccountStatus::Deleted
-    {
+    if !ties.same_organisation || viewer.status == AccountStatus::Deleted || target.status == AccountStatus::Deleted {
         return false;
     }
     match (viewer.kind, target.kind) {
         (AccountKind::Member, AccountKind::Member) => true,
-        (AccountKind::Member, AccountKind::Guest) => {
-            ties.viewer_invited_target || ties.share_conversation
-        }
-        (AccountKind::Guest, AccountKind::Member) => {
-            ties.target_invited_viewer || ties.share_conversation
-        }
+        (AccountKind::Member, AccountKind::Guest) => ties.viewer_invited_target || ties.share_conversation,
+        (AccountKind::Guest, AccountKind::Member) => ties.target_invited_viewer || ties.share_conversation,
         // A guest never sees another guest in Contacts.
         (AccountKind::Guest, AccountKind::Guest) => false,
     }

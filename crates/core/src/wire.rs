@@ -146,6 +146,43 @@ pub enum ServerEvent {
     ContactsChanged { cursor: String },
     /// The session was revoked; the socket closes after this.
     SessionRevoked,
+    /// A new in-app notice for this account (e.g. a guest was invited in an administered
+    /// department).
+    Notice { notice: Notice },
+}
+
+/// An in-app notice (SPEC §7.4 step 4).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, ToSchema)]
+#[ts(export)]
+pub struct Notice {
+    pub id: String,
+    /// `guest_invited`, `guest_activated`, `account_locked`.
+    pub kind: String,
+    pub body: String,
+    #[ts(type = "number")]
+    pub created_at: i64,
+    pub read: bool,
+}
+
+/// What the invitation form needs to know before the user types (SPEC §7.1).
+#[derive(Debug, Clone, Serialize, Deserialize, TS, ToSchema)]
+#[ts(export)]
+pub struct InvitationOptions {
+    /// The inviter's right and the master switch together.
+    pub may_invite: bool,
+    pub settings: crate::settings::OrganisationSettings,
+    pub details_max_chars: u32,
+}
+
+/// Answer of `POST /api/v1/invitations`.
+#[derive(Debug, Clone, Serialize, Deserialize, TS, ToSchema)]
+#[ts(export)]
+pub struct InvitationCreated {
+    pub invitation_id: String,
+    pub guest: Contact,
+    /// Instant the activation code expires (Unix ms), as printed in the invitation.
+    #[ts(type = "number")]
+    pub code_expires_at: i64,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, TS, ToSchema)]
@@ -154,4 +191,48 @@ pub struct Health {
     pub status: String,
     pub version: String,
     pub database: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, ToSchema)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum ConversationKind {
+    Direct,
+    Group,
+}
+
+/// `POST /api/v1/conversations`: a one-to-one conversation (one other member; an existing
+/// one is returned) or a group (its creator is its admin).
+#[derive(Debug, Clone, Serialize, Deserialize, TS, ToSchema)]
+#[ts(export)]
+pub struct CreateConversationRequest {
+    pub kind: ConversationKind,
+    /// The other members (not the creator).
+    pub member_ids: Vec<String>,
+    /// Group name; defaults to the members' first names.
+    #[ts(optional = nullable)]
+    pub name: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, ToSchema)]
+#[ts(export)]
+pub struct ConversationMember {
+    pub contact: Contact,
+    pub is_admin: bool,
+}
+
+/// A conversation with its members, as one of its members sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, ToSchema)]
+#[ts(export)]
+pub struct Conversation {
+    pub id: String,
+    pub kind: ConversationKind,
+    /// The group's name, or the other person's name for a one-to-one conversation.
+    pub title: String,
+    /// Everyone in it but the viewer, guests included (SPEC §5).
+    pub members: Vec<ConversationMember>,
+    /// Whether the viewer is one of its admins (may invite guests into it).
+    pub viewer_is_admin: bool,
+    #[ts(type = "number")]
+    pub created_at: i64,
 }

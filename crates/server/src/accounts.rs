@@ -4,6 +4,7 @@ use crate::db::Db;
 use parley_core::role::{AccountKind, AccountStatus, Role};
 use parley_core::visibility::{Party, Ties};
 use parley_core::wire::{Contact, Me};
+use std::collections::HashSet;
 
 /// One account with the names of its department and organisation.
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -21,12 +22,14 @@ pub struct AccountRow {
     pub phone: String,
     pub email: Option<String>,
     pub invited_by: Option<String>,
+    /// The per-member right *may invite guests* (0/1).
+    pub may_invite_guests: i64,
     pub change_seq: i64,
 }
 
 pub const SELECT_ACCOUNT: &str = "SELECT a.id, a.organisation_id, o.name AS organisation_name, \
     a.department_id, d.name AS department_name, a.kind, a.role, a.status, a.first_name, \
-    a.last_name, a.phone, a.email, a.invited_by, a.change_seq \
+    a.last_name, a.phone, a.email, a.invited_by, a.may_invite_guests, a.change_seq \
     FROM accounts a JOIN departments d ON d.id = a.department_id \
     JOIN organisations o ON o.id = a.organisation_id";
 
@@ -44,15 +47,21 @@ impl AccountRow {
         Party { kind: self.kind(), status: self.status() }
     }
 
-    /// The facts the visibility rule needs between this viewer and `target`.
-    pub fn ties_to(&self, target: &AccountRow) -> Ties {
+    /// The facts the visibility rule needs between this viewer and `target`; `shared` holds
+    /// the ids of the accounts that share a conversation with this viewer.
+    pub fn ties_to(&self, target: &AccountRow, shared: &HashSet<String>) -> Ties {
         Ties {
             same_organisation: self.organisation_id == target.organisation_id,
             viewer_invited_target: target.invited_by.as_deref() == Some(self.id.as_str()),
             target_invited_viewer: self.invited_by.as_deref() == Some(target.id.as_str()),
-            // Conversations arrive with the chat; until then nobody shares one.
-            share_conversation: false,
+            share_conversation: shared.contains(&target.id),
         }
+    }
+
+    /// Whether this viewer sees `target` (SPEC §5); loads the viewer's conversations.
+    pub async fn sees(&self, db: &Db, target: &AccountRow) -> sqlx::Result<bool> {
+        let shared = crate::conversations::shared_with(db, &self.id).await?;
+        Ok(parley_core::visibility::sees_in_contacts(self.party(), target.party(), self.ties_to(target, &shared)))
     }
 
     pub fn to_me(&self) -> Me {

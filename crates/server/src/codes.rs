@@ -12,6 +12,7 @@ use parley_core::time::format_utc;
 pub enum Purpose {
     Provisioning,
     NewUser,
+    Invitation,
 }
 
 impl Purpose {
@@ -19,16 +20,17 @@ impl Purpose {
         match self {
             Self::Provisioning => "provisioning",
             Self::NewUser => "new_user",
+            Self::Invitation => "invitation",
         }
     }
 }
 
-/// Stores the keyed hash of a fresh code and queues it by SMS (and e-mail when the account
-/// has an address), in the caller's transaction. Returns the code and its expiry instant.
-pub async fn issue_and_send(
+/// Stores the keyed hash of a fresh code for `account_id`, in the caller's transaction.
+/// Returns the code (to be sent, never stored) and its expiry instant.
+pub async fn issue(
     conn: &mut sqlx::AnyConnection,
     key: &[u8],
-    account: &AccountRow,
+    account_id: &str,
     purpose: Purpose,
     validity_ms: i64,
     now_ms: i64,
@@ -40,14 +42,27 @@ pub async fn issue_and_send(
          VALUES ($1, $2, $3, $4, $5, $6)",
     )
     .bind(new_id())
-    .bind(&account.id)
-    .bind(code.keyed_hash(key, &account.id))
+    .bind(account_id)
+    .bind(code.keyed_hash(key, account_id))
     .bind(purpose.as_str())
     .bind(expires_at)
     .bind(now_ms)
     .execute(&mut *conn)
     .await?;
+    Ok((code, expires_at))
+}
 
+/// Issues a code and queues it by SMS (and e-mail when the account has an address) with the
+/// activation-code templates, in the caller's transaction.
+pub async fn issue_and_send(
+    conn: &mut sqlx::AnyConnection,
+    key: &[u8],
+    account: &AccountRow,
+    purpose: Purpose,
+    validity_ms: i64,
+    now_ms: i64,
+) -> sqlx::Result<(ActivationCode, i64)> {
+    let (code, expires_at) = issue(conn, key, &account.id, purpose, validity_ms, now_ms).await?;
     let expires = format_utc(expires_at);
     let recipient = account.email.clone().unwrap_or_default();
     let values = [

@@ -100,6 +100,12 @@ pub struct CommonSettings {
     /// Send SMS through an HTTP gateway (POST JSON `{to, text}`) instead of the file outbox.
     #[arg(long, env = "PARLEY_SMS_GATEWAY_URL", global = true)]
     pub sms_gateway_url: Option<String>,
+    /// The server address guests are told to enter in the app (in invitations).
+    #[arg(long, env = "PARLEY_PUBLIC_URL", global = true, default_value = "http://127.0.0.1:8080")]
+    pub public_url: String,
+    /// Where invitations say the desktop app can be downloaded (default: `<public-url>/download`).
+    #[arg(long, env = "PARLEY_DOWNLOAD_URL", global = true)]
+    pub download_url: Option<String>,
     /// Bearer token for the SMS gateway.
     #[arg(long, env = "PARLEY_SMS_GATEWAY_TOKEN", global = true, hide_env_values = true)]
     pub sms_gateway_token: Option<String>,

@@ -51,7 +51,11 @@ pub async fn connect(url: &str) -> anyhow::Result<(Db, Backend)> {
                     std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
                 }
             }
-            if url.contains('?') { url.to_owned() } else { format!("{url}?mode=rwc") }
+            if url.contains('?') {
+                url.to_owned()
+            } else {
+                format!("{url}?mode=rwc")
+            }
         }
         Backend::Postgres => url.to_owned(),
     };
@@ -119,13 +123,10 @@ pub async fn current_change_seq(db: &Db) -> sqlx::Result<i64> {
 /// A file-name-friendly, sortable prefix for an id made by [`new_id`]: its UUID v7
 /// timestamp as `YYYYMMDDTHHMMSS` (or the id itself if it is not a v7 UUID).
 pub fn new_id_instant_prefix(id: &str) -> String {
-    let ms = uuid::Uuid::parse_str(id)
-        .ok()
-        .and_then(|u| u.get_timestamp())
-        .map(|ts| {
-            let (s, n) = ts.to_unix();
-            s as i64 * 1000 + i64::from(n / 1_000_000)
-        });
+    let ms = uuid::Uuid::parse_str(id).ok().and_then(|u| u.get_timestamp()).map(|ts| {
+        let (s, n) = ts.to_unix();
+        s as i64 * 1000 + i64::from(n / 1_000_000)
+    });
     match ms {
         Some(ms) => parley_core::time::format_utc(ms).replace(['-', ':'], "").replace(' ', "T").replace("TUTC", ""),
         None => id.to_owned(),

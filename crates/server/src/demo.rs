@@ -42,18 +42,27 @@ pub async fn seed(db: &Db, code_key: &[u8], now_ms: i64) -> AppResult<DemoLogin>
         .await?
         .ok_or_else(|| crate::error::AppError::new(parley_core::ErrorCode::NotFound))?;
     let mut tx = db.begin().await?;
-    let (code, expires) = codes::issue_and_send(&mut tx, code_key, &admin, Purpose::Provisioning, DEFAULT_VALIDITY_MS, now_ms).await?;
+    let (code, expires) =
+        codes::issue_and_send(&mut tx, code_key, &admin, Purpose::Provisioning, DEFAULT_VALIDITY_MS, now_ms).await?;
     tx.commit().await?;
-    let members: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM accounts WHERE organisation_id = $1 AND status <> 'deleted'")
-        .bind(&org)
-        .fetch_one(db)
-        .await?;
-    Ok(DemoLogin { organisation_id: org, members, admin_code: code.expose().to_owned(), admin_code_expires_at: expires })
+    let members: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM accounts WHERE organisation_id = $1 AND status <> 'deleted'")
+            .bind(&org)
+            .fetch_one(db)
+            .await?;
+    Ok(DemoLogin {
+        organisation_id: org,
+        members,
+        admin_code: code.expose().to_owned(),
+        admin_code_expires_at: expires,
+    })
 }
 
 async fn create(db: &Db, code_key: &[u8], now: i64) -> AppResult<String> {
     let (org, _root) = provisioning::create_organisation(db, ORGANISATION, now).await?;
-    sqlx::query("UPDATE organisations SET guest_invitations_enabled = 1 WHERE id = $1").bind(&org).execute(db).await?;
+    let settings =
+        parley_core::settings::OrganisationSettings { guest_invitations_enabled: true, ..Default::default() };
+    crate::settings::save(db, &org, &settings).await?;
     let management = provisioning::create_department(db, &org, "Management", None, now).await?;
     let sales = provisioning::create_department(db, &org, "Sales", None, now).await?;
     let emea = provisioning::create_department(db, &org, "Sales EMEA", Some(&sales), now).await?;
@@ -75,13 +84,31 @@ async fn create(db: &Db, code_key: &[u8], now: i64) -> AppResult<String> {
         status,
     };
     // The admins start pending, so their first login walks through the first-login steps.
-    provisioning::add_member(db, code_key, member("Alice", "Martin", ADMIN_PHONE.into(), &management, Role::CompanyAdmin, AccountStatus::Pending), now).await?;
-    provisioning::add_member(db, code_key, member("Bob", "Chen", DEPARTMENT_ADMIN_PHONE.into(), &sales, Role::DepartmentAdmin, AccountStatus::Pending), now).await?;
+    provisioning::add_member(
+        db,
+        code_key,
+        member("Alice", "Martin", ADMIN_PHONE.into(), &management, Role::CompanyAdmin, AccountStatus::Pending),
+        now,
+    )
+    .await?;
+    provisioning::add_member(
+        db,
+        code_key,
+        member("Bob", "Chen", DEPARTMENT_ADMIN_PHONE.into(), &sales, Role::DepartmentAdmin, AccountStatus::Pending),
+        now,
+    )
+    .await?;
     for i in 0..48usize {
         let (first, last) = (FIRST[i % FIRST.len()], LAST[(i * 7 + i / FIRST.len()) % LAST.len()]);
         let phone = format!("+1201555{:04}", 102 + i);
         let dept = departments[i % departments.len()];
-        provisioning::add_member(db, code_key, member(first, last, phone, dept, Role::Member, AccountStatus::Active), now).await?;
+        provisioning::add_member(
+            db,
+            code_key,
+            member(first, last, phone, dept, Role::Member, AccountStatus::Active),
+            now,
+        )
+        .await?;
     }
     sqlx::query("UPDATE accounts SET may_invite_guests = 1 WHERE organisation_id = $1 AND role <> 'member'")
         .bind(&org)

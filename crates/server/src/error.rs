@@ -31,7 +31,17 @@ impl AppError {
 
 pub fn status_of(code: ErrorCode) -> StatusCode {
     match code {
-        ErrorCode::InvalidFormat | ErrorCode::TermsNotAccepted => StatusCode::UNPROCESSABLE_ENTITY,
+        ErrorCode::InvalidFormat
+        | ErrorCode::TermsNotAccepted
+        | ErrorCode::DomainForbidden
+        | ErrorCode::CountryCodeForbidden
+        | ErrorCode::Required
+        | ErrorCode::TooLong
+        | ErrorCode::ModeRequired
+        | ErrorCode::ModeDisabled
+        | ErrorCode::NoInvitationMode => StatusCode::UNPROCESSABLE_ENTITY,
+        ErrorCode::ContactExists => StatusCode::CONFLICT,
+        ErrorCode::NotAuthorizedToInvite => StatusCode::FORBIDDEN,
         ErrorCode::InvalidRequest => StatusCode::BAD_REQUEST,
         ErrorCode::InvalidCode | ErrorCode::Unauthorized => StatusCode::UNAUTHORIZED,
         ErrorCode::Throttled => StatusCode::TOO_MANY_REQUESTS,

@@ -2,6 +2,8 @@
 //! what concerns it; what it sends is always re-read through the visibility rule (the socket
 //! only says "contacts changed", the delta endpoint decides what the viewer may see).
 
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 use tokio::sync::broadcast;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -10,23 +12,45 @@ pub enum Event {
     ContactsChanged { organisation_id: String, seq: i64 },
     /// These sessions were revoked: their sockets must close at once.
     SessionsRevoked { session_ids: Vec<String> },
+    /// A notice for one account's sockets.
+    Notice { recipient_id: String, notice: parley_core::wire::Notice },
 }
 
 #[derive(Clone)]
 pub struct EventBus {
     tx: broadcast::Sender<Event>,
+    /// Highest change sequence published per organisation, so the change watcher does not
+    /// announce again what a handler already did.
+    published: Arc<Mutex<HashMap<String, i64>>>,
 }
 
 impl Default for EventBus {
     fn default() -> Self {
-        Self { tx: broadcast::channel(1024).0 }
+        Self { tx: broadcast::channel(1024).0, published: Arc::default() }
     }
 }
 
 impl EventBus {
     pub fn publish(&self, event: Event) {
+        if let Event::ContactsChanged { organisation_id, seq } = &event {
+            if let Ok(mut p) = self.published.lock() {
+                let e = p.entry(organisation_id.clone()).or_insert(0);
+                *e = (*e).max(*seq);
+            }
+        }
         // No receiver is not an error: nobody is connected.
         let _ = self.tx.send(event);
+    }
+
+    /// Publishes a contacts change unless one at least as recent was already published.
+    pub fn publish_if_newer(&self, event: Event) {
+        if let Event::ContactsChanged { organisation_id, seq } = &event {
+            let known = self.published.lock().ok().and_then(|p| p.get(organisation_id).copied()).unwrap_or(0);
+            if *seq <= known {
+                return;
+            }
+        }
+        self.publish(event);
     }
     pub fn subscribe(&self) -> broadcast::Receiver<Event> {
         self.tx.subscribe()

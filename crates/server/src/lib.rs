@@ -10,25 +10,32 @@
 //! - [`clock`]: the time source (a controllable one in tests).
 //! - [`throttle`]: per-number and per-address request limits.
 //! - [`events`]: in-process fan-out of changes to WebSocket sessions.
-//! - [`accounts`], [`codes`], [`sessions`]: the data access the routes share.
+//! - [`change_watcher`]: publishes changes made by other processes (CLI, other nodes).
+//! - [`accounts`], [`codes`], [`sessions`], [`settings`], [`conversations`]: the data access
+//!   the routes share.
 //! - [`provisioning`]: creating organisations, departments and members (CLI, demo).
+//! - [`notices`]: in-app notices, stored and pushed.
 //! - [`outbox`]: durable queue of SMS and e-mail, its worker and its sinks.
 //! - [`routes`]: one `router()` per area: auth, me, contacts, admin, ws, health, openapi.
 //! - [`shutdown`]: the stop signal background tasks wait on.
 //! - [`demo`]: the demo organisation.
 
 pub mod accounts;
+pub mod change_watcher;
 pub mod clock;
 pub mod codes;
 pub mod configuration;
+pub mod conversations;
 pub mod db;
 pub mod demo;
 pub mod error;
 pub mod events;
+pub mod notices;
 pub mod outbox;
 pub mod provisioning;
 pub mod routes;
 pub mod sessions;
+pub mod settings;
 pub mod shutdown;
 pub mod startup;
 pub mod state;

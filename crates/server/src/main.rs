@@ -44,14 +44,21 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             println!("Log in to the desktop app as the company admin, Alice Martin:");
             println!("  server URL       http://127.0.0.1:8080");
             println!("  phone            +1 201 555 0100");
-            println!("  activation code  {} (valid until {})", login.admin_code, format_utc(login.admin_code_expires_at));
-            println!("Department admin (Sales): Bob Chen, +1 201 555 0101 — use New User on the login screen for a code.");
+            println!(
+                "  activation code  {} (valid until {})",
+                login.admin_code,
+                format_utc(login.admin_code_expires_at)
+            );
+            println!(
+                "Department admin (Sales): Bob Chen, +1 201 555 0101 — use New User on the login screen for a code."
+            );
             println!("Every SMS and e-mail, with its code, is written to {}", common.outbox_dir.display());
             Ok(())
         }
         Command::Org(OrgCommand::Create { name }) => {
             let state = startup::state(&common).await?;
-            let (org, root) = provisioning::create_organisation(&state.db, &name, state.clock.now_ms()).await.map_err(user_error)?;
+            let (org, root) =
+                provisioning::create_organisation(&state.db, &name, state.clock.now_ms()).await.map_err(user_error)?;
             println!("organisation {org}\nroot department {root}");
             Ok(())
         }
@@ -81,8 +88,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 role,
                 status: AccountStatus::Pending,
             };
-            let (account, code) =
-                provisioning::add_member(&state.db, &state.code_key, member, state.clock.now_ms()).await.map_err(user_error)?;
+            let (account, code) = provisioning::add_member(&state.db, &state.code_key, member, state.clock.now_ms())
+                .await
+                .map_err(user_error)?;
             println!("member {} ({})", account.id, account.phone);
             if let Some((code, expires)) = code {
                 println!("activation code {} (valid until {})", code.expose(), format_utc(expires));

@@ -23,13 +23,15 @@ pub async fn create_organisation(db: &Db, name: &str, now_ms: i64) -> AppResult<
         .bind(now_ms)
         .execute(&mut *tx)
         .await?;
-    sqlx::query("INSERT INTO departments (id, organisation_id, parent_id, name, created_at) VALUES ($1, $2, NULL, $3, $4)")
-        .bind(&root)
-        .bind(&org)
-        .bind(name)
-        .bind(now_ms)
-        .execute(&mut *tx)
-        .await?;
+    sqlx::query(
+        "INSERT INTO departments (id, organisation_id, parent_id, name, created_at) VALUES ($1, $2, NULL, $3, $4)",
+    )
+    .bind(&root)
+    .bind(&org)
+    .bind(name)
+    .bind(now_ms)
+    .execute(&mut *tx)
+    .await?;
     tx.commit().await?;
     Ok((org, root))
 }
@@ -42,7 +44,13 @@ pub async fn root_department(db: &Db, organisation_id: &str) -> AppResult<String
         .ok_or_else(|| AppError::with_message(ErrorCode::NotFound, "No such organisation."))
 }
 
-pub async fn create_department(db: &Db, organisation_id: &str, name: &str, parent: Option<&str>, now_ms: i64) -> AppResult<String> {
+pub async fn create_department(
+    db: &Db,
+    organisation_id: &str,
+    name: &str,
+    parent: Option<&str>,
+    now_ms: i64,
+) -> AppResult<String> {
     let parent = match parent {
         Some(p) => p.to_owned(),
         None => root_department(db, organisation_id).await?,
@@ -59,14 +67,16 @@ pub async fn create_department(db: &Db, organisation_id: &str, name: &str, paren
         return Err(AppError::on_field(ErrorCode::InvalidFormat, "name"));
     }
     let id = new_id();
-    sqlx::query("INSERT INTO departments (id, organisation_id, parent_id, name, created_at) VALUES ($1, $2, $3, $4, $5)")
-        .bind(&id)
-        .bind(organisation_id)
-        .bind(&parent)
-        .bind(name)
-        .bind(now_ms)
-        .execute(db)
-        .await?;
+    sqlx::query(
+        "INSERT INTO departments (id, organisation_id, parent_id, name, created_at) VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(&id)
+    .bind(organisation_id)
+    .bind(&parent)
+    .bind(name)
+    .bind(now_ms)
+    .execute(db)
+    .await?;
     Ok(id)
 }
 
@@ -84,14 +94,21 @@ pub struct NewMember {
 
 /// Provisions a member. A pending one also gets an activation code, valid for the default
 /// 48 hours and queued by SMS and e-mail. A department admin administers their main department.
-pub async fn add_member(db: &Db, code_key: &[u8], m: NewMember, now_ms: i64) -> AppResult<(AccountRow, Option<(ActivationCode, i64)>)> {
+pub async fn add_member(
+    db: &Db,
+    code_key: &[u8],
+    m: NewMember,
+    now_ms: i64,
+) -> AppResult<(AccountRow, Option<(ActivationCode, i64)>)> {
     let phone = PhoneNumber::parse(&m.phone).map_err(|_| AppError::on_field(ErrorCode::InvalidFormat, "phone"))?;
     let email = match m.email.as_deref().map(str::trim).filter(|e| !e.is_empty()) {
         Some(e) => Some(EmailAddress::parse(e).map_err(|_| AppError::on_field(ErrorCode::InvalidFormat, "email"))?),
         None => None,
     };
-    let first = PersonName::parse(&m.first_name).map_err(|_| AppError::on_field(ErrorCode::InvalidFormat, "first_name"))?;
-    let last = PersonName::parse(&m.last_name).map_err(|_| AppError::on_field(ErrorCode::InvalidFormat, "last_name"))?;
+    let first =
+        PersonName::parse(&m.first_name).map_err(|_| AppError::on_field(ErrorCode::InvalidFormat, "first_name"))?;
+    let last =
+        PersonName::parse(&m.last_name).map_err(|_| AppError::on_field(ErrorCode::InvalidFormat, "last_name"))?;
     if m.role == Role::Guest {
         return Err(AppError::with_message(ErrorCode::InvalidRequest, "Guests are provisioned by an invitation."));
     }
@@ -144,7 +161,10 @@ pub async fn add_member(db: &Db, code_key: &[u8], m: NewMember, now_ms: i64) -> 
     }
     let account = accounts::by_id(&mut *tx, &id).await?.ok_or_else(|| AppError::new(ErrorCode::Internal))?;
     let code = if m.status == AccountStatus::Pending {
-        Some(codes::issue_and_send(&mut tx, code_key, &account, Purpose::Provisioning, DEFAULT_VALIDITY_MS, now_ms).await?)
+        Some(
+            codes::issue_and_send(&mut tx, code_key, &account, Purpose::Provisioning, DEFAULT_VALIDITY_MS, now_ms)
+                .await?,
+        )
     } else {
         None
     };

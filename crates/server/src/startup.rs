@@ -7,7 +7,7 @@ use crate::db;
 use crate::events::EventBus;
 use crate::outbox::{self, FileSink, HttpSmsSink, Sink, Sinks, SmtpSink};
 use crate::shutdown;
-use crate::state::AppState;
+use crate::state::{AppState, PublicLinks};
 use crate::throttle::Throttle;
 use anyhow::Context;
 use std::future::Future;
@@ -30,6 +30,13 @@ pub async fn state(settings: &CommonSettings) -> anyhow::Result<AppState> {
         throttle: Arc::new(Throttle::default()),
         code_key: Arc::new(code_key),
         outbox_wake: Arc::new(tokio::sync::Notify::new()),
+        links: Arc::new(PublicLinks {
+            server_url: settings.public_url.trim_end_matches('/').to_owned(),
+            download_url: settings
+                .download_url
+                .clone()
+                .unwrap_or_else(|| format!("{}/download", settings.public_url.trim_end_matches('/'))),
+        }),
     })
 }
 
@@ -87,6 +94,8 @@ impl Application {
             self.state.outbox_wake.clone(),
             stop.clone(),
         ));
+        let watcher =
+            tokio::spawn(crate::change_watcher::run(self.state.db.clone(), self.state.events.clone(), stop.clone()));
         let app = crate::routes::router(self.state.clone())
             .layer(RequestBodyLimitLayer::new(64 * 1024))
             .layer(TraceLayer::new_for_http());
@@ -99,6 +108,7 @@ impl Application {
             })
             .await;
         let _ = tokio::time::timeout(Duration::from_secs(10), worker).await;
+        let _ = tokio::time::timeout(Duration::from_secs(2), watcher).await;
         self.state.db.close().await;
         result.context("server error")
     }

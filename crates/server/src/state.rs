@@ -17,4 +17,14 @@ pub struct AppState {
     pub code_key: Arc<Vec<u8>>,
     /// Wakes the outbox worker when a message is queued.
     pub outbox_wake: Arc<tokio::sync::Notify>,
+    /// Addresses printed in invitations.
+    pub links: Arc<PublicLinks>,
+}
+
+#[derive(Debug, Clone)]
+pub struct PublicLinks {
+    /// The server address guests enter in the app.
+    pub server_url: String,
+    /// Where the desktop app can be downloaded.
+    pub download_url: String,
 }

@@ -6,13 +6,34 @@ pub struct Template {
     pub html: bool,
 }
 
-pub const ACTIVATION_SMS: Template = Template { text: include_str!("../templates/activation_code.sms.txt"), html: false };
+pub const ACTIVATION_SMS: Template =
+    Template { text: include_str!("../templates/activation_code.sms.txt"), html: false };
 pub const ACTIVATION_SUBJECT: Template =
     Template { text: include_str!("../templates/activation_code.subject.txt"), html: false };
 pub const ACTIVATION_EMAIL_TEXT: Template =
     Template { text: include_str!("../templates/activation_code.email.txt"), html: false };
 pub const ACTIVATION_EMAIL_HTML: Template =
     Template { text: include_str!("../templates/activation_code.email.html"), html: true };
+
+/// The invitation's texts (SPEC §7.5): with desktop access, and the mobile-only variant.
+pub struct InvitationTemplates {
+    pub sms: Template,
+    pub email_text: Template,
+    pub email_html: Template,
+}
+
+pub const INVITATION_SUBJECT: Template =
+    Template { text: include_str!("../templates/invitation.subject.txt"), html: false };
+pub const INVITATION: InvitationTemplates = InvitationTemplates {
+    sms: Template { text: include_str!("../templates/invitation.sms.txt"), html: false },
+    email_text: Template { text: include_str!("../templates/invitation.email.txt"), html: false },
+    email_html: Template { text: include_str!("../templates/invitation.email.html"), html: true },
+};
+pub const INVITATION_MOBILE_ONLY: InvitationTemplates = InvitationTemplates {
+    sms: Template { text: include_str!("../templates/invitation_mobile.sms.txt"), html: false },
+    email_text: Template { text: include_str!("../templates/invitation_mobile.email.txt"), html: false },
+    email_html: Template { text: include_str!("../templates/invitation_mobile.email.html"), html: true },
+};
 
 impl Template {
     pub fn render(&self, values: &[(&str, &str)]) -> String {
@@ -35,7 +56,14 @@ mod tests {
 
     #[test]
     fn fills_slots_and_escapes_html() {
-        let vals = [("organisation", "A&B <Ltd>"), ("code", "123456"), ("phone", "+1"), ("expires_at", "x"), ("first_name", "Jo"), ("recipient", "jo@x.io")];
+        let vals = [
+            ("organisation", "A&B <Ltd>"),
+            ("code", "123456"),
+            ("phone", "+1"),
+            ("expires_at", "x"),
+            ("first_name", "Jo"),
+            ("recipient", "jo@x.io"),
+        ];
         let sms = ACTIVATION_SMS.render(&vals);
         assert!(sms.contains("A&B <Ltd>") && sms.contains("123456") && !sms.contains("{{"));
         let html = ACTIVATION_EMAIL_HTML.render(&vals);

@@ -122,12 +122,14 @@ pub async fn deliver_due(db: &Db, sinks: &Sinks, clock: &Clock) -> anyhow::Resul
             Err(e) => {
                 let retry_at = clock.now_ms() + backoff_ms(msg.attempts);
                 tracing::warn!(id = %msg.id, channel = %out.channel.as_str(), attempts = msg.attempts, error = %e, "outbox: delivery failed, will retry");
-                sqlx::query("UPDATE outbox SET locked_until = NULL, next_attempt_at = $1, last_error = $2 WHERE id = $3")
-                    .bind(retry_at)
-                    .bind(format!("{e:#}"))
-                    .bind(&msg.id)
-                    .execute(db)
-                    .await?;
+                sqlx::query(
+                    "UPDATE outbox SET locked_until = NULL, next_attempt_at = $1, last_error = $2 WHERE id = $3",
+                )
+                .bind(retry_at)
+                .bind(format!("{e:#}"))
+                .bind(&msg.id)
+                .execute(db)
+                .await?;
             }
         }
     }

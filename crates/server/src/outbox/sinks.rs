@@ -22,7 +22,11 @@ impl Sink for FileSink {
     fn send<'a>(&'a self, id: &'a str, msg: &'a OutgoingMessage) -> BoxFuture<'a, anyhow::Result<()>> {
         Box::pin(async move {
             tokio::fs::create_dir_all(&self.dir).await.with_context(|| format!("creating {}", self.dir.display()))?;
-            let to: String = msg.recipient.chars().map(|c| if c.is_ascii_alphanumeric() || "+.@_-".contains(c) { c } else { '_' }).collect();
+            let to: String = msg
+                .recipient
+                .chars()
+                .map(|c| if c.is_ascii_alphanumeric() || "+.@_-".contains(c) { c } else { '_' })
+                .collect();
             let stem = format!("{}-{}-{to}-{id}", crate::db::new_id_instant_prefix(id), msg.channel.as_str());
             let path = self.dir.join(format!("{stem}.txt"));
             let mut text = format!("To: {}\n", msg.recipient);
@@ -66,7 +70,9 @@ impl Sink for SmtpSink {
                 .to(to)
                 .subject(msg.subject.clone().unwrap_or_default());
             let email = match &msg.body_html {
-                Some(html) => builder.multipart(MultiPart::alternative_plain_html(msg.body_text.clone(), html.clone()))?,
+                Some(html) => {
+                    builder.multipart(MultiPart::alternative_plain_html(msg.body_text.clone(), html.clone()))?
+                }
                 None => builder.body(msg.body_text.clone())?,
             };
             self.transport.send(email).await.context("SMTP delivery")?;
@@ -85,7 +91,8 @@ pub struct HttpSmsSink {
 impl Sink for HttpSmsSink {
     fn send<'a>(&'a self, _id: &'a str, msg: &'a OutgoingMessage) -> BoxFuture<'a, anyhow::Result<()>> {
         Box::pin(async move {
-            let mut req = self.client.post(&self.url).json(&serde_json::json!({ "to": msg.recipient, "text": msg.body_text }));
+            let mut req =
+                self.client.post(&self.url).json(&serde_json::json!({ "to": msg.recipient, "text": msg.body_text }));
             if let Some(t) = &self.token {
                 req = req.bearer_auth(t);
             }

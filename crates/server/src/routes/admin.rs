@@ -30,7 +30,8 @@ pub async fn administers(state: &AppState, admin: &AccountRow, target: &AccountR
     match admin.role() {
         Role::CompanyAdmin => Ok(true),
         Role::DepartmentAdmin => {
-            let admins = accounts::admins_for_department(&state.db, &target.organisation_id, &target.department_id).await?;
+            let admins =
+                accounts::admins_for_department(&state.db, &target.organisation_id, &target.department_id).await?;
             Ok(admins.contains(&admin.id))
         }
         _ => Ok(false),
@@ -51,7 +52,11 @@ pub async fn revoke_sessions(
     let target = accounts::by_id(&state.db, &id).await?.ok_or_else(|| AppError::new(ErrorCode::NotFound))?;
     if !administers(&state, &session.account, &target).await? {
         // Another organisation's account is not even said to exist.
-        let code = if target.organisation_id == session.account.organisation_id { ErrorCode::Forbidden } else { ErrorCode::NotFound };
+        let code = if target.organisation_id == session.account.organisation_id {
+            ErrorCode::Forbidden
+        } else {
+            ErrorCode::NotFound
+        };
         return Err(AppError::new(code));
     }
     let revoked = sessions::revoke_all(&state.db, &state.events, &target.id, state.clock.now_ms()).await?;

@@ -12,6 +12,7 @@ use axum::http::StatusCode;
 use axum::routing::post;
 use axum::Json;
 use parley_core::activation::{self as rules, ActivationCode, CodeState};
+use parley_core::role::AccountKind;
 use parley_core::wire::{LoginRequest, LoginResponse, RequestCodeRequest, RequestCodeResponse, REQUEST_CODE_ANSWER};
 use parley_core::{ErrorCode, PhoneNumber};
 use std::net::SocketAddr;
@@ -63,7 +64,8 @@ async fn send_new_user_code(state: &AppState, phone: &PhoneNumber) -> anyhow::Re
     };
     let now = state.clock.now_ms();
     let mut tx = state.db.begin().await?;
-    codes::issue_and_send(&mut tx, &state.code_key, &account, Purpose::NewUser, rules::NEW_USER_VALIDITY_MS, now).await?;
+    codes::issue_and_send(&mut tx, &state.code_key, &account, Purpose::NewUser, rules::NEW_USER_VALIDITY_MS, now)
+        .await?;
     tx.commit().await?;
     state.outbox_wake.notify_one();
     tracing::info!(account = %account.id, "new user code: queued");
@@ -120,6 +122,13 @@ pub async fn login(
         .collect();
 
     if let Some(hit) = live.iter().find(|c| code.matches(&state.code_key, &account.id, &c.code_hash)) {
+        // SPEC §6: a guest without desktop access is refused here (the right person, so the
+        // clear reason may be told); the code stays usable on mobile.
+        if account.kind() == AccountKind::Guest
+            && !crate::settings::load(&state.db, &account.organisation_id).await?.guest_profile.desktop_access
+        {
+            return Err(AppError::new(ErrorCode::GuestDesktopAccessOff));
+        }
         // Single use, even against a concurrent login with the same code.
         let used = sqlx::query("UPDATE activation_codes SET used_at = $1 WHERE id = $2 AND used_at IS NULL")
             .bind(now)
@@ -169,7 +178,9 @@ async fn record_failure(
             account.phone,
             parley_core::time::format_utc(until)
         );
-        for admin in accounts::admins_for_department(&state.db, &account.organisation_id, &account.department_id).await? {
+        for admin in
+            accounts::admins_for_department(&state.db, &account.organisation_id, &account.department_id).await?
+        {
             sqlx::query(
                 "INSERT INTO admin_notices (id, organisation_id, recipient_id, kind, body, created_at) \
                  VALUES ($1, $2, $3, 'account_locked', $4, $5)",

@@ -68,9 +68,15 @@ pub async fn contacts(
         .fetch_all(&state.db)
         .await?,
     };
-    let mut delta = ContactsDelta { contacts: Vec::new(), removed: Vec::new(), cursor: encode_cursor(current), full_resync: since.is_none() };
+    let mut delta = ContactsDelta {
+        contacts: Vec::new(),
+        removed: Vec::new(),
+        cursor: encode_cursor(current),
+        full_resync: since.is_none(),
+    };
+    let shared = crate::conversations::shared_with(&state.db, &viewer.id).await?;
     for row in rows.iter().filter(|r| r.id != viewer.id) {
-        if sees_in_contacts(viewer.party(), row.party(), viewer.ties_to(row)) {
+        if sees_in_contacts(viewer.party(), row.party(), viewer.ties_to(row, &shared)) {
             delta.contacts.push(row.to_contact());
         } else if since.is_some() {
             delta.removed.push(row.id.clone());

@@ -4,6 +4,7 @@ use crate::accounts;
 use crate::db::next_change_seq;
 use crate::error::{ApiJson, AppError, AppResult};
 use crate::events::Event;
+use crate::notices;
 use crate::routes::AnySession;
 use crate::state::AppState;
 use axum::extract::State;
@@ -14,9 +15,7 @@ use parley_core::wire::{CompleteFirstLoginRequest, Me};
 use parley_core::{ErrorCode, PersonName};
 
 pub fn router() -> axum::Router<AppState> {
-    axum::Router::new()
-        .route("/api/v1/me", get(me))
-        .route("/api/v1/me/first-login", post(complete_first_login))
+    axum::Router::new().route("/api/v1/me", get(me)).route("/api/v1/me/first-login", post(complete_first_login))
 }
 
 #[utoipa::path(get, path = "/api/v1/me", responses((status = 200, body = Me), (status = 401, body = parley_core::wire::ApiError)),
@@ -35,8 +34,10 @@ pub async fn complete_first_login(
     session: AnySession,
     ApiJson(req): ApiJson<CompleteFirstLoginRequest>,
 ) -> AppResult<Json<Me>> {
-    let first = PersonName::parse(&req.first_name).map_err(|_| AppError::on_field(ErrorCode::InvalidFormat, "first_name"))?;
-    let last = PersonName::parse(&req.last_name).map_err(|_| AppError::on_field(ErrorCode::InvalidFormat, "last_name"))?;
+    let first =
+        PersonName::parse(&req.first_name).map_err(|_| AppError::on_field(ErrorCode::InvalidFormat, "first_name"))?;
+    let last =
+        PersonName::parse(&req.last_name).map_err(|_| AppError::on_field(ErrorCode::InvalidFormat, "last_name"))?;
     if !req.accept_terms {
         return Err(AppError::on_field(ErrorCode::TermsNotAccepted, "accept_terms"));
     }
@@ -56,8 +57,34 @@ pub async fn complete_first_login(
     .bind(&session.account.id)
     .execute(&mut *tx)
     .await?;
+    let pending = if session.account.status() == AccountStatus::Pending {
+        accept_invitation(&mut tx, &session.account, first.as_str(), last.as_str(), now).await?
+    } else {
+        Vec::new()
+    };
     tx.commit().await?;
     state.events.publish(Event::ContactsChanged { organisation_id: session.account.organisation_id.clone(), seq });
-    let account = accounts::by_id(&state.db, &session.account.id).await?.ok_or_else(|| AppError::new(ErrorCode::NotFound))?;
+    notices::publish(&state.events, pending);
+    let account =
+        accounts::by_id(&state.db, &session.account.id).await?.ok_or_else(|| AppError::new(ErrorCode::NotFound))?;
     Ok(Json(account.to_me()))
+}
+
+/// A guest's first login ends their invitation; the inviter is told (SPEC §7.6).
+async fn accept_invitation(
+    tx: &mut sqlx::AnyConnection,
+    guest: &crate::accounts::AccountRow,
+    first: &str,
+    last: &str,
+    now: i64,
+) -> sqlx::Result<Vec<notices::Pending>> {
+    let inviter: Option<String> = sqlx::query_scalar(
+        "UPDATE invitations SET status = 'accepted' WHERE guest_id = $1 AND status = 'pending' RETURNING inviter_id",
+    )
+    .bind(&guest.id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some(inviter) = inviter else { return Ok(Vec::new()) };
+    let body = format!("Your guest {first} {last} has activated their account.");
+    Ok(vec![notices::create(tx, &guest.organisation_id, &inviter, "guest_activated", &body, now).await?])
 }

@@ -3,9 +3,14 @@
 pub mod admin;
 pub mod auth;
 pub mod contacts;
+pub mod conversations;
+pub mod download;
 pub mod health;
+pub mod invitations;
 pub mod me;
+pub mod notices;
 pub mod openapi;
+pub mod settings;
 pub mod ws;
 
 use crate::accounts::{self, AccountRow};
@@ -20,11 +25,16 @@ use parley_core::ErrorCode;
 pub fn router(state: AppState) -> axum::Router {
     axum::Router::new()
         .merge(health::router())
+        .merge(download::router())
         .merge(openapi::router())
         .merge(auth::router())
         .merge(me::router())
         .merge(contacts::router())
+        .merge(conversations::router())
         .merge(admin::router())
+        .merge(invitations::router())
+        .merge(notices::router())
+        .merge(settings::router())
         .merge(ws::router())
         .with_state(state)
 }

@@ -1,6 +1,6 @@
 //! `GET /api/openapi.json`: the OpenAPI document, generated from the handlers (utoipa).
 
-use crate::routes::{admin, auth, contacts, health, me, ws};
+use crate::routes::{admin, auth, contacts, conversations, health, invitations, me, notices, settings, ws};
 use crate::state::AppState;
 use axum::routing::get;
 use axum::Json;
@@ -11,7 +11,9 @@ use utoipa::{Modify, OpenApi};
 #[openapi(
     info(title = "Parley API", description = "Parley server API. Errors are JSON `{code, message, field?}` with a stable code."),
     paths(health::health, auth::request_code, auth::login, auth::logout, me::me, me::complete_first_login,
-          contacts::contacts, admin::revoke_sessions, ws::upgrade),
+          contacts::contacts, admin::revoke_sessions, ws::upgrade, invitations::options, invitations::invite,
+          notices::list, notices::read_all, settings::read, settings::write, settings::set_may_invite,
+          conversations::create, conversations::list, conversations::read),
     components(schemas(parley_core::wire::ServerEvent)),
     modifiers(&BearerAuth)
 )]

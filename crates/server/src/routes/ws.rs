@@ -48,6 +48,9 @@ async fn serve(mut socket: WebSocket, state: AppState, session: ActiveSession) {
                     let _ = socket.send(Message::Close(None)).await;
                     return;
                 }
+                Ok(Event::Notice { recipient_id, notice }) if recipient_id == session.account.id => {
+                    if !send(&mut socket, &ServerEvent::Notice { notice }).await { return; }
+                }
                 Ok(_) => {}
                 // Fell behind: tell the client to sync from its own cursor.
                 Err(RecvError::Lagged(_)) => {

@@ -1,0 +1,286 @@
+//! External user invitations (SPEC §7): the form's rules, applied as the user types (through
+//! the desktop client's IPC) and again by the server, which is the authority. Whether the
+//! contact already exists needs the database and is checked by the server.
+
+use crate::error::ErrorCode;
+use crate::settings::OrganisationSettings;
+use crate::wire::ApiError;
+use crate::{EmailAddress, PersonName, PhoneNumber};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+use utoipa::ToSchema;
+
+pub const DETAILS_MAX_CHARS: usize = 200;
+
+/// The invitation form as sent.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, TS, ToSchema)]
+#[ts(export)]
+pub struct InvitationRequest {
+    pub first_name: String,
+    pub last_name: String,
+    pub email: String,
+    /// International format: the picked calling code and the number, e.g. `+44 20 7946 0958`.
+    pub phone: String,
+    pub by_sms: bool,
+    pub by_email: bool,
+    /// Optional text for the guest, at most [`DETAILS_MAX_CHARS`] characters.
+    pub details: String,
+    /// The group conversation the guest joins (invitation from a conversation).
+    #[ts(optional = nullable)]
+    pub conversation_id: Option<String>,
+}
+
+/// A request that passed every rule.
+#[derive(Debug, Clone)]
+pub struct ValidInvitation {
+    pub first_name: PersonName,
+    pub last_name: PersonName,
+    pub email: EmailAddress,
+    pub phone: PhoneNumber,
+    pub by_sms: bool,
+    pub by_email: bool,
+    pub details: String,
+}
+
+/// Checks an invitation against the organisation's settings and the inviter's right.
+///
+/// The right and the organisation's modes are checked first, alone (the form cannot be fixed
+/// by the inviter); otherwise every field error is returned, each on its field.
+pub fn check_invitation(
+    req: &InvitationRequest,
+    settings: &OrganisationSettings,
+    inviter_may_invite: bool,
+) -> Result<ValidInvitation, Vec<ApiError>> {
+    if !settings.guest_invitations_enabled || !inviter_may_invite {
+        return Err(vec![ApiError::new(ErrorCode::NotAuthorizedToInvite)]);
+    }
+    if !settings.sms_invitations_enabled && !settings.email_invitations_enabled {
+        return Err(vec![ApiError::new(ErrorCode::NoInvitationMode)]);
+    }
+    let mut errors = Vec::new();
+    let mut field = |code, name: &str| errors.push(ApiError::on_field(code, name));
+
+    let first_name = name(&req.first_name, "first_name", &mut field);
+    let last_name = name(&req.last_name, "last_name", &mut field);
+    let email = if req.email.trim().is_empty() {
+        field(ErrorCode::Required, "email");
+        None
+    } else {
+        match EmailAddress::parse(&req.email) {
+            Err(_) => {
+                field(ErrorCode::InvalidFormat, "email");
+                None
+            }
+            Ok(e) if settings.domain_forbidden(e.domain()) => {
+                field(ErrorCode::DomainForbidden, "email");
+                None
+            }
+            Ok(e) => Some(e),
+        }
+    };
+    let phone = if req.phone.trim().trim_start_matches('+').trim().is_empty() {
+        field(ErrorCode::Required, "phone");
+        None
+    } else {
+        match PhoneNumber::parse(&req.phone) {
+            Err(_) => {
+                field(ErrorCode::InvalidFormat, "phone");
+                None
+            }
+            Ok(p) if settings.country_code_forbidden(p.calling_code()) => {
+                field(ErrorCode::CountryCodeForbidden, "phone");
+                None
+            }
+            Ok(p) => Some(p),
+        }
+    };
+    if !req.by_sms && !req.by_email {
+        field(ErrorCode::ModeRequired, "mode");
+    } else if (req.by_sms && !settings.sms_invitations_enabled) || (req.by_email && !settings.email_invitations_enabled)
+    {
+        field(ErrorCode::ModeDisabled, "mode");
+    }
+    let details = req.details.trim().to_owned();
+    if details.chars().count() > DETAILS_MAX_CHARS {
+        field(ErrorCode::TooLong, "details");
+    }
+    match (first_name, last_name, email, phone) {
+        (Some(first_name), Some(last_name), Some(email), Some(phone)) if errors.is_empty() => Ok(ValidInvitation {
+            first_name,
+            last_name,
+            email,
+            phone,
+            by_sms: req.by_sms,
+            by_email: req.by_email,
+            details,
+        }),
+        _ => Err(errors),
+    }
+}
+
+fn name(value: &str, field_name: &str, field: &mut impl FnMut(ErrorCode, &str)) -> Option<PersonName> {
+    if value.trim().is_empty() {
+        field(ErrorCode::Required, field_name);
+        return None;
+    }
+    PersonName::parse(value).map_err(|_| field(ErrorCode::InvalidFormat, field_name)).ok()
+}
+
+/// The modes the form offers: a mode that is off for the organisation is shown inactive, and
+/// when only one is on it is pre-selected (SPEC §7.1). Returns `(sms, email)` pre-selection.
+pub fn preselected_modes(settings: &OrganisationSettings) -> (bool, bool) {
+    match (settings.sms_invitations_enabled, settings.email_invitations_enabled) {
+        (true, false) => (true, false),
+        (false, true) => (false, true),
+        _ => (false, false),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn on() -> OrganisationSettings {
+        OrganisationSettings { guest_invitations_enabled: true, ..Default::default() }
+    }
+    fn form() -> InvitationRequest {
+        InvitationRequest {
+            first_name: "Gina".into(),
+            last_name: "Guest".into(),
+            email: "gina@partner.example".into(),
+            phone: "+44 20 7946 0958".into(),
+            by_sms: true,
+            by_email: true,
+            details: "Project Atlas".into(),
+            conversation_id: None,
+        }
+    }
+    fn codes(r: Result<ValidInvitation, Vec<ApiError>>) -> Vec<(ErrorCode, Option<String>)> {
+        r.err().unwrap_or_default().into_iter().map(|e| (e.code, e.field)).collect()
+    }
+    fn f(s: &str) -> Option<String> {
+        Some(s.to_owned())
+    }
+
+    #[test]
+    fn a_good_form_passes() {
+        let ok = check_invitation(&form(), &on(), true).unwrap();
+        assert_eq!(ok.phone.as_str(), "+442079460958");
+        assert_eq!(ok.email.domain(), "partner.example");
+    }
+
+    /// Every refusal of SPEC §7.2 (and the form's own rules), with its field.
+    #[test]
+    fn refusals_table() {
+        let forbid = OrganisationSettings {
+            forbidden_email_domains: vec!["partner.example".into()],
+            forbidden_country_codes: vec!["+44".into()],
+            ..on()
+        };
+        let cases: Vec<(InvitationRequest, OrganisationSettings, bool, Vec<(ErrorCode, Option<String>)>)> = vec![
+            (
+                InvitationRequest { email: "not-an-email".into(), ..form() },
+                on(),
+                true,
+                vec![(ErrorCode::InvalidFormat, f("email"))],
+            ),
+            (
+                InvitationRequest { phone: "+44 12".into(), ..form() },
+                on(),
+                true,
+                vec![(ErrorCode::InvalidFormat, f("phone"))],
+            ),
+            (
+                form(),
+                forbid.clone(),
+                true,
+                vec![(ErrorCode::DomainForbidden, f("email")), (ErrorCode::CountryCodeForbidden, f("phone"))],
+            ),
+            (
+                InvitationRequest { email: "a@eu.PARTNER.example".into(), phone: "+1 201 555 0123".into(), ..form() },
+                forbid,
+                true,
+                vec![(ErrorCode::DomainForbidden, f("email"))],
+            ),
+            (form(), on(), false, vec![(ErrorCode::NotAuthorizedToInvite, None)]),
+            (
+                form(),
+                OrganisationSettings { guest_invitations_enabled: false, ..on() },
+                true,
+                vec![(ErrorCode::NotAuthorizedToInvite, None)],
+            ),
+            (
+                form(),
+                OrganisationSettings { sms_invitations_enabled: false, email_invitations_enabled: false, ..on() },
+                true,
+                vec![(ErrorCode::NoInvitationMode, None)],
+            ),
+            (
+                InvitationRequest {
+                    first_name: " ".into(),
+                    last_name: String::new(),
+                    email: String::new(),
+                    phone: "+".into(),
+                    ..form()
+                },
+                on(),
+                true,
+                vec![
+                    (ErrorCode::Required, f("first_name")),
+                    (ErrorCode::Required, f("last_name")),
+                    (ErrorCode::Required, f("email")),
+                    (ErrorCode::Required, f("phone")),
+                ],
+            ),
+            (
+                InvitationRequest { by_sms: false, by_email: false, ..form() },
+                on(),
+                true,
+                vec![(ErrorCode::ModeRequired, f("mode"))],
+            ),
+            (
+                InvitationRequest { by_sms: false, ..form() },
+                OrganisationSettings { email_invitations_enabled: false, ..on() },
+                true,
+                vec![(ErrorCode::ModeDisabled, f("mode"))],
+            ),
+            (
+                InvitationRequest { details: "x".repeat(201), ..form() },
+                on(),
+                true,
+                vec![(ErrorCode::TooLong, f("details"))],
+            ),
+        ];
+        for (i, (req, settings, may, want)) in cases.into_iter().enumerate() {
+            assert_eq!(codes(check_invitation(&req, &settings, may)), want, "case {i}");
+        }
+    }
+
+    #[test]
+    fn details_limit_counts_characters_not_bytes() {
+        assert!(check_invitation(&InvitationRequest { details: "é".repeat(200), ..form() }, &on(), true).is_ok());
+    }
+
+    #[test]
+    fn only_enabled_mode_is_preselected() {
+        assert_eq!(
+            preselected_modes(&OrganisationSettings { email_invitations_enabled: false, ..on() }),
+            (true, false)
+        );
+        assert_eq!(preselected_modes(&OrganisationSettings { sms_invitations_enabled: false, ..on() }), (false, true));
+        assert_eq!(preselected_modes(&on()), (false, false));
+    }
+
+    proptest::proptest! {
+        /// Whatever is typed, a form the rules accept never carries a forbidden domain or code.
+        #[test]
+        fn accepted_forms_respect_the_lists(email in "[a-z]{1,5}@([a-z]{1,4}\\.){1,2}(com|example)", cc in proptest::sample::select(vec!["+44", "+1", "+33"])) {
+            let settings = OrganisationSettings { forbidden_email_domains: vec!["ab.com".into()], forbidden_country_codes: vec!["+33".into()], ..on() };
+            let phone = match cc { "+44" => "+44 20 7946 0958", "+1" => "+1 201 555 0123", _ => "+33 6 12 34 56 78" };
+            if let Ok(ok) = check_invitation(&InvitationRequest { email, phone: phone.into(), ..form() }, &settings, true) {
+                proptest::prop_assert!(!settings.domain_forbidden(ok.email.domain()));
+                proptest::prop_assert!(ok.phone.calling_code() != 33);
+            }
+        }
+    }
+}

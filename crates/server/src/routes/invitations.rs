@@ -1,0 +1,266 @@
+//! External user invitations (SPEC §7): the form's options, and sending — which provisions
+//! the guest, records who invited whom, queues the SMS/e-mail, notifies the admins and makes
+//! the guest visible, all in one transaction.
+
+use crate::accounts::{self, AccountRow};
+use crate::codes::{self, Purpose};
+use crate::conversations::{self, Kind};
+use crate::db::{new_id, next_change_seq};
+use crate::error::{ApiJson, AppError, AppResult};
+use crate::events::Event;
+use crate::notices;
+use crate::outbox::{self, Channel, OutgoingMessage};
+use crate::routes::ActiveSession;
+use crate::settings;
+use crate::state::AppState;
+use crate::templates::{self, InvitationTemplates};
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::routing::{get, post};
+use axum::Json;
+use parley_core::activation::{ActivationCode, HOUR_MS};
+use parley_core::invitation::{check_invitation, InvitationRequest, ValidInvitation, DETAILS_MAX_CHARS};
+use parley_core::role::{AccountKind, AccountStatus, Role};
+use parley_core::settings::OrganisationSettings;
+use parley_core::time::format_utc;
+use parley_core::wire::{InvitationCreated, InvitationOptions};
+use parley_core::ErrorCode;
+
+pub fn router() -> axum::Router<AppState> {
+    axum::Router::new().route("/api/v1/invitations/options", get(options)).route("/api/v1/invitations", post(invite))
+}
+
+fn may_invite(inviter: &AccountRow) -> bool {
+    inviter.kind() == AccountKind::Member && inviter.may_invite_guests != 0
+}
+
+#[utoipa::path(get, path = "/api/v1/invitations/options",
+    responses((status = 200, body = InvitationOptions), (status = 401, body = parley_core::wire::ApiError)), security(("bearer" = [])))]
+pub async fn options(State(state): State<AppState>, session: ActiveSession) -> AppResult<Json<InvitationOptions>> {
+    let settings = settings::load(&state.db, &session.account.organisation_id).await?;
+    Ok(Json(InvitationOptions {
+        may_invite: settings.guest_invitations_enabled && may_invite(&session.account),
+        settings,
+        details_max_chars: DETAILS_MAX_CHARS as u32,
+    }))
+}
+
+#[utoipa::path(post, path = "/api/v1/invitations", request_body = InvitationRequest,
+    responses((status = 201, body = InvitationCreated), (status = 403, body = parley_core::wire::ApiError),
+              (status = 409, body = parley_core::wire::ApiError), (status = 422, body = parley_core::wire::ApiError)),
+    security(("bearer" = [])))]
+pub async fn invite(
+    State(state): State<AppState>,
+    session: ActiveSession,
+    ApiJson(req): ApiJson<InvitationRequest>,
+) -> AppResult<(StatusCode, Json<InvitationCreated>)> {
+    let inviter = &session.account;
+    let settings = settings::load(&state.db, &inviter.organisation_id).await?;
+    let valid = check_invitation(&req, &settings, may_invite(inviter)).map_err(|errors| {
+        AppError(
+            errors.into_iter().next().unwrap_or_else(|| parley_core::wire::ApiError::new(ErrorCode::InvalidRequest)),
+        )
+    })?;
+    let conversation = match &req.conversation_id {
+        Some(id) => Some(group_for_guest(&state, inviter, id, &settings).await?),
+        None => None,
+    };
+    refuse_existing_contact(&state, &valid).await?;
+
+    let now = state.clock.now_ms();
+    let guest_id = new_id();
+    let invitation_id = new_id();
+    let mut tx = state.db.begin().await?;
+    let seq = next_change_seq(&mut tx).await?;
+    sqlx::query(
+        "INSERT INTO accounts (id, organisation_id, department_id, kind, role, status, first_name, last_name, phone, email, \
+         invited_by, created_at, updated_at, change_seq) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
+    )
+    .bind(&guest_id)
+    .bind(&inviter.organisation_id)
+    .bind(&inviter.department_id)
+    .bind(AccountKind::Guest.as_str())
+    .bind(Role::Guest.as_str())
+    .bind(AccountStatus::Pending.as_str())
+    .bind(valid.first_name.as_str())
+    .bind(valid.last_name.as_str())
+    .bind(valid.phone.as_str())
+    .bind(valid.email.canonical())
+    .bind(&inviter.id)
+    .bind(now)
+    .bind(now)
+    .bind(seq)
+    .execute(&mut *tx)
+    .await
+    .map_err(contact_exists)?;
+    sqlx::query(
+        "INSERT INTO invitations (id, organisation_id, guest_id, inviter_id, department_id, conversation_id, by_sms, by_email, \
+         details, status, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'pending', $10)",
+    )
+    .bind(&invitation_id)
+    .bind(&inviter.organisation_id)
+    .bind(&guest_id)
+    .bind(&inviter.id)
+    .bind(&inviter.department_id)
+    .bind(&req.conversation_id)
+    .bind(i64::from(valid.by_sms))
+    .bind(i64::from(valid.by_email))
+    .bind(&valid.details)
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query("INSERT INTO activity (id, organisation_id, actor_id, action, guest_id, at) VALUES ($1, $2, $3, 'invitation', $4, $5)")
+        .bind(new_id())
+        .bind(&inviter.organisation_id)
+        .bind(&inviter.id)
+        .bind(&guest_id)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+    let validity = i64::from(settings.activation_code_validity_hours.max(1)) * HOUR_MS;
+    let (code, expires_at) =
+        codes::issue(&mut tx, &state.code_key, &guest_id, Purpose::Invitation, validity, now).await?;
+    queue_messages(&mut tx, &state, inviter, &valid, &settings, &code, expires_at, now).await?;
+    let mut last_seq = seq;
+    if let Some(conversation_id) = &conversation {
+        conversations::add_member(&mut tx, conversation_id, &guest_id, false, now).await?;
+        last_seq = conversations::touch_members(&mut tx, conversation_id).await?;
+    }
+    let body = format!(
+        "{} {} invited the guest {} {} ({}).",
+        inviter.first_name, inviter.last_name, valid.first_name, valid.last_name, valid.phone
+    );
+    let mut pending = Vec::new();
+    for admin in accounts::admins_for_department(&state.db, &inviter.organisation_id, &inviter.department_id).await? {
+        if admin != inviter.id {
+            pending
+                .push(notices::create(&mut tx, &inviter.organisation_id, &admin, "guest_invited", &body, now).await?);
+        }
+    }
+    let guest = accounts::by_id(&mut *tx, &guest_id).await?.ok_or_else(|| AppError::new(ErrorCode::Internal))?;
+    tx.commit().await?;
+
+    state.outbox_wake.notify_one();
+    state.events.publish(Event::ContactsChanged { organisation_id: inviter.organisation_id.clone(), seq: last_seq });
+    notices::publish(&state.events, pending);
+    tracing::info!(inviter = %inviter.id, guest = %guest_id, "invitation: guest provisioned");
+    Ok((
+        StatusCode::CREATED,
+        Json(InvitationCreated { invitation_id, guest: guest.to_contact(), code_expires_at: expires_at }),
+    ))
+}
+
+/// A group conversation the guest may join: it exists in the inviter's organisation, the
+/// inviter is one of its admins, and the guest profile allows group conversations.
+async fn group_for_guest(
+    state: &AppState,
+    inviter: &AccountRow,
+    id: &str,
+    settings: &OrganisationSettings,
+) -> AppResult<String> {
+    let conversation = conversations::by_id(&state.db, id)
+        .await?
+        .filter(|c| c.organisation_id == inviter.organisation_id)
+        .ok_or_else(|| AppError::with_message(ErrorCode::NotFound, "No such conversation."))?;
+    if Kind::from_db(&conversation.kind) != Some(Kind::Group) {
+        return Err(AppError::with_message(ErrorCode::InvalidRequest, "Guests join group conversations only."));
+    }
+    let is_admin = conversations::members(&state.db, id).await?.iter().any(|(m, admin)| *m == inviter.id && *admin);
+    if !is_admin {
+        return Err(AppError::with_message(
+            ErrorCode::Forbidden,
+            "Only the admins of this conversation can invite guests into it.",
+        ));
+    }
+    if !settings.guest_profile.group_conversations {
+        return Err(AppError::new(ErrorCode::FeatureNotForGuests));
+    }
+    Ok(conversation.id)
+}
+
+/// SPEC §7.2: an e-mail or phone that already belongs to someone on this server (the whole
+/// server, never naming the other organisation), said on the field that clashes.
+async fn refuse_existing_contact(state: &AppState, valid: &ValidInvitation) -> AppResult<()> {
+    if accounts::live_by_phone(&state.db, valid.phone.as_str()).await?.is_some() {
+        return Err(AppError::on_field(ErrorCode::ContactExists, "phone"));
+    }
+    let email_taken: Option<String> =
+        sqlx::query_scalar("SELECT id FROM accounts WHERE email = $1 AND status <> 'deleted'")
+            .bind(valid.email.canonical())
+            .fetch_optional(&state.db)
+            .await?;
+    if email_taken.is_some() {
+        return Err(AppError::on_field(ErrorCode::ContactExists, "email"));
+    }
+    Ok(())
+}
+
+/// A unique-index clash (a concurrent double submit) is the same refusal.
+fn contact_exists(e: sqlx::Error) -> AppError {
+    match AppError::from(e) {
+        err if err.code() == ErrorCode::Conflict => AppError::new(ErrorCode::ContactExists),
+        err => err,
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn queue_messages(
+    conn: &mut sqlx::AnyConnection,
+    state: &AppState,
+    inviter: &AccountRow,
+    valid: &ValidInvitation,
+    settings: &OrganisationSettings,
+    code: &ActivationCode,
+    expires_at: i64,
+    now: i64,
+) -> sqlx::Result<()> {
+    let t: &InvitationTemplates =
+        if settings.guest_profile.desktop_access { &templates::INVITATION } else { &templates::INVITATION_MOBILE_ONLY };
+    let inviter_name = format!("{} {}", inviter.first_name, inviter.last_name);
+    let expires = format_utc(expires_at);
+    let details_text = if valid.details.is_empty() {
+        String::new()
+    } else {
+        format!("\nMessage from {inviter_name}: {}\n", valid.details)
+    };
+    let details_sms = if valid.details.is_empty() {
+        String::new()
+    } else {
+        format!(" Message from {inviter_name}: {}", valid.details)
+    };
+    let values = [
+        ("inviter", inviter_name.as_str()),
+        ("organisation", inviter.organisation_name.as_str()),
+        ("first_name", valid.first_name.as_str()),
+        ("phone", valid.phone.international()),
+        ("code", code.expose()),
+        ("expires_at", expires.as_str()),
+        ("server_url", state.links.server_url.as_str()),
+        ("download_url", state.links.download_url.as_str()),
+        ("details", valid.details.as_str()),
+        ("details_text", details_text.as_str()),
+        ("details_sms", details_sms.as_str()),
+        ("recipient", valid.email.as_str()),
+    ];
+    if valid.by_sms {
+        let sms = OutgoingMessage {
+            channel: Channel::Sms,
+            recipient: valid.phone.as_str().to_owned(),
+            subject: None,
+            body_text: t.sms.render(&values),
+            body_html: None,
+        };
+        outbox::enqueue(conn, &sms, now).await?;
+    }
+    if valid.by_email {
+        let email = OutgoingMessage {
+            channel: Channel::Email,
+            recipient: valid.email.as_str().to_owned(),
+            subject: Some(templates::INVITATION_SUBJECT.render(&values)),
+            body_text: t.email_text.render(&values),
+            body_html: Some(t.email_html.render(&values)),
+        };
+        outbox::enqueue(conn, &email, now).await?;
+    }
+    Ok(())
+}

@@ -1,0 +1,14 @@
+//! Integration tests of the HTTP + WebSocket API, zero2prod style: every test spawns the real
+//! application on a random port with a fresh database (a SQLite file by default; a fresh
+//! PostgreSQL database with `PARLEY_TEST_DATABASE=postgres`) and talks to it as a client would.
+
+mod activation_codes;
+mod admin;
+mod auth;
+mod contacts;
+mod first_login;
+mod health;
+mod helpers;
+mod outbox;
+mod test_db;
+mod ws;
