@@ -61,8 +61,6 @@ pub struct TestUser {
 /// plus a `company_admin` in the root department. Everyone starts pending, with a code.
 pub struct TestOrg {
     pub id: String,
-    pub root: String,
-    pub sales: String,
     pub emea: String,
     pub engineering: String,
     pub company_admin: TestUser,
@@ -205,8 +203,6 @@ impl TestApp {
             member: self.add_member(&id, &emea, n + 3, Role::Member, pending).await,
             colleague: self.add_member(&id, &engineering, n + 4, Role::Member, pending).await,
             id,
-            root,
-            sales,
             emea,
             engineering,
         }

@@ -9,6 +9,7 @@ mod contacts;
 mod first_login;
 mod health;
 mod helpers;
+mod invitations;
 mod outbox;
 mod test_db;
 mod ws;

@@ -1,7 +1,7 @@
 //! The live channel: `GET /api/v1/ws` with the bearer token.
 
 use crate::helpers::{assert_error, spawn_app, TestApp};
-use futures_util::{SinkExt, StreamExt};
+use futures_util::StreamExt;
 use parley_core::role::{AccountStatus, Role};
 use reqwest::StatusCode;
 use serde_json::Value;
