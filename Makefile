@@ -39,6 +39,7 @@ test: deps
 	npm run check
 	npm run test:ui
 	cargo fmt --all --check
+	cargo clippy --workspace --all-targets -- -D warnings
 	cargo nextest run --workspace --no-fail-fast
 	@echo "== bindings are current =="
 	@git diff --exit-code -- ui/src/lib/bindings && test -z "$$(git status --porcelain -- ui/src/lib/bindings)" \

@@ -30,9 +30,20 @@ cleanup() {
 }
 trap cleanup EXIT
 
-PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+PORT="$(free_port)"
+SMTP_PORT="$(free_port)"
+
+# A real SMTP sink: e-mail goes over SMTP into a Maildir the specs read back; SMS stay in
+# the file outbox.
+/usr/bin/python3 -m aiosmtpd -n -l "127.0.0.1:$SMTP_PORT" -c aiosmtpd.handlers.Mailbox "$WORK/maildir" \
+  > "$WORK/smtp.log" 2>&1 &
+PIDS+=($!)
+export PARLEY_SMTP_URL="smtp://127.0.0.1:$SMTP_PORT"
+export PARLEY_E2E_MAILDIR="$WORK/maildir"
 export PARLEY_DATABASE_URL="sqlite://$WORK/server.db"
 export PARLEY_OUTBOX_DIR="$WORK/outbox"
+export PARLEY_PUBLIC_URL="http://127.0.0.1:$PORT"
 "$SERVER_BIN" demo > "$WORK/demo.txt"
 "$SERVER_BIN" serve --port "$PORT" > "$WORK/server.log" 2>&1 &
 PIDS+=($!)

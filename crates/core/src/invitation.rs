@@ -177,7 +177,8 @@ mod tests {
             forbidden_country_codes: vec!["+44".into()],
             ..on()
         };
-        let cases: Vec<(InvitationRequest, OrganisationSettings, bool, Vec<(ErrorCode, Option<String>)>)> = vec![
+        type Case = (InvitationRequest, OrganisationSettings, bool, Vec<(ErrorCode, Option<String>)>);
+        let cases: Vec<Case> = vec![
             (
                 InvitationRequest { email: "not-an-email".into(), ..form() },
                 on(),

@@ -64,11 +64,12 @@ pub async fn issue_and_send(
 ) -> sqlx::Result<(ActivationCode, i64)> {
     let (code, expires_at) = issue(conn, key, &account.id, purpose, validity_ms, now_ms).await?;
     let expires = format_utc(expires_at);
+    let phone = parley_core::PhoneNumber::display(&account.phone);
     let recipient = account.email.clone().unwrap_or_default();
     let values = [
         ("organisation", account.organisation_name.as_str()),
         ("code", code.expose()),
-        ("phone", account.phone.as_str()),
+        ("phone", phone.as_str()),
         ("expires_at", expires.as_str()),
         ("first_name", account.first_name.as_str()),
         ("recipient", recipient.as_str()),

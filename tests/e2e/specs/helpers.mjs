@@ -144,3 +144,15 @@ export async function startServer() {
   }
   throw new Error("the server did not come back");
 }
+
+/** The newest e-mail the SMTP sink received for `to`: { subject, text, html }, waiting for it. */
+export async function mailTo(to, { timeout = 10000 } = {}) {
+  const reader = new URL("../read_mail.py", import.meta.url).pathname;
+  const deadline = Date.now() + timeout;
+  while (Date.now() < deadline) {
+    const out = JSON.parse(execFileSync("/usr/bin/python3", [reader, process.env.PARLEY_E2E_MAILDIR, to], { encoding: "utf8" }));
+    if (out.text) return out;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`no e-mail to ${to} reached the SMTP sink`);
+}

@@ -165,15 +165,19 @@ async fn the_guest_is_seen_by_the_inviter_only_and_sees_only_the_inviter() {
     assert!(!s.contact_ids(&s.admin).await.contains(&guest_id), "Contacts of an admin follow the member rule");
 
     let code = s.app.read_outbox_code("+442079460101").await;
-    let guest = s.app.login(&created["guest"]["phone"].as_str().expect("phone").to_owned(), &code).await;
+    let guest = s.app.login(created["guest"]["phone"].as_str().expect("phone"), &code).await;
     s.app.activate(&guest).await;
-    assert_eq!(s.contact_ids(&guest).await, [s.org.member.id.clone()], "only the inviter, never the other guest");
+    assert_eq!(
+        s.contact_ids(&guest).await,
+        std::slice::from_ref(&s.org.member.id),
+        "only the inviter, never the other guest"
+    );
 
     let told: Vec<String> = sqlx::query_scalar("SELECT recipient_id FROM admin_notices WHERE kind = 'guest_activated'")
         .fetch_all(&s.app.state.db)
         .await
         .expect("notices");
-    assert_eq!(told, [s.org.member.id.clone()], "the inviter is told of the activation");
+    assert_eq!(told, std::slice::from_ref(&s.org.member.id), "the inviter is told of the activation");
 }
 
 /// Every refusal of SPEC §7.2 with its status, exact message and field.
