@@ -21,6 +21,7 @@ pub fn router() -> axum::Router<AppState> {
     axum::Router::new()
         .route("/api/v1/conversations", get(list).post(create))
         .route("/api/v1/conversations/{id}", get(read))
+        .route("/api/v1/conversations/{id}/members/{account_id}", axum::routing::delete(remove_member))
 }
 
 const MAX_MEMBERS: usize = 500;
@@ -199,4 +200,37 @@ pub async fn read(
 ) -> AppResult<Json<Conversation>> {
     let row = member_of(&state, &session.account, &id).await?;
     Ok(Json(view(&state, &session.account, &row).await?))
+}
+
+/// An admin removes someone from a group. Who loses their last shared conversation with a
+/// guest stops seeing them: every member is stamped so the next delta re-evaluates (SPEC §5).
+#[utoipa::path(delete, path = "/api/v1/conversations/{id}/members/{account_id}",
+    responses((status = 204), (status = 403, body = parley_core::wire::ApiError), (status = 404, body = parley_core::wire::ApiError)),
+    security(("bearer" = [])))]
+pub async fn remove_member(
+    State(state): State<AppState>,
+    session: ActiveSession,
+    Path((id, account_id)): Path<(String, String)>,
+) -> AppResult<StatusCode> {
+    let me = &session.account;
+    let row = member_of(&state, me, &id).await?;
+    let members = conversations::members(&state.db, &id).await?;
+    let is_admin = members.iter().any(|(m, admin)| *m == me.id && *admin);
+    if Kind::from_db(&row.kind) != Some(Kind::Group) || !(is_admin || account_id == me.id) {
+        return Err(AppError::new(ErrorCode::Forbidden));
+    }
+    if !members.iter().any(|(m, _)| *m == account_id) {
+        return Err(AppError::new(ErrorCode::NotFound));
+    }
+    let mut tx = state.db.begin().await?;
+    // Stamp everyone first (the removed person included), then remove.
+    let seq = conversations::touch_members(&mut tx, &id).await?;
+    sqlx::query("DELETE FROM conversation_members WHERE conversation_id = $1 AND account_id = $2")
+        .bind(&id)
+        .bind(&account_id)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    state.events.publish(Event::ContactsChanged { organisation_id: me.organisation_id.clone(), seq });
+    Ok(StatusCode::NO_CONTENT)
 }

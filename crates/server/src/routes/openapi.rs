@@ -13,7 +13,7 @@ use utoipa::{Modify, OpenApi};
     paths(health::health, auth::request_code, auth::login, auth::logout, me::me, me::complete_first_login,
           contacts::contacts, admin::revoke_sessions, ws::upgrade, invitations::options, invitations::invite,
           notices::list, notices::read_all, settings::read, settings::write, settings::set_may_invite,
-          conversations::create, conversations::list, conversations::read),
+          conversations::create, conversations::list, conversations::read, conversations::remove_member),
     components(schemas(parley_core::wire::ServerEvent)),
     modifiers(&BearerAuth)
 )]

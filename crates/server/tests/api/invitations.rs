@@ -438,3 +438,45 @@ async fn a_group_admin_invites_a_guest_into_the_group() {
         conv["members"].as_array().expect("members").iter().filter_map(|m| m["contact"]["id"].as_str()).collect();
     assert!(members.contains(&g2["guest"]["id"].as_str().expect("id")), "{conv}");
 }
+
+/// SPEC §5: who loses the last conversation shared with a guest stops seeing them, and the
+/// delta tells the client to drop the contact; the inviter keeps seeing their guest.
+#[tokio::test]
+async fn losing_the_shared_conversation_removes_the_guest_from_the_delta() {
+    let s = setup().await;
+    let group: Value = s
+        .app
+        .post_json_auth(
+            "/api/v1/conversations",
+            &s.member,
+            &json!({"kind": "group", "member_ids": [s.org.colleague.id]}),
+        )
+        .await
+        .json()
+        .await
+        .expect("group");
+    let group_id = group["id"].as_str().expect("id");
+    let g: Value =
+        s.invite(&s.member, &with(form(1), json!({"conversation_id": group_id}))).await.json().await.expect("json");
+    let guest_id = g["guest"]["id"].as_str().expect("id").to_owned();
+    let colleague_view: Value = s.app.get_auth("/api/v1/contacts", &s.colleague).await.json().await.expect("contacts");
+    assert!(colleague_view["contacts"].as_array().expect("array").iter().any(|c| c["id"] == guest_id.as_str()));
+    let member_view: Value = s.app.get_auth("/api/v1/contacts", &s.member).await.json().await.expect("contacts");
+
+    let url = s.app.url(&format!("/api/v1/conversations/{group_id}/members/{}", s.org.colleague.id));
+    let r = s.app.client.delete(url).bearer_auth(&s.member).send().await.expect("delete");
+    assert_eq!(r.status(), StatusCode::NO_CONTENT);
+
+    let cursor = colleague_view["cursor"].as_str().expect("cursor");
+    let delta: Value =
+        s.app.get_auth(&format!("/api/v1/contacts?cursor={cursor}"), &s.colleague).await.json().await.expect("delta");
+    assert!(delta["removed"].as_array().expect("removed").iter().any(|id| id == guest_id.as_str()), "{delta}");
+    assert!(!delta["contacts"].as_array().expect("contacts").iter().any(|c| c["id"] == guest_id.as_str()));
+    let cursor = member_view["cursor"].as_str().expect("cursor");
+    let delta: Value =
+        s.app.get_auth(&format!("/api/v1/contacts?cursor={cursor}"), &s.member).await.json().await.expect("delta");
+    assert!(
+        !delta["removed"].as_array().expect("removed").iter().any(|id| id == guest_id.as_str()),
+        "the inviter keeps the guest"
+    );
+}
