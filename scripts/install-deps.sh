@@ -29,9 +29,11 @@ if ! command -v tauri-driver >/dev/null; then
   cargo install tauri-driver --locked
 fi
 
-# JavaScript dependencies: the UI (with the Tauri CLI) and the E2E driver.
-[ -d node_modules ] || npm ci --no-audit --no-fund
+# JavaScript dependencies: the UI (with the Tauri CLI) and the E2E driver, at the versions of
+# the lock files. `npm install`, not `npm ci`: the lock names the Tauri CLI's binaries for every
+# platform, and registries that serve only this platform's make `npm ci` refuse the lock.
+[ -d node_modules ] || npm install --no-audit --no-fund
 if [ -f tests/e2e/package.json ] && [ ! -d tests/e2e/node_modules ]; then
-  (cd tests/e2e && npm ci --no-audit --no-fund)
+  (cd tests/e2e && npm install --no-audit --no-fund)
 fi
 echo "install-deps: done"

@@ -14,7 +14,7 @@ for bin in "$SERVER_BIN" "$APP_BIN"; do
   [ -x "$bin" ] || { echo "e2e: missing $bin (run: make build-debug)" >&2; exit 1; }
 done
 command -v tauri-driver >/dev/null || { echo "e2e: tauri-driver missing (run: scripts/install-deps.sh)" >&2; exit 1; }
-[ -d "$HERE/node_modules" ] || (cd "$HERE" && npm ci --no-audit --no-fund)
+[ -d "$HERE/node_modules" ] || (cd "$HERE" && npm install --no-audit --no-fund)
 
 WORK="$(mktemp -d /tmp/parley-e2e.XXXXXX)"
 mkdir -p "$HERE/screenshots" "$WORK/home" "$WORK/run" "$WORK/outbox"
