@@ -14,11 +14,16 @@ PIDS+=($!)
 # Every Notify call on the session bus, so specs can check that a notification was raised.
 dbus-monitor "interface='org.freedesktop.Notifications',member='Notify'" > "$PARLEY_E2E_WORK/notifications.log" 2>&1 &
 PIDS+=($!)
-tauri-driver --port 4444 > "$PARLEY_E2E_WORK/tauri-driver.log" 2>&1 &
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+# Free ports, so two runs on one machine never share a driver.
+export PARLEY_E2E_DRIVER_PORT="$(free_port)"
+NATIVE_PORT="$(free_port)"
+tauri-driver --port "$PARLEY_E2E_DRIVER_PORT" --native-port "$NATIVE_PORT" > "$PARLEY_E2E_WORK/tauri-driver.log" 2>&1 &
 PIDS+=($!)
 for _ in $(seq 1 50); do
-  curl -sf http://127.0.0.1:4444/status >/dev/null 2>&1 && break
+  curl -sf "http://127.0.0.1:$PARLEY_E2E_DRIVER_PORT/status" >/dev/null 2>&1 && break
   sleep 0.1
 done
 cd "$HERE"
-node --test --test-concurrency=1 --test-reporter=spec specs/
+# PARLEY_E2E_SPECS picks a subset, e.g. specs/guest-invitation.test.mjs
+node --test --test-concurrency=1 --test-reporter=spec ${PARLEY_E2E_SPECS:-specs/}

@@ -51,6 +51,12 @@ async function fillForm({ first = "Gina", last = "Guest", email = "gina@partner.
   await (await byTestId(app, "inv-details")).click(); // leave the phone field: its check shows
 }
 
+/** Switches an invitation mode on (a no-op when it already is). */
+async function modeOn(testId) {
+  const toggle = await byTestId(app, testId);
+  if ((await toggle.getAttribute("aria-pressed")) !== "true") await toggle.click();
+}
+
 async function send() {
   const button = await byTestId(app, "inv-send");
   await app.waitUntil(async () => button.isEnabled(), { timeout: 5000, timeoutMsg: "Send never enabled" });
@@ -105,6 +111,7 @@ test("invite a guest from Contacts; refusals on the form; the guest sees only th
   await shot(app, "31-invitation-refusals");
 
   // The server's refusals: an existing contact, then a revoked right.
+  await modeOn("inv-mode-sms");
   await (await byTestId(app, "inv-calling-code")).selectByAttribute("value", "+44");
   await typeInto(app, "inv-phone", "20 7946 0502");
   await send();

@@ -11,7 +11,7 @@ const OUTBOX = path.join(process.env.PARLEY_E2E_WORK, "outbox");
 export async function openApp() {
   return remote({
     hostname: "127.0.0.1",
-    port: 4444,
+    port: Number(process.env.PARLEY_E2E_DRIVER_PORT),
     logLevel: "warn",
     capabilities: {
       "tauri:options": { application: process.env.PARLEY_E2E_APP },
@@ -28,13 +28,27 @@ export async function waitForScreen(app, name, timeout = 15000) {
   return el;
 }
 
+/** Texts of the rendered elements carrying a test id, read in the page (lists re-render, so
+ *  element references go stale). */
+export function textsOf(app, testId) {
+  return app.execute(
+    (id) =>
+      Array.from(document.querySelectorAll(`[data-testid="${id}"]`))
+        .filter((e) => e.getClientRects().length > 0)
+        .map((e) => e.textContent.replace(/\s+/g, " ").trim()),
+    testId,
+  );
+}
+
+/** Waits until some rendered element with the test id shows `text`. */
 export async function waitForText(app, testId, text, timeout = 10000) {
-  const el = await byTestId(app, testId);
-  await app.waitUntil(async () => (await el.isDisplayed()) && (await el.getText()).includes(text), {
-    timeout,
-    timeoutMsg: `${testId} never showed "${text}"`,
-  });
-  return el;
+  try {
+    await app.waitUntil(async () => (await textsOf(app, testId)).some((t) => t.includes(text)), { timeout });
+  } catch {
+    await app.saveScreenshot(path.join(SHOTS, `failed-${testId}.png`)).catch(() => {});
+    throw new Error(`${testId} never showed "${text}" (screenshot failed-${testId}.png)`);
+  }
+  return byTestId(app, testId);
 }
 
 /** Saves a screenshot once the screen has settled (a frame after the expected state). */

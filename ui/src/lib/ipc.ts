@@ -17,6 +17,12 @@ import type { Me } from "./bindings/Me";
 import type { PhoneCheck } from "./bindings/PhoneCheck";
 import type { RequestCodeResponse } from "./bindings/RequestCodeResponse";
 import type { SyncStatus } from "./bindings/SyncStatus";
+import type { Conversation } from "./bindings/Conversation";
+import type { CreateConversationRequest } from "./bindings/CreateConversationRequest";
+import type { InvitationCreated } from "./bindings/InvitationCreated";
+import type { InvitationOptions } from "./bindings/InvitationOptions";
+import type { InvitationRequest } from "./bindings/InvitationRequest";
+import type { Notice } from "./bindings/Notice";
 
 export type { UnlistenFn };
 
@@ -98,6 +104,51 @@ export function syncNow(): Promise<SyncStatus> {
   return call("sync_now", {});
 }
 
+// ---- invitations (SPEC §7) ---------------------------------------------------------------
+
+/** What the invitation form needs: the inviter's right and the organisation's settings.
+ *  Fetched each time the form opens (the right may have been revoked meanwhile). */
+export function invitationOptions(): Promise<InvitationOptions> {
+  return call("invitation_options", {});
+}
+
+/** The invitation rule the server uses, as the user types: every error, each on its field
+ *  (none on a form-level one); empty when the form may be sent. */
+export function checkInvitation(request: InvitationRequest): Promise<ApiError[]> {
+  return call("check_invitation", { request });
+}
+
+/** Sends the invitation; a refusal rejects with an `ApiError` (on its `field` when it has one). */
+export function sendInvitation(request: InvitationRequest): Promise<InvitationCreated> {
+  return call("send_invitation", { request });
+}
+
+// ---- notices ------------------------------------------------------------------------------
+
+export function notices(): Promise<Notice[]> {
+  return call("notices", {});
+}
+
+export function markNoticesRead(): Promise<null> {
+  return call("mark_notices_read", {});
+}
+
+// ---- conversations ----------------------------------------------------------------------------
+
+export function conversations(): Promise<Conversation[]> {
+  return call("conversations", {});
+}
+
+export function conversation(id: string): Promise<Conversation> {
+  return call("conversation", { id });
+}
+
+/** A one-to-one conversation (an existing one is returned, not duplicated) or a group (its
+ *  creator is its admin). */
+export function createConversation(request: CreateConversationRequest): Promise<Conversation> {
+  return call("create_conversation", { request });
+}
+
 // ---- events ---------------------------------------------------------------------------------
 
 export function onSyncStatus(handler: (status: SyncStatus) => void): Promise<UnlistenFn> {
@@ -112,4 +163,9 @@ export function onContactsChanged(handler: () => void): Promise<UnlistenFn> {
 /** The session was revoked or expired: back to Login with this message. */
 export function onSessionEnded(handler: (error: ApiError) => void): Promise<UnlistenFn> {
   return listen<ApiError>("session-ended", (e) => handler(toApiError(e.payload)));
+}
+
+/** A new in-app notice (an invitation sent in one's department, a guest activated…). */
+export function onNotice(handler: (notice: Notice) => void): Promise<UnlistenFn> {
+  return listen<Notice>("notice", (e) => handler(e.payload));
 }

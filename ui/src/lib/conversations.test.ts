@@ -1,0 +1,79 @@
+import { describe, expect, it } from "vitest";
+import type { Contact } from "./bindings/Contact";
+import type { Conversation } from "./bindings/Conversation";
+import {
+  conversationActions,
+  conversationSubtitle,
+  interlocutor,
+  memberCount,
+  pickSelection,
+  sortMembers,
+  upsertConversation,
+} from "./conversations";
+
+const contact = (id: string, first: string, kind: Contact["kind"] = "member"): Contact => ({
+  id,
+  first_name: first,
+  last_name: "X",
+  phone: "+15550100",
+  phone_display: "+1 555-0100",
+  email: null,
+  kind,
+  role: kind === "guest" ? "guest" : "member",
+  status: "active",
+  department_id: "d",
+  department_name: "D",
+});
+const conv = (id: string, kind: Conversation["kind"], names: string[], viewer_is_admin = false): Conversation => ({
+  id,
+  kind,
+  title: names.join(", "),
+  members: names.map((n, i) => ({ contact: contact(`${id}-${i}`, n), is_admin: false })),
+  viewer_is_admin,
+  created_at: 0,
+});
+
+describe("conversations", () => {
+  it("counts the viewer among the members", () => {
+    expect(memberCount(conv("g", "group", ["Ada", "Alan"]))).toBe(3);
+    expect(conversationSubtitle(conv("g", "group", ["Ada", "Alan"]))).toBe("3 members");
+    expect(conversationSubtitle(conv("d", "direct", ["Ada"]))).toBe("One-to-one");
+  });
+
+  it("names the other person of a one-to-one conversation", () => {
+    expect(interlocutor(conv("d", "direct", ["Ada"]))?.first_name).toBe("Ada");
+    expect(interlocutor(conv("g", "group", ["Ada", "Alan"]))).toBeNull();
+  });
+
+  it("offers the group menu in one-to-one, Invite Guest in groups the viewer administers", () => {
+    const member = { kind: "member" as const };
+    const guest = { kind: "guest" as const };
+    expect(conversationActions(conv("d", "direct", ["Ada"]), member)).toEqual({ groupMenu: true, inviteFromMenu: true, inviteIntoGroup: false });
+    expect(conversationActions(conv("g", "group", ["Ada"], true), member)).toEqual({ groupMenu: false, inviteFromMenu: false, inviteIntoGroup: true });
+    expect(conversationActions(conv("g", "group", ["Ada"], false), member).inviteIntoGroup).toBe(false);
+    // Guests never invite.
+    expect(conversationActions(conv("d", "direct", ["Ada"]), guest)).toEqual({ groupMenu: true, inviteFromMenu: false, inviteIntoGroup: false });
+    expect(conversationActions(conv("g", "group", ["Ada"], true), guest).inviteIntoGroup).toBe(false);
+  });
+
+  it("lists admins first, then by name", () => {
+    const c = conv("g", "group", ["Zoë", "Ada", "Mia"]);
+    c.members[2].is_admin = true;
+    expect(sortMembers(c.members).map((m) => m.contact.first_name)).toEqual(["Mia", "Ada", "Zoë"]);
+  });
+
+  it("replaces a conversation in place or puts a new one on top", () => {
+    const list = [conv("a", "direct", ["Ada"]), conv("b", "direct", ["Alan"])];
+    const renamed = { ...list[1], title: "Renamed" };
+    expect(upsertConversation(list, renamed).map((c) => c.title)).toEqual(["Ada", "Renamed"]);
+    expect(upsertConversation(list, conv("c", "group", ["Mia"])).map((c) => c.id)).toEqual(["c", "a", "b"]);
+  });
+
+  it("keeps or picks the selection", () => {
+    const list = [conv("a", "direct", ["Ada"]), conv("b", "direct", ["Alan"])];
+    expect(pickSelection(list, "b", "a")).toBe("b");
+    expect(pickSelection(list, "gone", "b")).toBe("b");
+    expect(pickSelection(list, null, "gone")).toBe("a");
+    expect(pickSelection([], null, "a")).toBeNull();
+  });
+});

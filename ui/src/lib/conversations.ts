@@ -1,0 +1,65 @@
+// What the Conversations screen shows about a conversation. Pure functions.
+
+import type { Contact } from "./bindings/Contact";
+import type { Conversation } from "./bindings/Conversation";
+import type { ConversationMember } from "./bindings/ConversationMember";
+import type { Me } from "./bindings/Me";
+import { fullName } from "./format";
+
+/** Everyone in it, the viewer included (`members` lists the others). */
+export function memberCount(c: Pick<Conversation, "members">): number {
+  return c.members.length + 1;
+}
+
+/** "One-to-one" or "3 members". */
+export function conversationSubtitle(c: Pick<Conversation, "kind" | "members">): string {
+  if (c.kind === "direct") return "One-to-one";
+  const n = memberCount(c);
+  return `${n} ${n === 1 ? "member" : "members"}`;
+}
+
+/** The other person of a one-to-one conversation. */
+export function interlocutor(c: Pick<Conversation, "kind" | "members">): Contact | null {
+  return c.kind === "direct" ? (c.members[0]?.contact ?? null) : null;
+}
+
+export interface ConversationActions {
+  /** One-to-one: the *Create Group Conversation* menu (Add contacts, Invite Guest). */
+  groupMenu: boolean;
+  /** The menu's *Invite Guest* item (members only; guests never invite). */
+  inviteFromMenu: boolean;
+  /** Group the viewer administers: *Invite Guest* into it (SPEC §7.3 c). */
+  inviteIntoGroup: boolean;
+}
+
+export function conversationActions(c: Pick<Conversation, "kind" | "viewer_is_admin">, me: Pick<Me, "kind">): ConversationActions {
+  const member = me.kind === "member";
+  return {
+    groupMenu: c.kind === "direct",
+    inviteFromMenu: c.kind === "direct" && member,
+    inviteIntoGroup: c.kind === "group" && c.viewer_is_admin && member,
+  };
+}
+
+/** Admins first, then by name. */
+export function sortMembers(members: readonly ConversationMember[]): ConversationMember[] {
+  const name = (m: ConversationMember) => fullName(m.contact.first_name, m.contact.last_name);
+  return [...members].sort((a, b) => Number(b.is_admin) - Number(a.is_admin) || name(a).localeCompare(name(b)));
+}
+
+/** A created or refreshed conversation: replaces its old copy in place, or goes on top. */
+export function upsertConversation(list: readonly Conversation[], c: Conversation): Conversation[] {
+  const i = list.findIndex((x) => x.id === c.id);
+  if (i < 0) return [c, ...list];
+  const out = [...list];
+  out[i] = c;
+  return out;
+}
+
+/** Which conversation to show after the list (re)loaded: the wanted one if listed, else the
+ *  one shown so far if still listed, else the first. */
+export function pickSelection(list: readonly Conversation[], wanted: string | null, shown: string | null): string | null {
+  if (wanted !== null && list.some((c) => c.id === wanted)) return wanted;
+  if (shown !== null && list.some((c) => c.id === shown)) return shown;
+  return list[0]?.id ?? null;
+}
