@@ -3,8 +3,10 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 DATA ?= .parley
 PORT ?= 8080
-export PARLEY_DATABASE_URL ?= sqlite://$(CURDIR)/$(DATA)/parley.db
-export PARLEY_OUTBOX_DIR ?= $(CURDIR)/$(DATA)/outbox
+DATA_DIR := $(abspath $(DATA))
+export PARLEY_DATABASE_URL ?= sqlite://$(DATA_DIR)/parley.db
+export PARLEY_OUTBOX_DIR ?= $(DATA_DIR)/outbox
+export PARLEY_PUBLIC_URL ?= http://127.0.0.1:$(PORT)
 
 help:
 	@echo "make run    install what is missing, build, start the server with the demo organisation, open the app"
@@ -21,10 +23,10 @@ build-debug: deps
 	npx tauri build --debug --no-bundle
 
 run: build-debug
-	mkdir -p $(DATA)
+	mkdir -p $(DATA_DIR)
 	target/debug/parley-server demo
 	@echo "Starting parley-server on port $(PORT); outbox: $(PARLEY_OUTBOX_DIR)"
-	@target/debug/parley-server serve --port $(PORT) > $(DATA)/server.log 2>&1 & \
+	@target/debug/parley-server serve --port $(PORT) > $(DATA_DIR)/server.log 2>&1 & \
 	  server=$$!; trap "kill $$server 2>/dev/null" EXIT; \
 	  for i in $$(seq 1 100); do curl -sf http://127.0.0.1:$(PORT)/health >/dev/null && break; sleep 0.1; done; \
 	  target/debug/parley-desktop

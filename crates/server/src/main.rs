@@ -42,7 +42,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let login = demo::seed(&state.db, &state.code_key, now).await.map_err(user_error)?;
             println!("Demo organisation \"{}\" is ready ({} members).", demo::ORGANISATION, login.members);
             println!("Log in to the desktop app as the company admin, Alice Martin:");
-            println!("  server URL       http://127.0.0.1:8080");
+            println!("  server URL       {}", common.public_url);
             println!("  phone            +1 201 555 0100");
             println!(
                 "  activation code  {} (valid until {})",
