@@ -67,6 +67,14 @@ impl Setup {
         self.app.post_json_auth("/api/v1/invitations", token, form).await
     }
 
+    /// A group created by `member` with `colleague` in it (the member is its admin).
+    async fn group_with_colleague(&self) -> Value {
+        let body = json!({"kind": "group", "member_ids": [self.org.colleague.id], "name": "Atlas"});
+        let r = self.app.post_json_auth("/api/v1/conversations", &self.member, &body).await;
+        assert_eq!(r.status(), StatusCode::CREATED);
+        r.json().await.expect("group")
+    }
+
     async fn contact_ids(&self, token: &str) -> Vec<String> {
         let body: Value = self.app.get_auth("/api/v1/contacts", token).await.json().await.expect("contacts");
         body["contacts"].as_array().expect("array").iter().map(|c| c["id"].as_str().expect("id").to_owned()).collect()
@@ -391,17 +399,7 @@ async fn features_off_in_the_guest_profile_are_refused_with_the_spec_message() {
 #[tokio::test]
 async fn a_group_admin_invites_a_guest_into_the_group() {
     let s = setup().await;
-    let group: Value = s
-        .app
-        .post_json_auth(
-            "/api/v1/conversations",
-            &s.member,
-            &json!({"kind": "group", "member_ids": [s.org.colleague.id], "name": "Atlas"}),
-        )
-        .await
-        .json()
-        .await
-        .expect("group");
+    let group = s.group_with_colleague().await;
     let group_id = group["id"].as_str().expect("id").to_owned();
     assert_eq!(group["viewer_is_admin"], true);
 
@@ -444,17 +442,7 @@ async fn a_group_admin_invites_a_guest_into_the_group() {
 #[tokio::test]
 async fn losing_the_shared_conversation_removes_the_guest_from_the_delta() {
     let s = setup().await;
-    let group: Value = s
-        .app
-        .post_json_auth(
-            "/api/v1/conversations",
-            &s.member,
-            &json!({"kind": "group", "member_ids": [s.org.colleague.id]}),
-        )
-        .await
-        .json()
-        .await
-        .expect("group");
+    let group = s.group_with_colleague().await;
     let group_id = group["id"].as_str().expect("id");
     let g: Value =
         s.invite(&s.member, &with(form(1), json!({"conversation_id": group_id}))).await.json().await.expect("json");
