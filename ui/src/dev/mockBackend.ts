@@ -4,6 +4,12 @@
 //
 // URL parameters: ?screen=login|first_login|contacts  ?contacts=100000  ?sync=error|slow
 //                 ?cache=0 (start with nothing cached)  ?code=123456 (the code `login` accepts)
+//   invitations:  ?invite=ok|revoked|off|nomode|sms-off|email-off|revoke-on-send
+//                 (forbidden: domain rival.example, country code +33; user3@example.com and
+//                 +1 555-100-0003 already exist)
+//   guest profile: ?profile=no-direct|no-group   who: ?as=guest
+//   conversations: ?conversations=0 (none)   notices: ?notices=0 (none)
+//   screens driven for a look: ?demo=… (see dev/demo.ts)
 
 import { mockIPC } from "@tauri-apps/api/mocks";
 import { emit } from "@tauri-apps/api/event";
@@ -13,8 +19,15 @@ import type { CallingCode } from "../lib/bindings/CallingCode";
 import type { Contact } from "../lib/bindings/Contact";
 import type { ContactsPage } from "../lib/bindings/ContactsPage";
 import type { ContactsQuery } from "../lib/bindings/ContactsQuery";
+import type { Conversation } from "../lib/bindings/Conversation";
+import type { CreateConversationRequest } from "../lib/bindings/CreateConversationRequest";
 import type { DepartmentFilter } from "../lib/bindings/DepartmentFilter";
+import type { InvitationCreated } from "../lib/bindings/InvitationCreated";
+import type { InvitationOptions } from "../lib/bindings/InvitationOptions";
+import type { InvitationRequest } from "../lib/bindings/InvitationRequest";
 import type { Me } from "../lib/bindings/Me";
+import type { Notice } from "../lib/bindings/Notice";
+import type { OrganisationSettings } from "../lib/bindings/OrganisationSettings";
 import type { SyncStatus } from "../lib/bindings/SyncStatus";
 
 const CODES: CallingCode[] = [
@@ -33,6 +46,55 @@ const DEPTS = ["Engineering", "Sales", "Support", "Finance", "People", "Legal", 
 
 function err(code: ApiError["code"], message: string, field?: string): ApiError {
   return field ? { code, message, field } : { code, message };
+}
+
+// The messages of crates/core/src/error.rs.
+const MESSAGES: Partial<Record<ApiError["code"], string>> = {
+  invalid_format: "Invalid format",
+  domain_forbidden: "The domain is forbidden",
+  country_code_forbidden: "The country code is forbidden",
+  not_authorized_to_invite:
+    "You are not anymore authorized to invite external users. Please contact your admin for more information",
+  no_invitation_mode: "Please contact your Company Admin to activate at least one invitation mode",
+  contact_exists: "This contact already exists in your organization",
+  required: "This field is required",
+  too_long: "This text is too long",
+  mode_required: "Choose SMS, e-mail or both",
+  mode_disabled: "This invitation mode is not enabled for your organization",
+  feature_not_for_guests: "This feature is not available for guests",
+  not_found: "Not found.",
+};
+const e = (code: ApiError["code"], field?: string) => err(code, MESSAGES[code] ?? code, field);
+
+/** A stand-in for `check_invitation` in crates/core/src/invitation.rs (same order, same fields). */
+function checkInvitation(req: InvitationRequest, settings: OrganisationSettings, mayInvite: boolean): ApiError[] {
+  if (!settings.guest_invitations_enabled || !mayInvite) return [e("not_authorized_to_invite")];
+  if (!settings.sms_invitations_enabled && !settings.email_invitations_enabled) return [e("no_invitation_mode")];
+  const out: ApiError[] = [];
+  for (const [value, field] of [
+    [req.first_name, "first_name"],
+    [req.last_name, "last_name"],
+  ] as const) {
+    if (value.trim() === "") out.push(e("required", field));
+    else if (/[<>@\d]/.test(value) || value.trim().length > 100) out.push(e("invalid_format", field));
+  }
+  const email = req.email.trim().toLowerCase();
+  if (email === "") out.push(e("required", "email"));
+  else if (!/^[^\s@]+@[^\s@]+\.[a-z]{2,}$/.test(email)) out.push(e("invalid_format", "email"));
+  else {
+    const domain = email.split("@")[1];
+    if (settings.forbidden_email_domains.some((d) => domain === d || domain.endsWith(`.${d}`))) out.push(e("domain_forbidden", "email"));
+  }
+  const phone = req.phone.trim();
+  const m = /^(\+\d{1,3})\s+(.*)$/.exec(phone);
+  if (phone.replace(/^\+\d*/, "").trim() === "") out.push(e("required", "phone"));
+  else if (!m || !/^\d{6,14}$/.test(m[2].replace(/[\s.()-]/g, ""))) out.push(e("invalid_format", "phone"));
+  else if (settings.forbidden_country_codes.includes(m[1])) out.push(e("country_code_forbidden", "phone"));
+  if (!req.by_sms && !req.by_email) out.push(e("mode_required", "mode"));
+  else if ((req.by_sms && !settings.sms_invitations_enabled) || (req.by_email && !settings.email_invitations_enabled))
+    out.push(e("mode_disabled", "mode"));
+  if (Array.from(req.details.trim()).length > 200) out.push(e("too_long", "details"));
+  return out;
 }
 
 function buildDirectory(n: number): Contact[] {
@@ -62,7 +124,27 @@ export function installMockBackend(params: URLSearchParams): void {
   const size = Number(params.get("contacts") ?? "240");
   const syncMode = params.get("sync") ?? "ok";
   const goodCode = params.get("code") ?? "123456";
-  const directory = buildDirectory(Number.isFinite(size) ? size : 240);
+  const asGuest = params.get("as") === "guest";
+  const inviteMode = params.get("invite") ?? "ok";
+  const profile = params.get("profile") ?? "";
+  const fullDirectory = buildDirectory(Number.isFinite(size) ? size : 240);
+  // A guest sees only its inviter (SPEC §5).
+  const directory = asGuest ? fullDirectory.slice(0, 1) : fullDirectory;
+
+  const settings: OrganisationSettings = {
+    guest_invitations_enabled: inviteMode !== "off",
+    sms_invitations_enabled: !["sms-off", "nomode"].includes(inviteMode),
+    email_invitations_enabled: !["email-off", "nomode"].includes(inviteMode),
+    forbidden_email_domains: ["rival.example"],
+    forbidden_country_codes: ["+33"],
+    guest_profile: { desktop_access: true, direct_messages: profile !== "no-direct", group_conversations: profile !== "no-group" },
+    activation_code_validity_hours: 48,
+    reminders_enabled: true,
+    reminders_max: 7,
+    activity_report_enabled: false,
+    display_group_all: false,
+  };
+  const mayInvite = !asGuest && inviteMode !== "revoked";
 
   let me: Me = {
     id: "me",
@@ -78,6 +160,130 @@ export function installMockBackend(params: URLSearchParams): void {
     department_id: "dept-0",
     department_name: "Engineering",
     first_login_required: startScreen === "first_login",
+  };
+  if (asGuest) me = { ...me, first_name: "Gina", last_name: "Guest", kind: "guest", role: "guest", email: "gina@partner.example" };
+
+  // ---- notices ----
+  const minutes = (n: number) => Date.now() - n * 60_000;
+  let notices: Notice[] =
+    params.get("notices") === "0" || asGuest
+      ? []
+      : [
+          { id: "n3", kind: "guest_invited", body: "Grace Hopper invited Lin Partner (external user) to Acme Corporation.", created_at: minutes(4), read: false },
+          { id: "n2", kind: "guest_activated", body: "Sam Vendor, whom you invited, activated their account.", created_at: minutes(90), read: false },
+          { id: "n1", kind: "guest_invited", body: "Alan Turing invited Ola Contractor (external user) to Acme Corporation.", created_at: minutes(60 * 30), read: true },
+        ];
+  const addNotice = (body: string, kind = "guest_invited") => {
+    const n: Notice = { id: `n${Date.now()}`, kind, body, created_at: Date.now(), read: false };
+    notices = [n, ...notices];
+    void emit("notice", n);
+  };
+
+  // ---- conversations ----
+  const asContact = (c: Contact) => ({ contact: c, is_admin: false });
+  let conversations: Conversation[] = [];
+  if (params.get("conversations") !== "0" && directory.length > 0) {
+    const guest = fullDirectory.find((c) => c.kind === "guest");
+    conversations = asGuest
+      ? [{ id: "c-direct-1", kind: "direct", title: `${directory[0].first_name} ${directory[0].last_name}`, members: [asContact(directory[0])], viewer_is_admin: false, created_at: minutes(300) }]
+      : [
+          { id: "c-direct-1", kind: "direct", title: `${directory[1].first_name} ${directory[1].last_name}`, members: [asContact(directory[1])], viewer_is_admin: false, created_at: minutes(10) },
+          {
+            id: "c-group-1",
+            kind: "group",
+            title: "Project Atlas",
+            members: [asContact(directory[2]), asContact(directory[3]), ...(guest ? [asContact(guest)] : []), { contact: directory[4], is_admin: true }],
+            viewer_is_admin: true,
+            created_at: minutes(60),
+          },
+          {
+            id: "c-group-2",
+            kind: "group",
+            title: "Sales weekly",
+            members: [{ contact: directory[8], is_admin: true }, asContact(directory[9]), asContact(directory[15])],
+            viewer_is_admin: false,
+            created_at: minutes(200),
+          },
+          ...(guest
+            ? [{ id: "c-direct-2", kind: "direct" as const, title: `${guest.first_name} ${guest.last_name}`, members: [asContact(guest)], viewer_is_admin: false, created_at: minutes(500) }]
+            : []),
+        ];
+  }
+  const contactById = (id: string) => directory.find((c) => c.id === id) ?? null;
+
+  const createConversation = (req: CreateConversationRequest): Conversation => {
+    const ids = [...new Set(req.member_ids.filter((id) => id !== me.id))];
+    const members = ids.map((id) => {
+      const c = contactById(id);
+      if (!c) throw err("not_found", "No such contact.");
+      return c;
+    });
+    if (req.kind === "direct" && members.length !== 1) throw err("invalid_request", "A one-to-one conversation has exactly one other member.");
+    if (req.kind === "group" && members.length === 0) throw err("invalid_request", "Choose at least one member.");
+    const guestInvolved = asGuest || members.some((c) => c.kind === "guest");
+    if (guestInvolved && !(req.kind === "direct" ? settings.guest_profile.direct_messages : settings.guest_profile.group_conversations))
+      throw e("feature_not_for_guests");
+    if (req.kind === "direct") {
+      const existing = conversations.find((c) => c.kind === "direct" && c.members[0]?.contact.id === members[0].id);
+      if (existing) return existing;
+    }
+    const name = req.name?.trim() || null;
+    if (name && Array.from(name).length > 100) throw e("too_long", "name");
+    const c: Conversation = {
+      id: `c-${Date.now()}`,
+      kind: req.kind,
+      title: name ?? (req.kind === "direct" ? `${members[0].first_name} ${members[0].last_name}` : [me.first_name, ...members.map((m) => m.first_name)].join(", ")),
+      members: members.map(asContact),
+      viewer_is_admin: req.kind === "group",
+      created_at: Date.now(),
+    };
+    conversations = [c, ...conversations];
+    return c;
+  };
+
+  const sendInvitation = (req: InvitationRequest): InvitationCreated => {
+    if (inviteMode === "revoke-on-send") throw e("not_authorized_to_invite");
+    const errors = checkInvitation(req, settings, mayInvite);
+    if (errors.length > 0) throw errors[0];
+    const email = req.email.trim().toLowerCase();
+    const phone = req.phone.replace(/[^\d+]/g, "");
+    if (fullDirectory.some((c) => c.email === email)) throw e("contact_exists", "email");
+    if (fullDirectory.some((c) => c.phone === phone)) throw e("contact_exists", "phone");
+    let group: Conversation | null = null;
+    if (req.conversation_id) {
+      group = conversations.find((c) => c.id === req.conversation_id) ?? null;
+      if (!group) throw err("not_found", "No such conversation.");
+      if (group.kind !== "group") throw err("invalid_request", "Guests join group conversations only.");
+      if (!group.viewer_is_admin) throw err("forbidden", "Only the admins of this conversation can invite guests into it.");
+      if (!settings.guest_profile.group_conversations) throw e("feature_not_for_guests");
+    }
+    const guest: Contact = {
+      id: `guest-${Date.now()}`,
+      first_name: req.first_name.trim(),
+      last_name: req.last_name.trim(),
+      phone,
+      phone_display: req.phone.trim(),
+      email,
+      kind: "guest",
+      role: "guest",
+      status: "pending",
+      department_id: me.department_id,
+      department_name: me.department_name,
+    };
+    fullDirectory.unshift(guest);
+    if (directory !== fullDirectory) directory.unshift(guest);
+    cached = directory.length;
+    if (group) {
+      const joined = { ...group, members: [...group.members, asContact(guest)] };
+      conversations = conversations.map((c) => (c.id === joined.id ? joined : c));
+    }
+    // The contact delta reaches the UI a moment later, like the real sync.
+    setTimeout(() => {
+      setStatus({ contact_count: cached });
+      void emit("contacts-changed", null);
+    }, 700);
+    setTimeout(() => addNotice(`You invited ${guest.first_name} ${guest.last_name} (external user). The invitation is on its way.`), 1500);
+    return { invitation_id: `inv-${Date.now()}`, guest, code_expires_at: Date.now() + 48 * 3_600_000 };
   };
   let cached = startScreen === "contacts" && params.get("cache") !== "0" ? directory.length : 0;
   let status: SyncStatus = {
@@ -130,7 +336,8 @@ export function installMockBackend(params: URLSearchParams): void {
   mockIPC(
     async (cmd, payload) => {
       const args = (payload ?? {}) as Record<string, unknown>;
-      await new Promise((r) => setTimeout(r, cmd === "contacts_page" || cmd === "check_phone" ? 5 : 300));
+      const quick = ["contacts_page", "check_phone", "check_invitation"].includes(cmd);
+      await new Promise((r) => setTimeout(r, quick ? 5 : cmd === "send_invitation" ? 700 : 300));
       switch (cmd) {
         case "app_state":
           if (startScreen !== "login") setTimeout(runSync, 100);
@@ -171,6 +378,26 @@ export function installMockBackend(params: URLSearchParams): void {
         case "sync_now":
           runSync();
           return status;
+        case "invitation_options":
+          return { may_invite: mayInvite, settings, details_max_chars: 200 } satisfies InvitationOptions;
+        case "check_invitation":
+          return checkInvitation(args.request as InvitationRequest, settings, mayInvite);
+        case "send_invitation":
+          return sendInvitation(args.request as InvitationRequest);
+        case "notices":
+          return notices;
+        case "mark_notices_read":
+          notices = notices.map((n) => ({ ...n, read: true }));
+          return null;
+        case "conversations":
+          return conversations;
+        case "conversation": {
+          const c = conversations.find((x) => x.id === args.id);
+          if (!c) throw err("not_found", "Not found.");
+          return c;
+        }
+        case "create_conversation":
+          return createConversation(args.request as CreateConversationRequest);
         default:
           throw err("internal", `mock backend: unknown command ${cmd}`);
       }

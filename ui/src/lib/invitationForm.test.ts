@@ -114,6 +114,8 @@ describe("Send", () => {
     // Field errors and transient failures never block: the server decides on Send.
     expect(isBlocked({ options: options(), errors: [err("invalid_format", "email")], serverError: null })).toBe(false);
     expect(isBlocked({ options: options(), errors: [], serverError: err("network") })).toBe(false);
+    // The server refused a field: blocked until that field is edited (which drops the refusal).
+    expect(isBlocked({ options: options(), errors: [], serverError: err("contact_exists", "phone") })).toBe(true);
   });
 });
 

@@ -88,8 +88,9 @@ export function isComplete(d: InvitationDraft): boolean {
   return [d.firstName, d.lastName, d.email, d.national].every((v) => !isBlank(v)) && (d.bySms || d.byEmail);
 }
 
-/** The form cannot be sent whatever is typed: options not loaded yet, the inviter may not
- *  invite, both modes off, or the rule / the server said so at form level. */
+/** The form cannot be sent as it is: options not loaded yet, the inviter may not invite, both
+ *  modes off, the rule or the server refused at form level, or the server refused a field that
+ *  was not edited since (sending it again would get the same answer). */
 export function isBlocked(f: {
   options: Pick<InvitationOptions, "may_invite" | "settings"> | null;
   errors: readonly ApiError[];
@@ -99,7 +100,8 @@ export function isBlocked(f: {
   if (!f.options.may_invite || !f.options.settings.guest_invitations_enabled) return true;
   if (modeState(f.options.settings).none) return true;
   if (f.errors.some((e) => !e.field && BLOCKING.has(e.code))) return true;
-  return f.serverError !== null && !f.serverError.field && BLOCKING.has(f.serverError.code);
+  if (f.serverError === null) return false;
+  return f.serverError.field ? true : BLOCKING.has(f.serverError.code);
 }
 
 /** Send is enabled once the form is complete, nothing blocks it, and no send is running. */
