@@ -3,34 +3,21 @@
 // sink and sees only the inviter, and another member does not see the guest.
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
 import {
-  SERVER_URL, api, byTestId, mailTo, openApp, shot, typeInto, waitForScreen, waitForText,
+  byTestId, fillInvitation, logInUk, mailTo, modeOn as modeOnHelper, openApp, provisionOrganisation, sendInvitation, shot,
+  typeInto, waitForScreen, waitForText,
 } from "./helpers.mjs";
 
-const cli = (...args) => execFileSync(process.env.PARLEY_E2E_SERVER_BIN, args, { encoding: "utf8" });
-const codeOf = (out) => out.match(/activation code (\d{6})/)[1];
-const idOf = (out) => out.match(/member (\S+)/)[1];
 let app;
 
 after(async () => {
   if (app) await app.deleteSession().catch(() => {});
 });
 
-/** Logs in through the app (UK number) and completes the first-login steps. */
-async function logIn(national, code) {
-  await waitForScreen(app, "login");
-  await typeInto(app, "server-url", SERVER_URL);
-  await (await byTestId(app, "calling-code")).selectByAttribute("value", "+44");
-  await typeInto(app, "phone", national);
-  await typeInto(app, "code", code);
-  await app.waitUntil(async () => (await byTestId(app, "login-submit")).isEnabled(), { timeout: 5000 });
-  await (await byTestId(app, "login-submit")).click();
-  await waitForScreen(app, "first_login");
-  await (await byTestId(app, "accept-terms")).click();
-  await (await byTestId(app, "first-login-submit")).click();
-  await waitForScreen(app, "contacts");
-}
+const logIn = (national, code) => logInUk(app, national, code);
+const fillForm = (fields) => fillInvitation(app, fields);
+const modeOn = (testId) => modeOnHelper(app, testId);
+const send = () => sendInvitation(app);
 
 async function logOut() {
   await (await byTestId(app, "logout")).click();
@@ -42,55 +29,18 @@ async function openForm() {
   await (await byTestId(app, "invitation-form")).waitForDisplayed({ timeout: 5000 });
 }
 
-async function fillForm({ first = "Gina", last = "Guest", email = "gina@partner.example", cc = "+44", phone = "20 7946 0599" } = {}) {
-  await typeInto(app, "inv-first-name", first);
-  await typeInto(app, "inv-last-name", last);
-  await typeInto(app, "inv-email", email);
-  await (await byTestId(app, "inv-calling-code")).selectByAttribute("value", cc);
-  await typeInto(app, "inv-phone", phone);
-  await (await byTestId(app, "inv-details")).click(); // leave the phone field: its check shows
-}
-
-/** Switches an invitation mode on (a no-op when it already is). */
-async function modeOn(testId) {
-  const toggle = await byTestId(app, testId);
-  if ((await toggle.getAttribute("aria-pressed")) !== "true") await toggle.click();
-}
-
-async function send() {
-  const button = await byTestId(app, "inv-send");
-  await app.waitUntil(async () => button.isEnabled(), { timeout: 5000, timeoutMsg: "Send never enabled" });
-  await button.click();
-}
-
 test("invite a guest from Contacts; refusals on the form; the guest sees only the inviter", async () => {
   // An organisation of its own: a company admin, the inviter and another member (admin CLI).
-  const org = cli("org", "create", "--name", "Harbor Shipping").match(/organisation (\S+)/)[1];
-  const dept = cli("department", "create", "--org", org, "--name", "Logistics").match(/department (\S+)/)[1];
-  const admin = cli("member", "add", "--org", org, "--first-name", "Hana", "--last-name", "Admin", "--phone", "+44 20 7946 0500", "--role", "company-admin");
-  const ines = cli("member", "add", "--org", org, "--department", dept, "--first-name", "Ines", "--last-name", "Inviter", "--phone", "+44 20 7946 0501", "--email", "ines@harbor.example");
-  const omar = cli("member", "add", "--org", org, "--department", dept, "--first-name", "Omar", "--last-name", "Other", "--phone", "+44 20 7946 0502", "--email", "omar@harbor.example");
-
-  // The company admin (over the API) switches the guest feature on and authorises Ines.
-  const adminToken = (await api("POST", "/api/v1/auth/login", { phone: "+442079460500", code: codeOf(admin) })).body.token;
-  await api("POST", "/api/v1/me/first-login", { first_name: "Hana", last_name: "Admin", accept_terms: true }, adminToken);
-  const settings = async (patch) => {
-    const current = (await api("GET", "/api/v1/admin/settings", null, adminToken)).body;
-    const r = await fetch(`${SERVER_URL}/api/v1/admin/settings`, {
-      method: "PUT", headers: { "content-type": "application/json", authorization: `Bearer ${adminToken}` },
-      body: JSON.stringify({ ...current, ...patch }),
-    });
-    assert.equal(r.status, 200);
-  };
-  const mayInvite = (may) => fetch(`${SERVER_URL}/api/v1/admin/accounts/${idOf(ines)}/may-invite`, {
-    method: "PUT", headers: { "content-type": "application/json", authorization: `Bearer ${adminToken}` },
-    body: JSON.stringify({ may_invite: may }),
+  const org = await provisionOrganisation("Harbor Shipping", "0500", {
+    ines: ["Ines", "Inviter", "0501"],
+    omar: ["Omar", "Other", "0502"],
   });
+  const { ines, omar } = org.people;
 
   app = await openApp();
-  await settings({ guest_invitations_enabled: true, forbidden_email_domains: ["rival.example"], forbidden_country_codes: ["+33"] });
-  assert.equal((await mayInvite(true)).status, 200);
-  await logIn("20 7946 0501", codeOf(ines));
+  await org.settings({ guest_invitations_enabled: true, forbidden_email_domains: ["rival.example"], forbidden_country_codes: ["+33"] });
+  await org.mayInvite(ines.id, true);
+  await logIn(ines.national, ines.code);
 
   // The empty form: Send disabled.
   await openForm();
@@ -117,22 +67,22 @@ test("invite a guest from Contacts; refusals on the form; the guest sees only th
   await send();
   await waitForText(app, "inv-error-phone", "This contact already exists in your organization");
   await typeInto(app, "inv-phone", "20 7946 0599");
-  assert.equal((await mayInvite(false)).status, 200);
+  await org.mayInvite(ines.id, false);
   await send();
   await waitForText(app, "inv-form-error",
     "You are not anymore authorized to invite external users. Please contact your admin for more information");
   await shot(app, "32-invitation-not-authorized");
-  assert.equal((await mayInvite(true)).status, 200);
+  await org.mayInvite(ines.id, true);
   await (await byTestId(app, "inv-cancel")).click();
 
   // Both modes off for the organisation: the form says whom to ask.
-  await settings({ sms_invitations_enabled: false, email_invitations_enabled: false });
+  await org.settings({ sms_invitations_enabled: false, email_invitations_enabled: false });
   await openForm();
   await waitForText(app, "inv-form-error", "Please contact your Company Admin to activate at least one invitation mode");
   await shot(app, "33-invitation-no-mode");
   await (await byTestId(app, "inv-cancel")).click();
   // E-mail only: SMS is inactive and e-mail pre-selected.
-  await settings({ sms_invitations_enabled: false, email_invitations_enabled: true });
+  await org.settings({ sms_invitations_enabled: false, email_invitations_enabled: true });
   await openForm();
   assert.equal(await (await byTestId(app, "inv-mode-sms")).isEnabled(), false, "SMS inactive");
   await fillForm();
@@ -166,7 +116,7 @@ test("invite a guest from Contacts; refusals on the form; the guest sees only th
   await logOut();
 
   // Another member does not see the guest.
-  await logIn("20 7946 0502", codeOf(omar));
+  await logIn(omar.national, omar.code);
   await typeInto(app, "contacts-search", "gina");
   await (await byTestId(app, "no-results")).waitForDisplayed({ timeout: 5000 });
   await shot(app, "37-other-member-no-guest");

@@ -170,3 +170,82 @@ export async function mailTo(to, { timeout = 10000 } = {}) {
   }
   throw new Error(`no e-mail to ${to} reached the SMTP sink`);
 }
+
+/** The admin CLI of the server under test. */
+export const cli = (...args) => execFileSync(process.env.PARLEY_E2E_SERVER_BIN, args, { encoding: "utf8" });
+
+/**
+ * An organisation of its own, made with the admin CLI: a company admin (`+44 20 7946 <admin>`)
+ * and members in one department, each `{ id, code, national }`. The company admin is logged
+ * in over the API; `settings(patch)` and `mayInvite(id, bool)` act as that admin.
+ */
+export async function provisionOrganisation(name, adminNumber, members) {
+  const org = cli("org", "create", "--name", name).match(/organisation (\S+)/)[1];
+  const dept = cli("department", "create", "--org", org, "--name", "Logistics").match(/department (\S+)/)[1];
+  const add = (first, last, number, ...extra) => {
+    const out = cli("member", "add", "--org", org, "--first-name", first, "--last-name", last, "--phone", `+44 20 7946 ${number}`, ...extra);
+    return { id: out.match(/member (\S+)/)[1], code: out.match(/activation code (\d{6})/)[1], national: `20 7946 ${number}` };
+  };
+  const admin = add("Hana", "Admin", adminNumber, "--role", "company-admin");
+  const people = {};
+  for (const [key, [first, last, number]] of Object.entries(members)) {
+    people[key] = add(first, last, number, "--department", dept, "--email", `${first.toLowerCase()}@${name.split(" ")[0].toLowerCase()}.example`);
+  }
+  const token = (await api("POST", "/api/v1/auth/login", { phone: `+442079460${adminNumber.slice(1)}`, code: admin.code })).body.token;
+  await api("POST", "/api/v1/me/first-login", { first_name: "Hana", last_name: "Admin", accept_terms: true }, token);
+  const put = (route, body) =>
+    fetch(`${SERVER_URL}${route}`, {
+      method: "PUT",
+      headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+      body: JSON.stringify(body),
+    });
+  return {
+    people,
+    async settings(patch) {
+      const current = (await api("GET", "/api/v1/admin/settings", null, token)).body;
+      const r = await put("/api/v1/admin/settings", { ...current, ...patch });
+      if (r.status !== 200) throw new Error(`settings: ${r.status} ${await r.text()}`);
+    },
+    async mayInvite(id, may) {
+      const r = await put(`/api/v1/admin/accounts/${id}/may-invite`, { may_invite: may });
+      if (r.status !== 200) throw new Error(`may-invite: ${r.status}`);
+    },
+  };
+}
+
+/** Logs in through the app with a UK number and completes the first-login steps. */
+export async function logInUk(app, national, code) {
+  await waitForScreen(app, "login");
+  await typeInto(app, "server-url", SERVER_URL);
+  await (await byTestId(app, "calling-code")).selectByAttribute("value", "+44");
+  await typeInto(app, "phone", national);
+  await typeInto(app, "code", code);
+  await app.waitUntil(async () => (await byTestId(app, "login-submit")).isEnabled(), { timeout: 5000 });
+  await (await byTestId(app, "login-submit")).click();
+  await waitForScreen(app, "first_login");
+  await (await byTestId(app, "accept-terms")).click();
+  await (await byTestId(app, "first-login-submit")).click();
+  await waitForScreen(app, "contacts");
+}
+
+/** Fills the invitation form (UK number by default). */
+export async function fillInvitation(app, { first = "Gina", last = "Guest", email = "gina@partner.example", cc = "+44", phone = "20 7946 0599" } = {}) {
+  await typeInto(app, "inv-first-name", first);
+  await typeInto(app, "inv-last-name", last);
+  await typeInto(app, "inv-email", email);
+  await (await byTestId(app, "inv-calling-code")).selectByAttribute("value", cc);
+  await typeInto(app, "inv-phone", phone);
+  await (await byTestId(app, "inv-details")).click(); // leave the phone field: its check shows
+}
+
+/** Switches an invitation mode on (a no-op when it already is). */
+export async function modeOn(app, testId) {
+  const toggle = await byTestId(app, testId);
+  if ((await toggle.getAttribute("aria-pressed")) !== "true") await toggle.click();
+}
+
+export async function sendInvitation(app) {
+  const button = await byTestId(app, "inv-send");
+  await app.waitUntil(async () => button.isEnabled(), { timeout: 5000, timeoutMsg: "Send never enabled" });
+  await button.click();
+}
