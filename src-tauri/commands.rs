@@ -2,7 +2,8 @@
 //! `ApiError { code, message, field }`.
 
 use parley_client::ipc::{
-    AppState, CallingCode, ContactsPage, ContactsQuery, DepartmentFilter, PhoneCheck, SyncStatus,
+    AppState, CallingCode, ContactsPage, ContactsQuery, DepartmentFilter, PhoneCheck, SyncStatus, TimelineItem,
+    TimelinePage, TimelineQuery,
 };
 use parley_client::Client;
 use parley_core::invitation::InvitationRequest;
@@ -115,4 +116,29 @@ pub async fn create_conversation(
     request: CreateConversationRequest,
 ) -> Result<Conversation> {
     client.create_conversation(request).await
+}
+
+#[tauri::command]
+pub async fn timeline(client: State<'_, Client>, query: TimelineQuery) -> Result<TimelinePage> {
+    client.timeline(query).await
+}
+
+#[tauri::command]
+pub async fn send_message(client: State<'_, Client>, conversation_id: String, body: String) -> Result<TimelineItem> {
+    client.send_message(conversation_id, body).await
+}
+
+#[tauri::command]
+pub async fn retry_message(client: State<'_, Client>, client_id: String) -> Result<()> {
+    client.retry_message(client_id).await
+}
+
+#[tauri::command]
+pub async fn discard_message(client: State<'_, Client>, client_id: String) -> Result<()> {
+    client.discard_message(client_id).await
+}
+
+#[tauri::command]
+pub async fn mark_read(client: State<'_, Client>, conversation_id: String) -> Result<()> {
+    client.mark_read(conversation_id).await
 }

@@ -1,11 +1,12 @@
 //! Bridges the client's [`UiEvents`] to Tauri events the web UI listens to:
-//! `sync-status`, `contacts-changed`, `session-ended`, `notice`.
+//! `sync-status`, `contacts-changed`, `session-ended`, `notice`, `chat-changed` (a conversation
+//! id, or null for all), `open-conversation` (a notification was clicked).
 
 use parley_client::ipc::SyncStatus;
 use parley_client::UiEvents;
 use parley_core::wire::{ApiError, Notice};
 use std::sync::atomic::{AtomicBool, Ordering};
-use tauri::{AppHandle, Emitter};
+use tauri::{AppHandle, Emitter, Manager};
 
 pub struct TauriEvents {
     app: AppHandle,
@@ -33,6 +34,17 @@ impl UiEvents for TauriEvents {
     }
     fn notice(&self, notice: &Notice) {
         let _ = self.app.emit("notice", notice);
+    }
+    fn chat_changed(&self, conversation_id: Option<&str>) {
+        let _ = self.app.emit("chat-changed", conversation_id);
+    }
+    fn open_conversation(&self, conversation_id: &str) {
+        if let Some(window) = self.app.get_webview_window("main") {
+            let _ = window.unminimize();
+            let _ = window.show();
+            let _ = window.set_focus();
+        }
+        let _ = self.app.emit("open-conversation", conversation_id);
     }
     fn window_focused(&self) -> bool {
         self.focused.load(Ordering::Relaxed)

@@ -51,6 +51,11 @@ pub fn run() {
             commands::conversations,
             commands::conversation,
             commands::create_conversation,
+            commands::timeline,
+            commands::send_message,
+            commands::retry_message,
+            commands::discard_message,
+            commands::mark_read,
         ])
         .run(tauri::generate_context!())
         .unwrap_or_else(|e| {

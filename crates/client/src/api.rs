@@ -3,12 +3,20 @@
 use parley_core::invitation::InvitationRequest;
 use parley_core::session::SessionToken;
 use parley_core::wire::{
-    ApiError, CompleteFirstLoginRequest, ContactsDelta, Conversation, CreateConversationRequest, InvitationCreated,
-    InvitationOptions, LoginRequest, LoginResponse, Me, Notice, RequestCodeRequest, RequestCodeResponse,
+    AddMembersRequest, ApiError, CompleteFirstLoginRequest, ContactsDelta, Conversation, CreateConversationRequest,
+    InvitationCreated, InvitationOptions, LoginRequest, LoginResponse, Me, Message, MessagePage, Notice, Receipt,
+    ReceiptUpdate, RequestCodeRequest, RequestCodeResponse, SendMessageRequest,
 };
 use parley_core::ErrorCode;
 use serde::de::DeserializeOwned;
 use std::time::Duration;
+
+/// Which page of a conversation's history to fetch, with its size.
+#[derive(Debug, Clone, Copy)]
+pub enum HistoryPage {
+    Before(i64, u32),
+    After(i64, u32),
+}
 
 #[derive(Clone)]
 pub struct ApiClient {
@@ -153,6 +161,54 @@ impl ApiClient {
         req: &CreateConversationRequest,
     ) -> Result<Conversation, ApiError> {
         self.post(token, "/api/v1/conversations", req).await
+    }
+
+    pub async fn send_message(
+        &self,
+        token: &SessionToken,
+        conversation_id: &str,
+        req: &SendMessageRequest,
+    ) -> Result<Message, ApiError> {
+        self.post(token, &format!("/api/v1/conversations/{conversation_id}/messages"), req).await
+    }
+
+    /// A page of history: `Before(n)` for older, `After(n)` to catch up, `None` for the newest.
+    pub async fn messages(
+        &self,
+        token: &SessionToken,
+        conversation_id: &str,
+        page: Option<HistoryPage>,
+    ) -> Result<MessagePage, ApiError> {
+        let query = match page {
+            None => String::new(),
+            Some(HistoryPage::Before(n, limit)) => format!("?before={n}&limit={limit}"),
+            Some(HistoryPage::After(n, limit)) => format!("?after={n}&limit={limit}"),
+        };
+        self.get(token, &format!("/api/v1/conversations/{conversation_id}/messages{query}")).await
+    }
+
+    pub async fn receipts(
+        &self,
+        token: &SessionToken,
+        conversation_id: &str,
+        update: &ReceiptUpdate,
+    ) -> Result<Receipt, ApiError> {
+        self.post(token, &format!("/api/v1/conversations/{conversation_id}/receipts"), update).await
+    }
+
+    pub async fn add_members(
+        &self,
+        token: &SessionToken,
+        conversation_id: &str,
+        req: &AddMembersRequest,
+    ) -> Result<Conversation, ApiError> {
+        self.post(token, &format!("/api/v1/conversations/{conversation_id}/members"), req).await
+    }
+
+    pub async fn leave(&self, token: &SessionToken, conversation_id: &str, account_id: &str) -> Result<(), ApiError> {
+        let url = format!("{}/api/v1/conversations/{conversation_id}/members/{account_id}", self.base);
+        let res = self.http.delete(url).bearer_auth(token.expose()).send().await;
+        self.read::<serde_json::Value>(res).await.map(|_| ())
     }
 
     pub async fn logout(&self, token: &SessionToken) -> Result<(), ApiError> {

@@ -1,5 +1,6 @@
 //! The local SQLite cache: contacts as the server last sent them, the sync cursor, the
 //! server URL and the logged-in account. It lets the app open instantly on cached data.
+//! Conversations, messages and the offline queue: [`crate::chat_store`].
 
 use parley_core::wire::{ApiError, Contact, ContactsDelta, Me};
 use parley_core::ErrorCode;
@@ -8,10 +9,10 @@ use std::path::Path;
 
 #[derive(Clone)]
 pub struct Cache {
-    pool: SqlitePool,
+    pub(crate) pool: SqlitePool,
 }
 
-fn store_error(e: impl std::fmt::Display) -> ApiError {
+pub(crate) fn store_error(e: impl std::fmt::Display) -> ApiError {
     tracing::error!(error = %e, "local cache");
     ApiError::new(ErrorCode::LocalStore)
 }
@@ -112,7 +113,9 @@ impl Cache {
     /// Forgets the account's data (logout, session ended, another account or server).
     pub async fn clear_account(&self) -> Result<(), ApiError> {
         let mut tx = self.pool.begin().await.map_err(store_error)?;
-        sqlx::query("DELETE FROM contacts").execute(&mut *tx).await.map_err(store_error)?;
+        for table in ["contacts", "conversations", "messages", "outbox"] {
+            sqlx::query(&format!("DELETE FROM {table}")).execute(&mut *tx).await.map_err(store_error)?;
+        }
         sqlx::query("DELETE FROM meta WHERE key IN (?, ?)")
             .bind(CURSOR)
             .bind(ME)

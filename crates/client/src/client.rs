@@ -4,8 +4,12 @@
 
 use crate::api::ApiClient;
 use crate::cache::Cache;
+use crate::chat;
 use crate::directory::Directory;
-use crate::ipc::{AppState, Connection, ContactsPage, ContactsQuery, DepartmentFilter, PhoneCheck, Screen, SyncStatus};
+use crate::ipc::{
+    AppState, Connection, ContactsPage, ContactsQuery, DepartmentFilter, PhoneCheck, Screen, SyncStatus, TimelineItem,
+    TimelinePage, TimelineQuery,
+};
 use crate::session_store::SessionStore;
 use parley_core::invitation::{check_invitation, InvitationRequest};
 use parley_core::session::SessionToken;
@@ -29,6 +33,10 @@ pub trait UiEvents: Send + Sync + 'static {
     fn session_ended(&self, error: &ApiError);
     /// A new in-app notice arrived (the sync task also raises a desktop notification).
     fn notice(&self, notice: &Notice);
+    /// Conversations or messages changed: one conversation, or (None) possibly all of them.
+    fn chat_changed(&self, conversation_id: Option<&str>);
+    /// The user clicked a message notification: show the window and this conversation.
+    fn open_conversation(&self, conversation_id: &str);
     fn window_focused(&self) -> bool;
 }
 
@@ -47,6 +55,8 @@ pub(crate) struct Shared {
     pub session: Mutex<Option<Session>>,
     pub ui: Arc<dyn UiEvents>,
     pub wake: Notify,
+    /// One pass of the offline queue at a time.
+    pub drain_lock: tokio::sync::Mutex<()>,
     sync_task: Mutex<Option<JoinHandle<()>>>,
     /// The invitation form's options, fetched once per session.
     invitation_options: Mutex<Option<InvitationOptions>>,
@@ -113,6 +123,7 @@ impl Client {
                 session: Mutex::new(None),
                 ui,
                 wake: Notify::new(),
+                drain_lock: tokio::sync::Mutex::new(()),
                 sync_task: Mutex::new(None),
                 invitation_options: Mutex::new(None),
             }),
@@ -294,12 +305,63 @@ impl Client {
         self.with_session(|s| async move { s.api.mark_notices_read(&s.token).await }).await
     }
 
+    /// The conversation list: from the server when it answers, from the cache offline.
     pub async fn conversations(&self) -> Result<Vec<Conversation>, ApiError> {
-        self.with_session(|s| async move { s.api.conversations(&s.token).await }).await
+        let shared = self.shared.clone();
+        self.with_session(|s| async move { chat::conversations(&shared, Some(&s)).await }).await
     }
 
+    /// One conversation, fresh from the server (the cache's copy when offline).
     pub async fn conversation(&self, id: String) -> Result<Conversation, ApiError> {
-        self.with_session(|s| async move { s.api.conversation(&s.token, &id).await }).await
+        let shared = self.shared.clone();
+        self.with_session(|s| async move {
+            match s.api.conversation(&s.token, &id).await {
+                Ok(c) => {
+                    shared.cache.upsert_conversation(&c).await?;
+                    Ok(c)
+                }
+                Err(e) if e.code == ErrorCode::Network => shared.cache.conversation(&id).await?.ok_or(e),
+                Err(e) => Err(e),
+            }
+        })
+        .await
+    }
+
+    pub async fn timeline(&self, query: TimelineQuery) -> Result<TimelinePage, ApiError> {
+        let session = self.shared.session().ok_or_else(|| ApiError::new(ErrorCode::Unauthorized))?;
+        let result = chat::timeline(&self.shared, Some(&session), &session.me.id, &query).await;
+        if let Err(e) = &result {
+            if e.code == ErrorCode::Unauthorized {
+                self.shared.end_session(e.clone()).await;
+            }
+        }
+        result
+    }
+
+    /// Queues a message; it goes out as soon as the server can be reached.
+    pub async fn send_message(&self, conversation_id: String, body: String) -> Result<TimelineItem, ApiError> {
+        let session = self.shared.session().ok_or_else(|| ApiError::new(ErrorCode::Unauthorized))?;
+        chat::send(&self.shared, &session, &conversation_id, &body).await
+    }
+
+    /// A refused message goes back into the queue.
+    pub async fn retry_message(&self, client_id: String) -> Result<(), ApiError> {
+        self.shared.cache.requeue(&client_id).await?;
+        self.shared.ui.chat_changed(None);
+        chat::kick_drain(self.shared.clone());
+        Ok(())
+    }
+
+    pub async fn discard_message(&self, client_id: String) -> Result<(), ApiError> {
+        self.shared.cache.discard_queued(&client_id).await?;
+        self.shared.ui.chat_changed(None);
+        Ok(())
+    }
+
+    /// The user sees the conversation: everything in it is read.
+    pub async fn mark_read(&self, conversation_id: String) -> Result<(), ApiError> {
+        let shared = self.shared.clone();
+        self.with_session(|s| async move { chat::mark_read(&shared, &s, &conversation_id).await }).await
     }
 
     pub async fn create_conversation(&self, request: CreateConversationRequest) -> Result<Conversation, ApiError> {

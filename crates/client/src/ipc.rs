@@ -2,7 +2,7 @@
 //! TypeScript copies are generated into `ui/src/lib/bindings/` by `ts-rs` (`make bindings`);
 //! never edit those by hand.
 
-use parley_core::wire::{ApiError, Contact, Me};
+use parley_core::wire::{ApiError, Contact, Me, MessageKind, MessageState};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -97,4 +97,50 @@ pub struct CallingCode {
     pub name: String,
     /// With the plus sign, e.g. `+44`.
     pub code: String,
+}
+
+/// Arguments of the `timeline` command. Neither bound: the newest page (with the messages
+/// still queued). `before`: the page of older messages. `from`: everything from that number on
+/// (the UI refreshing what it shows after a `chat-changed` event), queued messages included.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct TimelineQuery {
+    pub conversation_id: String,
+    #[ts(type = "number | null")]
+    pub before: Option<i64>,
+    #[ts(type = "number | null")]
+    pub from: Option<i64>,
+}
+
+/// One line of a conversation as the UI shows it: a stored message, or one of the viewer's
+/// still in the offline queue.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct TimelineItem {
+    /// Stable across the queued → stored transition: the client id for the viewer's own
+    /// texts, the server id otherwise.
+    pub key: String,
+    pub conversation_id: String,
+    /// Its number once stored.
+    #[ts(type = "number | null")]
+    pub seq: Option<i64>,
+    pub sender_id: Option<String>,
+    pub sender_name: String,
+    pub mine: bool,
+    pub kind: MessageKind,
+    pub body: String,
+    #[ts(type = "number")]
+    pub created_at: i64,
+    /// For the viewer's own texts: pending, failed, sent, delivered or read.
+    pub state: Option<MessageState>,
+    /// Why the server refused it (state `failed`).
+    pub error: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct TimelinePage {
+    pub items: Vec<TimelineItem>,
+    /// Whether older messages exist (scrolling up loads them).
+    pub has_more: bool,
 }

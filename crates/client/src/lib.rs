@@ -6,6 +6,9 @@
 //! - [`api`]: the server's HTTP API over reqwest, errors mapped to [`ApiError`] codes.
 //! - [`session_store`]: the session token in the OS keyring (never in a file).
 //! - [`cache`]: the local SQLite cache (contacts, cursor, the logged-in account).
+//! - [`chat_store`]: conversations, messages and the offline queue in the cache.
+//! - [`chat`]: conversation list and timelines, sending, live messages and receipts.
+//! - [`outbox`]: sends the offline queue in order, idempotently.
 //! - [`directory`]: the in-memory contact list behind search and paging.
 //! - [`sync`]: delta sync on start and on WebSocket events, reconnect with backoff.
 //! - [`notify`]: desktop notifications (notify-rust) while the window is unfocused.
@@ -17,10 +20,13 @@
 pub mod api;
 pub mod cache;
 pub mod calling_codes;
+pub mod chat;
+pub mod chat_store;
 pub mod client;
 pub mod directory;
 pub mod ipc;
 pub mod notify;
+pub mod outbox;
 pub mod session_store;
 pub mod sync;
 

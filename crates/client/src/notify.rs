@@ -12,6 +12,41 @@ pub fn contacts_changed_body(changed: &[Contact], removed: usize) -> String {
     }
 }
 
+/// The text of a new-message notification: the message, shortened to one glance.
+pub fn message_body(text: &str) -> String {
+    const MAX: usize = 160;
+    let one_line = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if one_line.chars().count() <= MAX {
+        one_line
+    } else {
+        format!("{}…", one_line.chars().take(MAX - 1).collect::<String>())
+    }
+}
+
+/// Shows a notification whose click runs `on_click` (opening the conversation). The wait for
+/// the click blocks, so it has a thread of its own, ended when the notification closes.
+pub fn show_with_click(summary: String, body: String, on_click: impl FnOnce() + Send + 'static) {
+    std::thread::spawn(move || {
+        let shown = notify_rust::Notification::new()
+            .appname("Parley")
+            .summary(&summary)
+            .body(&body)
+            .action("default", "Open")
+            .show();
+        match shown {
+            #[cfg(all(unix, not(target_os = "macos")))]
+            Ok(handle) => handle.wait_for_action(|action| {
+                if action == "default" {
+                    on_click();
+                }
+            }),
+            #[cfg(not(all(unix, not(target_os = "macos"))))]
+            Ok(_) => drop(on_click),
+            Err(e) => tracing::warn!(error = %e, "desktop notification failed"),
+        }
+    });
+}
+
 /// Shows a notification without blocking the async runtime (the D-Bus call is synchronous).
 pub fn show(summary: String, body: String) {
     tokio::task::spawn_blocking(move || {
@@ -47,5 +82,13 @@ mod tests {
         );
         assert_eq!(contacts_changed_body(&[c.clone(), c], 1), "3 contacts were updated.");
         assert_eq!(contacts_changed_body(&[], 1), "A contact was removed.");
+    }
+
+    #[test]
+    fn message_bodies_fit_one_glance() {
+        assert_eq!(message_body("Hi\n\nthere  you"), "Hi there you");
+        let long = message_body(&"word ".repeat(100));
+        assert_eq!(long.chars().count(), 160);
+        assert!(long.ends_with('…'));
     }
 }

@@ -5,7 +5,7 @@
 
 use crate::client::{Session, Shared};
 use crate::ipc::Connection;
-use crate::notify;
+use crate::{chat, notify};
 use futures_util::StreamExt;
 use parley_core::wire::{ApiError, ServerEvent};
 use parley_core::ErrorCode;
@@ -21,6 +21,7 @@ fn now_ms() -> i64 {
 }
 
 pub(crate) async fn run(shared: Arc<Shared>) {
+    let shared = &shared;
     let mut backoff = Duration::from_secs(1);
     shared.update_status(|s| {
         s.syncing = true;
@@ -28,7 +29,7 @@ pub(crate) async fn run(shared: Arc<Shared>) {
     });
     loop {
         let Some(session) = shared.session() else { return };
-        match sync_once(&shared, &session, false).await {
+        match sync_once(shared, &session, false).await {
             Err(e) if e.code == ErrorCode::Unauthorized => return shared.end_session(e).await,
             Err(e) => {
                 shared.update_status(|s| {
@@ -36,16 +37,16 @@ pub(crate) async fn run(shared: Arc<Shared>) {
                     s.syncing = false;
                     s.error = Some(e);
                 });
-                wait(&shared, &mut backoff).await;
+                wait(shared, &mut backoff).await;
                 continue;
             }
             Ok(()) => {}
         }
-        match live(&shared, &session, &mut backoff).await {
+        match live(shared, &session, &mut backoff).await {
             Ended::Revoked(e) => return shared.end_session(e).await,
             Ended::Disconnected => {
                 shared.update_status(|s| s.connection = Connection::Offline);
-                wait(&shared, &mut backoff).await;
+                wait(shared, &mut backoff).await;
             }
         }
         shared.update_status(|s| s.connection = Connection::Connecting);
@@ -90,7 +91,7 @@ enum Ended {
     Disconnected,
 }
 
-async fn live(shared: &Shared, session: &Session, backoff: &mut Duration) -> Ended {
+async fn live(shared: &Arc<Shared>, session: &Session, backoff: &mut Duration) -> Ended {
     let mut request = match session.api.websocket_url().into_client_request() {
         Ok(r) => r,
         Err(_) => return Ended::Disconnected,
@@ -111,6 +112,13 @@ async fn live(shared: &Shared, session: &Session, backoff: &mut Duration) -> End
     *backoff = Duration::from_secs(1);
     shared.update_status(|s| s.connection = Connection::Online);
     tracing::info!("websocket: connected");
+    // Connected: what was missed while offline, then the offline queue.
+    if let Err(e) = chat::catch_up(shared, session).await {
+        if e.code == ErrorCode::Unauthorized {
+            return Ended::Revoked(e);
+        }
+        tracing::warn!(code = e.code.as_str(), "chat catch-up");
+    }
     loop {
         tokio::select! {
             msg = socket.next() => match msg {
@@ -126,6 +134,21 @@ async fn live(shared: &Shared, session: &Session, backoff: &mut Duration) -> End
                         shared.ui.notice(&notice);
                         if !shared.ui.window_focused() {
                             notify::show("Parley".into(), notice.body.clone());
+                        }
+                    }
+                    Ok(ServerEvent::Message { message }) => {
+                        if let Err(e) = chat::on_message(shared, session, message).await {
+                            tracing::warn!(code = e.code.as_str(), "incoming message");
+                        }
+                    }
+                    Ok(ServerEvent::Receipt { conversation_id, receipt }) => {
+                        if let Err(e) = chat::on_receipt(shared, session, &conversation_id, receipt).await {
+                            tracing::warn!(code = e.code.as_str(), "receipt");
+                        }
+                    }
+                    Ok(ServerEvent::ConversationChanged { conversation_id }) => {
+                        if let Err(e) = chat::refresh_conversation(shared, session, &conversation_id).await {
+                            tracing::warn!(code = e.code.as_str(), "conversation change");
                         }
                     }
                     Ok(ServerEvent::Hello { .. }) => {}

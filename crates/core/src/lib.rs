@@ -10,12 +10,14 @@
 //! - [`settings`]: organisation settings and their defaults (SPEC §3).
 //! - [`invitation`]: the external-user invitation form's rules and refusals (SPEC §7).
 //! - [`visibility`]: who sees whom (SPEC §5).
+//! - [`chat`]: message bodies, client message ids, message states (SPEC §10).
 //! - [`time`]: the one printed form of instants.
 //! - [`error`]: stable error codes and the exact messages users read.
 //! - [`wire`]: request, response and event types shared over HTTP, WebSocket and IPC;
 //!   TypeScript bindings for the UI are generated from them (`ts-rs`).
 
 pub mod activation;
+pub mod chat;
 pub mod email;
 pub mod error;
 pub mod invitation;

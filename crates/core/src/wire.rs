@@ -149,6 +149,13 @@ pub enum ServerEvent {
     /// A new in-app notice for this account (e.g. a guest was invited in an administered
     /// department).
     Notice { notice: Notice },
+    /// A new message in one of the account's conversations (every device of every member).
+    Message { message: Message },
+    /// A member's delivery or read position moved: the states of earlier messages change.
+    Receipt { conversation_id: String, receipt: Receipt },
+    /// A conversation's members, admins or name changed, or the account joined or left it:
+    /// fetch it again (a 404 means it is gone for this account).
+    ConversationChanged { conversation_id: String },
 }
 
 /// An in-app notice (SPEC §7.4 step 4).
@@ -199,6 +206,8 @@ pub struct Health {
 pub enum ConversationKind {
     Direct,
     Group,
+    /// Read-only: the system account's messages to this account (the welcome message).
+    System,
 }
 
 /// `POST /api/v1/conversations`: a one-to-one conversation (one other member; an existing
@@ -219,6 +228,11 @@ pub struct CreateConversationRequest {
 pub struct ConversationMember {
     pub contact: Contact,
     pub is_admin: bool,
+    /// How far this member has received and read (message `seq`s).
+    #[ts(type = "number")]
+    pub delivered_seq: i64,
+    #[ts(type = "number")]
+    pub read_seq: i64,
 }
 
 /// A conversation with its members, as one of its members sees it.
@@ -235,4 +249,117 @@ pub struct Conversation {
     pub viewer_is_admin: bool,
     #[ts(type = "number")]
     pub created_at: i64,
+    /// `seq` of its newest message (0 when it has none).
+    #[ts(type = "number")]
+    pub last_seq: i64,
+    /// How far the viewer has read.
+    #[ts(type = "number")]
+    pub read_seq: i64,
+    /// Messages from others after `read_seq`.
+    pub unread_count: u32,
+    pub last_message: Option<Message>,
+}
+
+/// `POST /api/v1/conversations/{id}/members` (group admins): people the admin sees.
+#[derive(Debug, Clone, Serialize, Deserialize, TS, ToSchema)]
+#[ts(export)]
+pub struct AddMembersRequest {
+    pub account_ids: Vec<String>,
+}
+
+/// `PATCH /api/v1/conversations/{id}` (group admins): an empty name goes back to the
+/// members' first names.
+#[derive(Debug, Clone, Serialize, Deserialize, TS, ToSchema)]
+#[ts(export)]
+pub struct RenameConversationRequest {
+    pub name: String,
+}
+
+/// What a message is: a text someone wrote, or a notice the server writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, ToSchema)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum MessageKind {
+    Text,
+    /// `sender` joined the conversation (SPEC §10).
+    Joined,
+    /// `sender` left or was removed.
+    Left,
+    /// The system account's welcome to a newly activated account.
+    Welcome,
+}
+
+/// *sent → delivered → read*, plus the client-only states of a message still in the offline
+/// queue (`pending`) or refused by the server (`failed`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, ToSchema)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum MessageState {
+    Pending,
+    Failed,
+    Sent,
+    Delivered,
+    Read,
+}
+
+/// One message, as stored by the server.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, ToSchema)]
+#[ts(export)]
+pub struct Message {
+    pub id: String,
+    pub conversation_id: String,
+    /// Position in its conversation: 1, 2, 3… in the order the server accepted them.
+    #[ts(type = "number")]
+    pub seq: i64,
+    /// The id its sender's client chose (idempotent sending).
+    pub client_id: Option<String>,
+    /// None for the system account.
+    pub sender_id: Option<String>,
+    pub sender_name: String,
+    pub kind: MessageKind,
+    pub body: String,
+    /// Server time (Unix ms).
+    #[ts(type = "number")]
+    pub created_at: i64,
+}
+
+/// `POST /api/v1/conversations/{id}/messages`. Sending the same `client_id` again returns
+/// the message already stored, never a second one.
+#[derive(Debug, Clone, Serialize, Deserialize, TS, ToSchema)]
+#[ts(export)]
+pub struct SendMessageRequest {
+    pub client_id: String,
+    pub body: String,
+}
+
+/// `GET /api/v1/conversations/{id}/messages?before=…|after=…&limit=…`: oldest first.
+#[derive(Debug, Clone, Serialize, Deserialize, TS, ToSchema)]
+#[ts(export)]
+pub struct MessagePage {
+    pub messages: Vec<Message>,
+    /// Whether there is more in the direction asked.
+    pub has_more: bool,
+}
+
+/// How far one member has received and read a conversation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, ToSchema)]
+#[ts(export)]
+pub struct Receipt {
+    pub account_id: String,
+    #[ts(type = "number")]
+    pub delivered_seq: i64,
+    #[ts(type = "number")]
+    pub read_seq: i64,
+}
+
+/// `POST /api/v1/conversations/{id}/receipts`: positions only ever move forward.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, TS, ToSchema)]
+#[ts(export)]
+pub struct ReceiptUpdate {
+    #[serde(default)]
+    #[ts(type = "number | null")]
+    pub delivered_seq: Option<i64>,
+    #[serde(default)]
+    #[ts(type = "number | null")]
+    pub read_seq: Option<i64>,
 }

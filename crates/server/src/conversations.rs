@@ -1,13 +1,18 @@
-//! The minimum conversation model that visibility and invitations need (SPEC §5, §7.3):
-//! conversations and their members. Messages arrive with the chat.
+//! Conversations and their members (SPEC §5, §10): who is in which conversation, who
+//! administers it, and how far each member has received and read. Messages: [`crate::messages`].
 
 use crate::db::{next_change_seq, Db};
 use std::collections::HashSet;
+
+/// The most people in one conversation, its creator included.
+pub const MAX_MEMBERS: usize = 500;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
     Direct,
     Group,
+    /// The system account's read-only conversation with one account (welcome message).
+    System,
 }
 
 impl Kind {
@@ -15,12 +20,14 @@ impl Kind {
         match self {
             Self::Direct => "direct",
             Self::Group => "group",
+            Self::System => "system",
         }
     }
     pub fn from_db(s: &str) -> Option<Self> {
         match s {
             "direct" => Some(Self::Direct),
             "group" => Some(Self::Group),
+            "system" => Some(Self::System),
             _ => None,
         }
     }
@@ -49,26 +56,47 @@ pub struct ConversationRow {
     pub name: Option<String>,
     pub created_by: String,
     pub created_at: i64,
+    pub last_seq: i64,
 }
+
+pub const SELECT_CONVERSATION: &str =
+    "SELECT c.id, c.organisation_id, c.kind, c.name, c.created_by, c.created_at, c.last_seq FROM conversations c";
 
 pub async fn by_id(db: &Db, id: &str) -> sqlx::Result<Option<ConversationRow>> {
-    sqlx::query_as(
-        "SELECT id, organisation_id, kind, name, created_by, created_at FROM conversations WHERE id = $1 AND closed_at IS NULL",
-    )
-    .bind(id)
-    .fetch_optional(db)
-    .await
+    sqlx::query_as(&format!("{SELECT_CONVERSATION} WHERE c.id = $1 AND c.closed_at IS NULL"))
+        .bind(id)
+        .fetch_optional(db)
+        .await
 }
 
-/// `(account id, is admin)` of every member.
-pub async fn members(db: &Db, conversation_id: &str) -> sqlx::Result<Vec<(String, bool)>> {
-    let rows: Vec<(String, i64)> = sqlx::query_as(
-        "SELECT account_id, is_admin FROM conversation_members WHERE conversation_id = $1 ORDER BY joined_at, account_id",
+/// One member of a conversation with their role in it and their receipt positions.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct MemberRow {
+    pub account_id: String,
+    pub is_admin: i64,
+    pub delivered_seq: i64,
+    pub read_seq: i64,
+}
+
+impl MemberRow {
+    pub fn admin(&self) -> bool {
+        self.is_admin != 0
+    }
+}
+
+/// Every member, in the order they joined.
+pub async fn members(db: &Db, conversation_id: &str) -> sqlx::Result<Vec<MemberRow>> {
+    sqlx::query_as(
+        "SELECT account_id, is_admin, delivered_seq, read_seq FROM conversation_members          WHERE conversation_id = $1 ORDER BY joined_at, account_id",
     )
     .bind(conversation_id)
     .fetch_all(db)
-    .await?;
-    Ok(rows.into_iter().map(|(id, admin)| (id, admin != 0)).collect())
+    .await
+}
+
+/// The ids of every member (where a conversation's events go).
+pub async fn member_ids(db: &Db, conversation_id: &str) -> sqlx::Result<Vec<String>> {
+    Ok(members(db, conversation_id).await?.into_iter().map(|m| m.account_id).collect())
 }
 
 pub async fn add_member(
@@ -78,6 +106,7 @@ pub async fn add_member(
     is_admin: bool,
     now_ms: i64,
 ) -> sqlx::Result<()> {
+    // A newcomer sees the whole history (SPEC §10) but has not received any of it yet.
     sqlx::query(
         "INSERT INTO conversation_members (conversation_id, account_id, is_admin, joined_at) VALUES ($1, $2, $3, $4)",
     )

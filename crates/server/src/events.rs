@@ -14,6 +14,13 @@ pub enum Event {
     SessionsRevoked { session_ids: Vec<String> },
     /// A notice for one account's sockets.
     Notice { recipient_id: String, notice: parley_core::wire::Notice },
+    /// A new message, for the sockets of these accounts (the conversation's members).
+    Message { recipient_ids: Arc<[String]>, message: parley_core::wire::Message },
+    /// A member's receipt moved, for the sockets of these accounts.
+    Receipt { recipient_ids: Arc<[String]>, conversation_id: String, receipt: parley_core::wire::Receipt },
+    /// A conversation changed (members, admins, name) for these accounts, the ones who just
+    /// left included.
+    ConversationChanged { recipient_ids: Arc<[String]>, conversation_id: String },
 }
 
 #[derive(Clone)]

@@ -11,13 +11,15 @@
 //! - [`throttle`]: per-number and per-address request limits.
 //! - [`events`]: in-process fan-out of changes to WebSocket sessions.
 //! - [`change_watcher`]: publishes changes made by other processes (CLI, other nodes).
-//! - [`accounts`], [`codes`], [`sessions`], [`settings`], [`conversations`]: the data access
-//!   the routes share.
+//! - [`accounts`], [`codes`], [`sessions`], [`settings`], [`conversations`], [`messages`]: the
+//!   data access the routes share.
 //! - [`provisioning`]: creating organisations, departments and members (CLI, demo).
 //! - [`notices`]: in-app notices, stored and pushed.
 //! - [`outbox`]: durable queue of SMS and e-mail, its worker and its sinks.
-//! - [`routes`]: one `router()` per area: auth, me, contacts, admin, ws, health, openapi.
+//! - [`routes`]: one `router()` per area: auth, me, contacts, conversations and their members,
+//!   messages, invitations, notices, settings, admin, ws, health, openapi.
 //! - [`shutdown`]: the stop signal background tasks wait on.
+//! - [`welcome`]: the welcome message and arrival notices of a newly activated account.
 //! - [`demo`]: the demo organisation.
 
 pub mod accounts;
@@ -30,6 +32,7 @@ pub mod db;
 pub mod demo;
 pub mod error;
 pub mod events;
+pub mod messages;
 pub mod notices;
 pub mod outbox;
 pub mod provisioning;
@@ -42,3 +45,4 @@ pub mod state;
 pub mod telemetry;
 pub mod templates;
 pub mod throttle;
+pub mod welcome;

@@ -35,6 +35,10 @@ pub const INVITATION_MOBILE_ONLY: InvitationTemplates = InvitationTemplates {
     email_html: Template { text: include_str!("../templates/invitation_mobile.email.html"), html: true },
 };
 
+/// The system account's welcome to a newly activated account (SPEC §10).
+pub const WELCOME_MEMBER: Template = Template { text: include_str!("../templates/welcome_member.txt"), html: false };
+pub const WELCOME_GUEST: Template = Template { text: include_str!("../templates/welcome_guest.txt"), html: false };
+
 impl Template {
     pub fn render(&self, values: &[(&str, &str)]) -> String {
         let mut out = self.text.trim_end().to_owned();

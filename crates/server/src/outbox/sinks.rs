@@ -36,14 +36,22 @@ impl Sink for FileSink {
             text.push('\n');
             text.push_str(&msg.body_text);
             text.push('\n');
-            tokio::fs::write(&path, text).await.with_context(|| format!("writing {}", path.display()))?;
+            // Written aside, then renamed: whoever watches the folder never reads half a file.
             if let Some(html) = &msg.body_html {
-                tokio::fs::write(self.dir.join(format!("{stem}.html")), html).await?;
+                write_whole(&self.dir.join(format!("{stem}.html")), html).await?;
             }
+            write_whole(&path, &text).await?;
             tracing::info!(path = %path.display(), channel = msg.channel.as_str(), to = %msg.recipient, "outbox: message written");
             Ok(())
         })
     }
+}
+
+async fn write_whole(path: &std::path::Path, text: &str) -> anyhow::Result<()> {
+    let partial = path.with_extension("partial");
+    tokio::fs::write(&partial, text).await.with_context(|| format!("writing {}", partial.display()))?;
+    tokio::fs::rename(&partial, path).await.with_context(|| format!("renaming to {}", path.display()))?;
+    Ok(())
 }
 
 /// Sends e-mail (plain text + HTML alternative) over SMTP.

@@ -1,11 +1,13 @@
-//! The minimum conversation API (SPEC §7.3, §10): start a one-to-one or group conversation
-//! with people one sees (SPEC §5), within the guest profile (SPEC §6); list them; view one.
+//! Conversations (SPEC §7.3, §10): start a one-to-one or group conversation with people one
+//! sees (SPEC §5), within the guest profile (SPEC §6); list them, newest activity first; view
+//! one. Members: [`super::conversation_members`]; messages: [`super::messages`].
 
 use crate::accounts::{self, AccountRow};
 use crate::conversations::{self, Kind};
 use crate::db::new_id;
 use crate::error::{ApiJson, AppError, AppResult};
 use crate::events::Event;
+use crate::messages;
 use crate::routes::ActiveSession;
 use crate::settings;
 use crate::state::AppState;
@@ -21,10 +23,7 @@ pub fn router() -> axum::Router<AppState> {
     axum::Router::new()
         .route("/api/v1/conversations", get(list).post(create))
         .route("/api/v1/conversations/{id}", get(read))
-        .route("/api/v1/conversations/{id}/members/{account_id}", axum::routing::delete(remove_member))
 }
-
-const MAX_MEMBERS: usize = 500;
 
 #[utoipa::path(post, path = "/api/v1/conversations", request_body = CreateConversationRequest,
     responses((status = 201, body = Conversation), (status = 200, body = Conversation, description = "the existing one-to-one conversation"),
@@ -47,9 +46,12 @@ pub async fn create(
                 "A one-to-one conversation has exactly one other member.",
             ))
         }
-        ConversationKind::Group if (1..=MAX_MEMBERS).contains(&ids.len()) => Kind::Group,
+        ConversationKind::Group if (1..conversations::MAX_MEMBERS).contains(&ids.len()) => Kind::Group,
         ConversationKind::Group => {
             return Err(AppError::with_message(ErrorCode::InvalidRequest, "Choose at least one member."))
+        }
+        ConversationKind::System => {
+            return Err(AppError::with_message(ErrorCode::InvalidRequest, "Only Parley writes system conversations."))
         }
     };
     let name = req.name.as_deref().map(str::trim).filter(|n| !n.is_empty()).map(str::to_owned);
@@ -99,7 +101,12 @@ pub async fn create(
 }
 
 /// SPEC §6: with a guest in it, a conversation needs the matching guest-profile feature.
-async fn guard_guest_profile(state: &AppState, me: &AccountRow, members: &[AccountRow], kind: Kind) -> AppResult<()> {
+pub(crate) async fn guard_guest_profile(
+    state: &AppState,
+    me: &AccountRow,
+    members: &[AccountRow],
+    kind: Kind,
+) -> AppResult<()> {
     let guest_involved = me.kind() == AccountKind::Guest || members.iter().any(|m| m.kind() == AccountKind::Guest);
     if !guest_involved {
         return Ok(());
@@ -108,6 +115,7 @@ async fn guard_guest_profile(state: &AppState, me: &AccountRow, members: &[Accou
     let allowed = match kind {
         Kind::Direct => profile.direct_messages,
         Kind::Group => profile.group_conversations,
+        Kind::System => true,
     };
     if allowed {
         Ok(())
@@ -132,55 +140,94 @@ async fn existing_direct(state: &AppState, a: &str, b: &str) -> AppResult<Option
     }
 }
 
-async fn view(state: &AppState, me: &AccountRow, row: &conversations::ConversationRow) -> AppResult<Conversation> {
+/// A conversation as `me` sees it: everyone else in it with their receipts, the viewer's
+/// unread counter and the newest message.
+pub(crate) async fn view(
+    state: &AppState,
+    me: &AccountRow,
+    row: &conversations::ConversationRow,
+) -> AppResult<Conversation> {
     let mut members = Vec::new();
     let mut viewer_is_admin = false;
-    for (account_id, is_admin) in conversations::members(&state.db, &row.id).await? {
-        if account_id == me.id {
-            viewer_is_admin = is_admin;
+    let mut read_seq = 0;
+    for m in conversations::members(&state.db, &row.id).await? {
+        if m.account_id == me.id {
+            viewer_is_admin = m.admin();
+            read_seq = m.read_seq;
             continue;
         }
-        if let Some(a) = accounts::by_id(&state.db, &account_id)
+        if let Some(a) = accounts::by_id(&state.db, &m.account_id)
             .await?
             .filter(|a| a.status() != parley_core::role::AccountStatus::Deleted)
         {
-            members.push(ConversationMember { contact: a.to_contact(), is_admin });
+            members.push(ConversationMember {
+                contact: a.to_contact(),
+                is_admin: m.admin(),
+                delivered_seq: m.delivered_seq,
+                read_seq: m.read_seq,
+            });
         }
     }
-    let kind =
-        if Kind::from_db(&row.kind) == Some(Kind::Direct) { ConversationKind::Direct } else { ConversationKind::Group };
+    let kind = match Kind::from_db(&row.kind) {
+        Some(Kind::Direct) => ConversationKind::Direct,
+        Some(Kind::System) => ConversationKind::System,
+        _ => ConversationKind::Group,
+    };
     let title = match (&row.name, kind) {
         (Some(name), _) => name.clone(),
         (None, ConversationKind::Direct) => {
             members.first().map(|m| format!("{} {}", m.contact.first_name, m.contact.last_name)).unwrap_or_default()
         }
+        (None, ConversationKind::System) => messages::SYSTEM_SENDER.to_owned(),
         (None, ConversationKind::Group) => {
             let mut names: Vec<&str> = members.iter().map(|m| m.contact.first_name.as_str()).collect();
             names.insert(0, me.first_name.as_str());
             names.join(", ")
         }
     };
-    Ok(Conversation { id: row.id.clone(), kind, title, members, viewer_is_admin, created_at: row.created_at })
+    let last_message = match row.last_seq {
+        0 => None,
+        seq => messages::before(&state.db, &row.id, seq + 1, 1).await?.0.pop(),
+    };
+    let unread = messages::unread_count(&state.db, &row.id, &me.id, read_seq).await?;
+    Ok(Conversation {
+        id: row.id.clone(),
+        kind,
+        title,
+        members,
+        viewer_is_admin,
+        created_at: row.created_at,
+        last_seq: row.last_seq,
+        read_seq,
+        unread_count: u32::try_from(unread).unwrap_or(u32::MAX),
+        last_message,
+    })
 }
 
-async fn member_of(state: &AppState, me: &AccountRow, id: &str) -> AppResult<conversations::ConversationRow> {
+/// The conversation, if `me` is one of its members; 404 otherwise (whether it exists is not
+/// said to outsiders).
+pub(crate) async fn member_of(
+    state: &AppState,
+    me: &AccountRow,
+    id: &str,
+) -> AppResult<(conversations::ConversationRow, Vec<conversations::MemberRow>)> {
     let row = conversations::by_id(&state.db, id)
         .await?
         .filter(|c| c.organisation_id == me.organisation_id)
         .ok_or_else(|| AppError::new(ErrorCode::NotFound))?;
-    if !conversations::members(&state.db, id).await?.iter().any(|(m, _)| *m == me.id) {
+    let members = conversations::members(&state.db, id).await?;
+    if !members.iter().any(|m| m.account_id == me.id) {
         return Err(AppError::new(ErrorCode::NotFound));
     }
-    Ok(row)
+    Ok((row, members))
 }
 
 #[utoipa::path(get, path = "/api/v1/conversations", responses((status = 200, body = [Conversation])), security(("bearer" = [])))]
 pub async fn list(State(state): State<AppState>, session: ActiveSession) -> AppResult<Json<Vec<Conversation>>> {
-    let rows: Vec<conversations::ConversationRow> = sqlx::query_as(
-        "SELECT c.id, c.organisation_id, c.kind, c.name, c.created_by, c.created_at FROM conversations c \
-         JOIN conversation_members m ON m.conversation_id = c.id \
-         WHERE m.account_id = $1 AND c.closed_at IS NULL ORDER BY c.created_at DESC",
-    )
+    let rows: Vec<conversations::ConversationRow> = sqlx::query_as(&format!(
+        "{} JOIN conversation_members m ON m.conversation_id = c.id WHERE m.account_id = $1 AND c.closed_at IS NULL",
+        conversations::SELECT_CONVERSATION
+    ))
     .bind(&session.account.id)
     .fetch_all(&state.db)
     .await?;
@@ -188,6 +235,8 @@ pub async fn list(State(state): State<AppState>, session: ActiveSession) -> AppR
     for row in &rows {
         out.push(view(&state, &session.account, row).await?);
     }
+    // Most recent activity first.
+    out.sort_by_key(|c| std::cmp::Reverse(c.last_message.as_ref().map_or(c.created_at, |m| m.created_at)));
     Ok(Json(out))
 }
 
@@ -198,39 +247,6 @@ pub async fn read(
     session: ActiveSession,
     Path(id): Path<String>,
 ) -> AppResult<Json<Conversation>> {
-    let row = member_of(&state, &session.account, &id).await?;
+    let (row, _) = member_of(&state, &session.account, &id).await?;
     Ok(Json(view(&state, &session.account, &row).await?))
-}
-
-/// An admin removes someone from a group. Who loses their last shared conversation with a
-/// guest stops seeing them: every member is stamped so the next delta re-evaluates (SPEC §5).
-#[utoipa::path(delete, path = "/api/v1/conversations/{id}/members/{account_id}",
-    responses((status = 204), (status = 403, body = parley_core::wire::ApiError), (status = 404, body = parley_core::wire::ApiError)),
-    security(("bearer" = [])))]
-pub async fn remove_member(
-    State(state): State<AppState>,
-    session: ActiveSession,
-    Path((id, account_id)): Path<(String, String)>,
-) -> AppResult<StatusCode> {
-    let me = &session.account;
-    let row = member_of(&state, me, &id).await?;
-    let members = conversations::members(&state.db, &id).await?;
-    let is_admin = members.iter().any(|(m, admin)| *m == me.id && *admin);
-    if Kind::from_db(&row.kind) != Some(Kind::Group) || !(is_admin || account_id == me.id) {
-        return Err(AppError::new(ErrorCode::Forbidden));
-    }
-    if !members.iter().any(|(m, _)| *m == account_id) {
-        return Err(AppError::new(ErrorCode::NotFound));
-    }
-    let mut tx = state.db.begin().await?;
-    // Stamp everyone first (the removed person included), then remove.
-    let seq = conversations::touch_members(&mut tx, &id).await?;
-    sqlx::query("DELETE FROM conversation_members WHERE conversation_id = $1 AND account_id = $2")
-        .bind(&id)
-        .bind(&account_id)
-        .execute(&mut *tx)
-        .await?;
-    tx.commit().await?;
-    state.events.publish(Event::ContactsChanged { organisation_id: me.organisation_id.clone(), seq });
-    Ok(StatusCode::NO_CONTENT)
 }

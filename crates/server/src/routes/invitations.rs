@@ -165,7 +165,7 @@ async fn group_for_guest(
     if Kind::from_db(&conversation.kind) != Some(Kind::Group) {
         return Err(AppError::with_message(ErrorCode::InvalidRequest, "Guests join group conversations only."));
     }
-    let is_admin = conversations::members(&state.db, id).await?.iter().any(|(m, admin)| *m == inviter.id && *admin);
+    let is_admin = conversations::members(&state.db, id).await?.iter().any(|m| m.account_id == inviter.id && m.admin());
     if !is_admin {
         return Err(AppError::with_message(
             ErrorCode::Forbidden,

@@ -4,9 +4,11 @@ use crate::accounts;
 use crate::db::next_change_seq;
 use crate::error::{ApiJson, AppError, AppResult};
 use crate::events::Event;
+use crate::messages;
 use crate::notices;
 use crate::routes::AnySession;
 use crate::state::AppState;
+use crate::welcome;
 use axum::extract::State;
 use axum::routing::{get, post};
 use axum::Json;
@@ -57,34 +59,48 @@ pub async fn complete_first_login(
     .bind(&session.account.id)
     .execute(&mut *tx)
     .await?;
-    let pending = if session.account.status() == AccountStatus::Pending {
-        accept_invitation(&mut tx, &session.account, first.as_str(), last.as_str(), now).await?
+    let (pending, written) = if session.account.status() == AccountStatus::Pending {
+        let (pending, inviter) =
+            accept_invitation(&mut tx, &session.account, first.as_str(), last.as_str(), now).await?;
+        let written =
+            welcome::on_activation(&mut tx, &session.account, first.as_str(), last.as_str(), inviter.as_deref(), now)
+                .await?;
+        (pending, written)
     } else {
-        Vec::new()
+        (Vec::new(), Vec::new())
     };
     tx.commit().await?;
     state.events.publish(Event::ContactsChanged { organisation_id: session.account.organisation_id.clone(), seq });
     notices::publish(&state.events, pending);
+    for w in written {
+        messages::publish(&state.db, &state.events, &w.conversation_id, &w.message_id).await?;
+    }
     let account =
         accounts::by_id(&state.db, &session.account.id).await?.ok_or_else(|| AppError::new(ErrorCode::NotFound))?;
     Ok(Json(account.to_me()))
 }
 
-/// A guest's first login ends their invitation; the inviter is told (SPEC §7.6).
+/// A guest's first login ends their invitation; the inviter is told (SPEC §7.6). Returns the
+/// notice to publish and the inviter's name.
 async fn accept_invitation(
     tx: &mut sqlx::AnyConnection,
     guest: &crate::accounts::AccountRow,
     first: &str,
     last: &str,
     now: i64,
-) -> sqlx::Result<Vec<notices::Pending>> {
+) -> sqlx::Result<(Vec<notices::Pending>, Option<String>)> {
     let inviter: Option<String> = sqlx::query_scalar(
         "UPDATE invitations SET status = 'accepted' WHERE guest_id = $1 AND status = 'pending' RETURNING inviter_id",
     )
     .bind(&guest.id)
     .fetch_optional(&mut *tx)
     .await?;
-    let Some(inviter) = inviter else { return Ok(Vec::new()) };
+    let Some(inviter) = inviter else { return Ok((Vec::new(), None)) };
+    let name: Option<(String, String)> = sqlx::query_as("SELECT first_name, last_name FROM accounts WHERE id = $1")
+        .bind(&inviter)
+        .fetch_optional(&mut *tx)
+        .await?;
     let body = format!("Your guest {first} {last} has activated their account.");
-    Ok(vec![notices::create(tx, &guest.organisation_id, &inviter, "guest_activated", &body, now).await?])
+    let notice = notices::create(tx, &guest.organisation_id, &inviter, "guest_activated", &body, now).await?;
+    Ok((vec![notice], name.map(|(f, l)| format!("{f} {l}"))))
 }

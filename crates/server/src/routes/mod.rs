@@ -3,11 +3,13 @@
 pub mod admin;
 pub mod auth;
 pub mod contacts;
+pub mod conversation_members;
 pub mod conversations;
 pub mod download;
 pub mod health;
 pub mod invitations;
 pub mod me;
+pub mod messages;
 pub mod notices;
 pub mod openapi;
 pub mod settings;
@@ -31,6 +33,8 @@ pub fn router(state: AppState) -> axum::Router {
         .merge(me::router())
         .merge(contacts::router())
         .merge(conversations::router())
+        .merge(conversation_members::router())
+        .merge(messages::router())
         .merge(admin::router())
         .merge(invitations::router())
         .merge(notices::router())

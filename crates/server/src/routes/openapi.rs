@@ -1,6 +1,9 @@
 //! `GET /api/openapi.json`: the OpenAPI document, generated from the handlers (utoipa).
 
-use crate::routes::{admin, auth, contacts, conversations, health, invitations, me, notices, settings, ws};
+use crate::routes::{
+    admin, auth, contacts, conversation_members, conversations, health, invitations, me, messages, notices, settings,
+    ws,
+};
 use crate::state::AppState;
 use axum::routing::get;
 use axum::Json;
@@ -13,7 +16,9 @@ use utoipa::{Modify, OpenApi};
     paths(health::health, auth::request_code, auth::login, auth::logout, me::me, me::complete_first_login,
           contacts::contacts, admin::revoke_sessions, ws::upgrade, invitations::options, invitations::invite,
           notices::list, notices::read_all, settings::read, settings::write, settings::set_may_invite,
-          conversations::create, conversations::list, conversations::read, conversations::remove_member),
+          conversations::create, conversations::list, conversations::read, conversation_members::add,
+          conversation_members::remove, conversation_members::promote, conversation_members::rename,
+          messages::send, messages::history, messages::receipts),
     components(schemas(parley_core::wire::ServerEvent)),
     modifiers(&BearerAuth)
 )]

@@ -51,6 +51,15 @@ async fn serve(mut socket: WebSocket, state: AppState, session: ActiveSession) {
                 Ok(Event::Notice { recipient_id, notice }) if recipient_id == session.account.id => {
                     if !send(&mut socket, &ServerEvent::Notice { notice }).await { return; }
                 }
+                Ok(Event::Message { recipient_ids, message }) if recipient_ids.contains(&session.account.id) => {
+                    if !send(&mut socket, &ServerEvent::Message { message }).await { return; }
+                }
+                Ok(Event::Receipt { recipient_ids, conversation_id, receipt }) if recipient_ids.contains(&session.account.id) => {
+                    if !send(&mut socket, &ServerEvent::Receipt { conversation_id, receipt }).await { return; }
+                }
+                Ok(Event::ConversationChanged { recipient_ids, conversation_id }) if recipient_ids.contains(&session.account.id) => {
+                    if !send(&mut socket, &ServerEvent::ConversationChanged { conversation_id }).await { return; }
+                }
                 Ok(_) => {}
                 // Fell behind: tell the client to sync from its own cursor.
                 Err(RecvError::Lagged(_)) => {

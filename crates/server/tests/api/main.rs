@@ -5,6 +5,7 @@
 mod activation_codes;
 mod admin;
 mod auth;
+mod chat;
 mod contacts;
 mod first_login;
 mod health;

@@ -22,7 +22,7 @@ async fn try_connect(app: &TestApp, token: Option<&str>) -> Result<Socket, WsErr
     tokio_tungstenite::connect_async(request).await.map(|(socket, _)| socket)
 }
 
-async fn connect(app: &TestApp, token: &str) -> Socket {
+pub(crate) async fn connect(app: &TestApp, token: &str) -> Socket {
     let mut socket = try_connect(app, Some(token)).await.expect("the upgrade is accepted");
     let hello = next_event(&mut socket).await.expect("a hello");
     assert_eq!(hello["type"], "hello", "{hello}");
@@ -30,7 +30,7 @@ async fn connect(app: &TestApp, token: &str) -> Socket {
 }
 
 /// The next JSON event (pings skipped), or `None` when the socket closes; fails after 5 s.
-async fn next_event(socket: &mut Socket) -> Option<Value> {
+pub(crate) async fn next_event(socket: &mut Socket) -> Option<Value> {
     let wait = async {
         while let Some(message) = socket.next().await {
             match message {

@@ -1,0 +1,221 @@
+//! Messages (SPEC §10): numbered per conversation under the conversation row's lock, stored
+//! once per sender and client id (idempotent sending), read back in pages by number.
+
+use crate::db::{new_id, Db};
+use crate::events::{Event, EventBus};
+use parley_core::wire::{Message, MessageKind, Receipt};
+use std::sync::Arc;
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+struct MessageRow {
+    id: String,
+    conversation_id: String,
+    seq: i64,
+    client_id: Option<String>,
+    sender_id: Option<String>,
+    first_name: Option<String>,
+    last_name: Option<String>,
+    kind: String,
+    body: String,
+    created_at: i64,
+}
+
+/// The system account's name, shown as the sender of welcome messages.
+pub const SYSTEM_SENDER: &str = "Parley";
+
+const SELECT: &str = "SELECT m.id, m.conversation_id, m.seq, m.client_id, m.sender_id, a.first_name, a.last_name, \
+    m.kind, m.body, m.created_at FROM messages m LEFT JOIN accounts a ON a.id = m.sender_id";
+
+fn kind_str(kind: MessageKind) -> &'static str {
+    match kind {
+        MessageKind::Text => "text",
+        MessageKind::Joined => "joined",
+        MessageKind::Left => "left",
+        MessageKind::Welcome => "welcome",
+    }
+}
+
+fn kind_of(s: &str) -> MessageKind {
+    match s {
+        "joined" => MessageKind::Joined,
+        "left" => MessageKind::Left,
+        "welcome" => MessageKind::Welcome,
+        _ => MessageKind::Text,
+    }
+}
+
+impl From<MessageRow> for Message {
+    fn from(r: MessageRow) -> Self {
+        let sender_name = match (&r.sender_id, r.first_name, r.last_name) {
+            (None, _, _) => SYSTEM_SENDER.to_owned(),
+            (Some(_), Some(f), Some(l)) => format!("{f} {l}"),
+            (Some(_), _, _) => "Deleted user".to_owned(),
+        };
+        Message {
+            id: r.id,
+            conversation_id: r.conversation_id,
+            seq: r.seq,
+            client_id: r.client_id,
+            sender_id: r.sender_id,
+            sender_name,
+            kind: kind_of(&r.kind),
+            body: r.body,
+            created_at: r.created_at,
+        }
+    }
+}
+
+/// What to write: a text from a member, or a notice the server writes.
+pub struct NewMessage<'a> {
+    pub conversation_id: &'a str,
+    pub sender_id: Option<&'a str>,
+    pub client_id: Option<&'a str>,
+    pub kind: MessageKind,
+    pub body: &'a str,
+    pub now_ms: i64,
+}
+
+/// Appends a message inside the caller's transaction and returns its number. The `UPDATE …
+/// RETURNING` takes the conversation row's write lock, so numbers are gap-free and in commit
+/// order on both SQLite and PostgreSQL. The sender has read what they wrote.
+pub async fn append(conn: &mut sqlx::AnyConnection, m: &NewMessage<'_>) -> sqlx::Result<(String, i64)> {
+    let seq: i64 =
+        sqlx::query_scalar("UPDATE conversations SET last_seq = last_seq + 1 WHERE id = $1 RETURNING last_seq")
+            .bind(m.conversation_id)
+            .fetch_one(&mut *conn)
+            .await?;
+    let id = new_id();
+    sqlx::query(
+        "INSERT INTO messages (id, conversation_id, seq, sender_id, client_id, kind, body, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(&id)
+    .bind(m.conversation_id)
+    .bind(seq)
+    .bind(m.sender_id)
+    .bind(m.client_id)
+    .bind(kind_str(m.kind))
+    .bind(m.body)
+    .bind(m.now_ms)
+    .execute(&mut *conn)
+    .await?;
+    if let (Some(sender), MessageKind::Text) = (m.sender_id, m.kind) {
+        sqlx::query(
+            "UPDATE conversation_members SET delivered_seq = $1, read_seq = $2 WHERE conversation_id = $3 AND account_id = $4",
+        )
+        .bind(seq)
+        .bind(seq)
+        .bind(m.conversation_id)
+        .bind(sender)
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok((id, seq))
+}
+
+pub async fn by_id(db: &Db, id: &str) -> sqlx::Result<Option<Message>> {
+    let row: Option<MessageRow> =
+        sqlx::query_as(&format!("{SELECT} WHERE m.id = $1")).bind(id).fetch_optional(db).await?;
+    Ok(row.map(Message::from))
+}
+
+/// The message a sender already stored under `client_id`, if any.
+pub async fn by_client_id(db: &Db, sender_id: &str, client_id: &str) -> sqlx::Result<Option<Message>> {
+    let row: Option<MessageRow> = sqlx::query_as(&format!("{SELECT} WHERE m.sender_id = $1 AND m.client_id = $2"))
+        .bind(sender_id)
+        .bind(client_id)
+        .fetch_optional(db)
+        .await?;
+    Ok(row.map(Message::from))
+}
+
+/// Up to `limit` messages numbered below `before`, oldest first; and whether older ones exist.
+pub async fn before(db: &Db, conversation_id: &str, before: i64, limit: i64) -> sqlx::Result<(Vec<Message>, bool)> {
+    let mut rows: Vec<MessageRow> =
+        sqlx::query_as(&format!("{SELECT} WHERE m.conversation_id = $1 AND m.seq < $2 ORDER BY m.seq DESC LIMIT $3"))
+            .bind(conversation_id)
+            .bind(before)
+            .bind(limit + 1)
+            .fetch_all(db)
+            .await?;
+    let more = rows.len() as i64 > limit;
+    rows.truncate(limit as usize);
+    rows.reverse();
+    Ok((rows.into_iter().map(Message::from).collect(), more))
+}
+
+/// Up to `limit` messages numbered above `after`, oldest first; and whether newer ones exist.
+pub async fn after(db: &Db, conversation_id: &str, after: i64, limit: i64) -> sqlx::Result<(Vec<Message>, bool)> {
+    let mut rows: Vec<MessageRow> =
+        sqlx::query_as(&format!("{SELECT} WHERE m.conversation_id = $1 AND m.seq > $2 ORDER BY m.seq LIMIT $3"))
+            .bind(conversation_id)
+            .bind(after)
+            .bind(limit + 1)
+            .fetch_all(db)
+            .await?;
+    let more = rows.len() as i64 > limit;
+    rows.truncate(limit as usize);
+    Ok((rows.into_iter().map(Message::from).collect(), more))
+}
+
+/// Messages from others after `read_seq` (the unread counter).
+pub async fn unread_count(db: &Db, conversation_id: &str, account_id: &str, read_seq: i64) -> sqlx::Result<i64> {
+    sqlx::query_scalar(
+        "SELECT COUNT(*) FROM messages WHERE conversation_id = $1 AND seq > $2 \
+         AND (sender_id IS NULL OR sender_id <> $3) AND kind <> 'joined' AND kind <> 'left'",
+    )
+    .bind(conversation_id)
+    .bind(read_seq)
+    .bind(account_id)
+    .fetch_one(db)
+    .await
+}
+
+/// Moves a member's positions forward (never back, never past the newest message) and
+/// returns the receipt as it now stands, or None when the account is not a member.
+pub async fn advance_receipt(
+    db: &Db,
+    conversation_id: &str,
+    account_id: &str,
+    delivered: Option<i64>,
+    read: Option<i64>,
+) -> sqlx::Result<Option<Receipt>> {
+    let last_seq: Option<i64> = sqlx::query_scalar("SELECT last_seq FROM conversations WHERE id = $1")
+        .bind(conversation_id)
+        .fetch_optional(db)
+        .await?;
+    let Some(last_seq) = last_seq else { return Ok(None) };
+    let read = read.unwrap_or(0).clamp(0, last_seq);
+    let delivered = delivered.unwrap_or(0).clamp(0, last_seq).max(read);
+    sqlx::query(
+        "UPDATE conversation_members SET \
+         delivered_seq = CASE WHEN delivered_seq < $1 THEN $2 ELSE delivered_seq END, \
+         read_seq = CASE WHEN read_seq < $3 THEN $4 ELSE read_seq END \
+         WHERE conversation_id = $5 AND account_id = $6",
+    )
+    .bind(delivered)
+    .bind(delivered)
+    .bind(read)
+    .bind(read)
+    .bind(conversation_id)
+    .bind(account_id)
+    .execute(db)
+    .await?;
+    let row: Option<(i64, i64)> = sqlx::query_as(
+        "SELECT delivered_seq, read_seq FROM conversation_members WHERE conversation_id = $1 AND account_id = $2",
+    )
+    .bind(conversation_id)
+    .bind(account_id)
+    .fetch_optional(db)
+    .await?;
+    Ok(row.map(|(delivered_seq, read_seq)| Receipt { account_id: account_id.to_owned(), delivered_seq, read_seq }))
+}
+
+/// Tells the sockets of every member of the conversation about a stored message.
+pub async fn publish(db: &Db, events: &EventBus, conversation_id: &str, message_id: &str) -> sqlx::Result<()> {
+    if let Some(message) = by_id(db, message_id).await? {
+        let recipient_ids: Arc<[String]> = crate::conversations::member_ids(db, conversation_id).await?.into();
+        events.publish(Event::Message { recipient_ids, message });
+    }
+    Ok(())
+}

@@ -1,0 +1,220 @@
+//! Running a group (SPEC §10): its admins add and remove members, promote other admins and
+//! rename it; anyone may leave. Arrivals and departures are written into the conversation as
+//! notices; who loses their last shared conversation with a guest stops seeing them (SPEC §5).
+
+use crate::accounts::{self, AccountRow};
+use crate::conversations::{self, Kind, MemberRow};
+use crate::error::{ApiJson, AppError, AppResult};
+use crate::events::Event;
+use crate::messages::{self, NewMessage};
+use crate::routes::conversations::{guard_guest_profile, member_of, view};
+use crate::routes::ActiveSession;
+use crate::state::AppState;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::routing::{delete, patch, post, put};
+use axum::Json;
+use parley_core::wire::{AddMembersRequest, Conversation, MessageKind, RenameConversationRequest};
+use parley_core::ErrorCode;
+use std::sync::Arc;
+
+pub fn router() -> axum::Router<AppState> {
+    axum::Router::new()
+        .route("/api/v1/conversations/{id}", patch(rename))
+        .route("/api/v1/conversations/{id}/members", post(add))
+        .route("/api/v1/conversations/{id}/members/{account_id}", delete(remove))
+        .route("/api/v1/conversations/{id}/members/{account_id}/admin", put(promote))
+}
+
+/// A group `me` administers.
+async fn administered_group(
+    state: &AppState,
+    me: &AccountRow,
+    id: &str,
+) -> AppResult<(conversations::ConversationRow, Vec<MemberRow>)> {
+    let (row, members) = member_of(state, me, id).await?;
+    if Kind::from_db(&row.kind) != Some(Kind::Group) {
+        return Err(AppError::with_message(ErrorCode::InvalidRequest, "A one-to-one conversation has no admins."));
+    }
+    if !members.iter().any(|m| m.account_id == me.id && m.admin()) {
+        return Err(AppError::with_message(ErrorCode::Forbidden, "Only the admins of this conversation can do this."));
+    }
+    Ok((row, members))
+}
+
+fn publish_changed(state: &AppState, recipients: Vec<String>, conversation_id: &str) {
+    let recipient_ids: Arc<[String]> = recipients.into();
+    state.events.publish(Event::ConversationChanged { recipient_ids, conversation_id: conversation_id.to_owned() });
+}
+
+/// Writes an arrival or departure notice and tells every member's sockets.
+async fn notice(
+    state: &AppState,
+    conn: &mut sqlx::AnyConnection,
+    conversation_id: &str,
+    who: &AccountRow,
+    kind: MessageKind,
+) -> AppResult<String> {
+    let body = match kind {
+        MessageKind::Joined => format!("{} {} joined the conversation.", who.first_name, who.last_name),
+        _ => format!("{} {} left the conversation.", who.first_name, who.last_name),
+    };
+    let new = NewMessage {
+        conversation_id,
+        sender_id: Some(&who.id),
+        client_id: None,
+        kind,
+        body: &body,
+        now_ms: state.clock.now_ms(),
+    };
+    Ok(messages::append(conn, &new).await?.0)
+}
+
+#[utoipa::path(post, path = "/api/v1/conversations/{id}/members", request_body = AddMembersRequest,
+    responses((status = 200, body = Conversation), (status = 403, body = parley_core::wire::ApiError),
+              (status = 404, body = parley_core::wire::ApiError)), security(("bearer" = [])))]
+pub async fn add(
+    State(state): State<AppState>,
+    session: ActiveSession,
+    Path(id): Path<String>,
+    ApiJson(req): ApiJson<AddMembersRequest>,
+) -> AppResult<Json<Conversation>> {
+    let me = &session.account;
+    let (row, members) = administered_group(&state, me, &id).await?;
+    let mut ids: Vec<String> =
+        req.account_ids.into_iter().filter(|a| !members.iter().any(|m| m.account_id == *a)).collect();
+    ids.sort();
+    ids.dedup();
+    if ids.is_empty() {
+        return Err(AppError::with_message(ErrorCode::InvalidRequest, "Choose at least one new member."));
+    }
+    if members.len() + ids.len() > conversations::MAX_MEMBERS {
+        return Err(AppError::with_message(ErrorCode::InvalidRequest, "A conversation has at most 500 members."));
+    }
+    // Only people the admin sees may be added (SPEC §5); a guest only as the profile allows.
+    let shared = conversations::shared_with(&state.db, &me.id).await?;
+    let mut newcomers = Vec::new();
+    for account_id in &ids {
+        match accounts::by_id(&state.db, account_id).await? {
+            Some(t) if parley_core::visibility::sees_in_contacts(me.party(), t.party(), me.ties_to(&t, &shared)) => {
+                newcomers.push(t)
+            }
+            _ => return Err(AppError::with_message(ErrorCode::NotFound, "No such contact.")),
+        }
+    }
+    guard_guest_profile(&state, me, &newcomers, Kind::Group).await?;
+    let now = state.clock.now_ms();
+    let mut tx = state.db.begin().await?;
+    let mut notices = Vec::new();
+    for n in &newcomers {
+        conversations::add_member(&mut tx, &id, &n.id, false, now).await?;
+        notices.push(notice(&state, &mut tx, &id, n, MessageKind::Joined).await?);
+    }
+    let seq = conversations::touch_members(&mut tx, &id).await?;
+    tx.commit().await?;
+    state.events.publish(Event::ContactsChanged { organisation_id: me.organisation_id.clone(), seq });
+    for message_id in &notices {
+        messages::publish(&state.db, &state.events, &id, message_id).await?;
+    }
+    publish_changed(&state, conversations::member_ids(&state.db, &id).await?, &id);
+    let row = conversations::by_id(&state.db, &row.id).await?.ok_or_else(|| AppError::new(ErrorCode::NotFound))?;
+    Ok(Json(view(&state, me, &row).await?))
+}
+
+/// An admin removes someone from a group, or anyone leaves it. Everyone is stamped so the
+/// next contacts delta re-evaluates who sees whom.
+#[utoipa::path(delete, path = "/api/v1/conversations/{id}/members/{account_id}",
+    responses((status = 204), (status = 403, body = parley_core::wire::ApiError), (status = 404, body = parley_core::wire::ApiError)),
+    security(("bearer" = [])))]
+pub async fn remove(
+    State(state): State<AppState>,
+    session: ActiveSession,
+    Path((id, account_id)): Path<(String, String)>,
+) -> AppResult<StatusCode> {
+    let me = &session.account;
+    let (row, members) = member_of(&state, me, &id).await?;
+    let is_admin = members.iter().any(|m| m.account_id == me.id && m.admin());
+    if Kind::from_db(&row.kind) != Some(Kind::Group) || !(is_admin || account_id == me.id) {
+        return Err(AppError::new(ErrorCode::Forbidden));
+    }
+    if !members.iter().any(|m| m.account_id == account_id) {
+        return Err(AppError::new(ErrorCode::NotFound));
+    }
+    let leaving = accounts::by_id(&state.db, &account_id).await?.ok_or_else(|| AppError::new(ErrorCode::NotFound))?;
+    let mut tx = state.db.begin().await?;
+    // Stamp everyone first (the removed person included), then remove.
+    let seq = conversations::touch_members(&mut tx, &id).await?;
+    sqlx::query("DELETE FROM conversation_members WHERE conversation_id = $1 AND account_id = $2")
+        .bind(&id)
+        .bind(&account_id)
+        .execute(&mut *tx)
+        .await?;
+    let message_id = notice(&state, &mut tx, &id, &leaving, MessageKind::Left).await?;
+    // A group never stays without an admin: the longest-standing member takes over.
+    let admins_left: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM conversation_members WHERE conversation_id = $1 AND is_admin = 1")
+            .bind(&id)
+            .fetch_one(&mut *tx)
+            .await?;
+    if admins_left == 0 {
+        if let Some(heir) = members.iter().find(|m| m.account_id != account_id) {
+            set_admin(&mut tx, &id, &heir.account_id).await?;
+        }
+    }
+    tx.commit().await?;
+    state.events.publish(Event::ContactsChanged { organisation_id: me.organisation_id.clone(), seq });
+    messages::publish(&state.db, &state.events, &id, &message_id).await?;
+    publish_changed(&state, members.into_iter().map(|m| m.account_id).collect(), &id);
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn set_admin(conn: &mut sqlx::AnyConnection, id: &str, account_id: &str) -> sqlx::Result<()> {
+    sqlx::query("UPDATE conversation_members SET is_admin = 1 WHERE conversation_id = $1 AND account_id = $2")
+        .bind(id)
+        .bind(account_id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+#[utoipa::path(put, path = "/api/v1/conversations/{id}/members/{account_id}/admin",
+    responses((status = 200, body = Conversation), (status = 403, body = parley_core::wire::ApiError),
+              (status = 404, body = parley_core::wire::ApiError)), security(("bearer" = [])))]
+pub async fn promote(
+    State(state): State<AppState>,
+    session: ActiveSession,
+    Path((id, account_id)): Path<(String, String)>,
+) -> AppResult<Json<Conversation>> {
+    let me = &session.account;
+    let (row, members) = administered_group(&state, me, &id).await?;
+    if !members.iter().any(|m| m.account_id == account_id) {
+        return Err(AppError::new(ErrorCode::NotFound));
+    }
+    let mut conn = state.db.acquire().await?;
+    set_admin(&mut conn, &id, &account_id).await?;
+    drop(conn);
+    publish_changed(&state, members.into_iter().map(|m| m.account_id).collect(), &id);
+    Ok(Json(view(&state, me, &row).await?))
+}
+
+#[utoipa::path(patch, path = "/api/v1/conversations/{id}", request_body = RenameConversationRequest,
+    responses((status = 200, body = Conversation), (status = 403, body = parley_core::wire::ApiError),
+              (status = 422, body = parley_core::wire::ApiError)), security(("bearer" = [])))]
+pub async fn rename(
+    State(state): State<AppState>,
+    session: ActiveSession,
+    Path(id): Path<String>,
+    ApiJson(req): ApiJson<RenameConversationRequest>,
+) -> AppResult<Json<Conversation>> {
+    let me = &session.account;
+    let (_, members) = administered_group(&state, me, &id).await?;
+    let name = req.name.trim();
+    if name.chars().count() > 100 {
+        return Err(AppError::on_field(ErrorCode::TooLong, "name"));
+    }
+    let name = (!name.is_empty()).then_some(name);
+    sqlx::query("UPDATE conversations SET name = $1 WHERE id = $2").bind(name).bind(&id).execute(&state.db).await?;
+    publish_changed(&state, members.into_iter().map(|m| m.account_id).collect(), &id);
+    let row = conversations::by_id(&state.db, &id).await?.ok_or_else(|| AppError::new(ErrorCode::NotFound))?;
+    Ok(Json(view(&state, me, &row).await?))
+}
