@@ -9,6 +9,7 @@
 //                 +1 555-100-0003 already exist)
 //   guest profile: ?profile=no-direct|no-group   who: ?as=guest
 //   conversations: ?conversations=0 (none)   notices: ?notices=0 (none)
+//   chat: ?messages=0 (no history)  ?timeline=error|slow (see mockChat.ts)
 //   screens driven for a look: ?demo=… (see dev/demo.ts)
 
 import { mockIPC } from "@tauri-apps/api/mocks";
@@ -28,6 +29,8 @@ import type { InvitationRequest } from "../lib/bindings/InvitationRequest";
 import type { Me } from "../lib/bindings/Me";
 import type { Notice } from "../lib/bindings/Notice";
 import type { OrganisationSettings } from "../lib/bindings/OrganisationSettings";
+import type { TimelineQuery } from "../lib/bindings/TimelineQuery";
+import { conversation, member, mockChat } from "./mockChat";
 import type { SyncStatus } from "../lib/bindings/SyncStatus";
 
 const CODES: CallingCode[] = [
@@ -180,34 +183,37 @@ export function installMockBackend(params: URLSearchParams): void {
   };
 
   // ---- conversations ----
-  const asContact = (c: Contact) => ({ contact: c, is_admin: false });
+  const asContact = (c: Contact) => member(c);
+  const chat = mockChat(params, me);
   let conversations: Conversation[] = [];
   if (params.get("conversations") !== "0" && directory.length > 0) {
     const guest = fullDirectory.find((c) => c.kind === "guest");
     conversations = asGuest
-      ? [{ id: "c-direct-1", kind: "direct", title: `${directory[0].first_name} ${directory[0].last_name}`, members: [asContact(directory[0])], viewer_is_admin: false, created_at: minutes(300) }]
+      ? [conversation({ id: "c-direct-1", kind: "direct", title: `${directory[0].first_name} ${directory[0].last_name}`, members: [asContact(directory[0])], viewer_is_admin: false, created_at: minutes(300) })]
       : [
-          { id: "c-direct-1", kind: "direct", title: `${directory[1].first_name} ${directory[1].last_name}`, members: [asContact(directory[1])], viewer_is_admin: false, created_at: minutes(10) },
-          {
+          conversation({ id: "c-direct-1", kind: "direct", title: `${directory[1].first_name} ${directory[1].last_name}`, members: [asContact(directory[1])], viewer_is_admin: false, created_at: minutes(10) }),
+          conversation({
             id: "c-group-1",
             kind: "group",
             title: "Project Atlas",
-            members: [asContact(directory[2]), asContact(directory[3]), ...(guest ? [asContact(guest)] : []), { contact: directory[4], is_admin: true }],
+            members: [asContact(directory[2]), asContact(directory[3]), ...(guest ? [asContact(guest)] : []), member(directory[4], true)],
             viewer_is_admin: true,
             created_at: minutes(60),
-          },
-          {
+          }),
+          conversation({
             id: "c-group-2",
             kind: "group",
             title: "Sales weekly",
-            members: [{ contact: directory[8], is_admin: true }, asContact(directory[9]), asContact(directory[15])],
+            members: [member(directory[8], true), asContact(directory[9]), asContact(directory[15])],
             viewer_is_admin: false,
             created_at: minutes(200),
-          },
+          }),
           ...(guest
-            ? [{ id: "c-direct-2", kind: "direct" as const, title: `${guest.first_name} ${guest.last_name}`, members: [asContact(guest)], viewer_is_admin: false, created_at: minutes(500) }]
+            ? [conversation({ id: "c-direct-2", kind: "direct" as const, title: `${guest.first_name} ${guest.last_name}`, members: [asContact(guest)], viewer_is_admin: false, created_at: minutes(500) })]
             : []),
+          conversation({ id: "c-system", kind: "system", title: "Parley", members: [], viewer_is_admin: false, created_at: minutes(3000) }),
         ];
+    chat.seed(conversations);
   }
   const contactById = (id: string) => directory.find((c) => c.id === id) ?? null;
 
@@ -229,14 +235,14 @@ export function installMockBackend(params: URLSearchParams): void {
     }
     const name = req.name?.trim() || null;
     if (name && Array.from(name).length > 100) throw e("too_long", "name");
-    const c: Conversation = {
+    const c: Conversation = conversation({
       id: `c-${Date.now()}`,
       kind: req.kind,
       title: name ?? (req.kind === "direct" ? `${members[0].first_name} ${members[0].last_name}` : [me.first_name, ...members.map((m) => m.first_name)].join(", ")),
       members: members.map(asContact),
       viewer_is_admin: req.kind === "group",
       created_at: Date.now(),
-    };
+    });
     conversations = [c, ...conversations];
     return c;
   };
@@ -398,6 +404,16 @@ export function installMockBackend(params: URLSearchParams): void {
         }
         case "create_conversation":
           return createConversation(args.request as CreateConversationRequest);
+        case "timeline":
+          return chat.timeline(conversations, args.query as TimelineQuery);
+        case "send_message":
+          return chat.send(conversations, args.conversationId as string, args.body as string);
+        case "mark_read":
+          chat.markRead(conversations, args.conversationId as string);
+          return null;
+        case "retry_message":
+        case "discard_message":
+          return null;
         default:
           throw err("internal", `mock backend: unknown command ${cmd}`);
       }

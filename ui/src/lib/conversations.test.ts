@@ -28,9 +28,13 @@ const conv = (id: string, kind: Conversation["kind"], names: string[], viewer_is
   id,
   kind,
   title: names.join(", "),
-  members: names.map((n, i) => ({ contact: contact(`${id}-${i}`, n), is_admin: false })),
+  members: names.map((n, i) => ({ contact: contact(`${id}-${i}`, n), is_admin: false, delivered_seq: 0, read_seq: 0 })),
   viewer_is_admin,
   created_at: 0,
+  last_seq: 0,
+  read_seq: 0,
+  unread_count: 0,
+  last_message: null,
 });
 
 describe("conversations", () => {

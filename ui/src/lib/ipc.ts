@@ -23,6 +23,9 @@ import type { InvitationCreated } from "./bindings/InvitationCreated";
 import type { InvitationOptions } from "./bindings/InvitationOptions";
 import type { InvitationRequest } from "./bindings/InvitationRequest";
 import type { Notice } from "./bindings/Notice";
+import type { TimelineItem } from "./bindings/TimelineItem";
+import type { TimelinePage } from "./bindings/TimelinePage";
+import type { TimelineQuery } from "./bindings/TimelineQuery";
 
 export type { UnlistenFn };
 
@@ -149,6 +152,35 @@ export function createConversation(request: CreateConversationRequest): Promise<
   return call("create_conversation", { request });
 }
 
+// ---- messages (SPEC §10) ----------------------------------------------------------------------
+
+/** A page of a conversation: the newest (with queued messages), older ones (`before`), or a
+ *  refresh of everything from `from` on. Read from the local cache, filled from the server. */
+export function timeline(query: TimelineQuery): Promise<TimelinePage> {
+  return call("timeline", { query });
+}
+
+/** Queues a message (the core's rule checks it first); it goes out as soon as the server can be
+ *  reached, in order, never twice. Answers the queued item (state `pending`). */
+export function sendMessage(conversationId: string, body: string): Promise<TimelineItem> {
+  return call("send_message", { conversationId, body });
+}
+
+/** A message the server refused goes back into the queue. */
+export function retryMessage(clientId: string): Promise<null> {
+  return call("retry_message", { clientId });
+}
+
+/** Gives up on a message the server refused. */
+export function discardMessage(clientId: string): Promise<null> {
+  return call("discard_message", { clientId });
+}
+
+/** The user sees this conversation: everything in it is read. */
+export function markRead(conversationId: string): Promise<null> {
+  return call("mark_read", { conversationId });
+}
+
 // ---- events ---------------------------------------------------------------------------------
 
 export function onSyncStatus(handler: (status: SyncStatus) => void): Promise<UnlistenFn> {
@@ -168,4 +200,14 @@ export function onSessionEnded(handler: (error: ApiError) => void): Promise<Unli
 /** A new in-app notice (an invitation sent in one's department, a guest activated…). */
 export function onNotice(handler: (notice: Notice) => void): Promise<UnlistenFn> {
   return listen<Notice>("notice", (e) => handler(e.payload));
+}
+
+/** Conversations or messages changed: one conversation (its id), or possibly all (null). */
+export function onChatChanged(handler: (conversationId: string | null) => void): Promise<UnlistenFn> {
+  return listen<string | null>("chat-changed", (e) => handler(e.payload ?? null));
+}
+
+/** A message notification was clicked: show this conversation. */
+export function onOpenConversation(handler: (conversationId: string) => void): Promise<UnlistenFn> {
+  return listen<string>("open-conversation", (e) => handler(e.payload));
 }

@@ -1,0 +1,121 @@
+// DEV ONLY: the chat part of the mock backend (see mockBackend.ts): conversations get a short
+// history; sending queues a message that becomes sent, delivered and read over a few seconds.
+// URL parameters: ?messages=0 (no history)  ?timeline=error|slow  ?as=guest
+
+import { emit } from "@tauri-apps/api/event";
+import type { Contact } from "../lib/bindings/Contact";
+import type { Conversation } from "../lib/bindings/Conversation";
+import type { ConversationMember } from "../lib/bindings/ConversationMember";
+import type { Me } from "../lib/bindings/Me";
+import type { Message } from "../lib/bindings/Message";
+import type { TimelineItem } from "../lib/bindings/TimelineItem";
+import type { TimelinePage } from "../lib/bindings/TimelinePage";
+import type { TimelineQuery } from "../lib/bindings/TimelineQuery";
+
+export const member = (contact: Contact, is_admin = false): ConversationMember => ({ contact, is_admin, delivered_seq: 0, read_seq: 0 });
+
+/** A conversation with no messages yet. */
+export function conversation(c: Pick<Conversation, "id" | "kind" | "title" | "members" | "viewer_is_admin" | "created_at">): Conversation {
+  return { ...c, last_seq: 0, read_seq: 0, unread_count: 0, last_message: null };
+}
+
+type Stored = Message & { state?: TimelineItem["state"] };
+
+export function mockChat(params: URLSearchParams, me: Me) {
+  const history = new Map<string, Stored[]>();
+  const failOn = params.get("timeline");
+
+  function write(c: Conversation, sender: Contact | Me | null, body: string, at: number, kind: Message["kind"] = "text") {
+    const list = history.get(c.id) ?? [];
+    const m: Stored = {
+      id: `m-${c.id}-${list.length + 1}`,
+      conversation_id: c.id,
+      seq: list.length + 1,
+      client_id: null,
+      sender_id: sender?.id ?? null,
+      sender_name: sender ? `${sender.first_name} ${sender.last_name}` : "Parley",
+      kind,
+      body,
+      created_at: at,
+    };
+    list.push(m);
+    history.set(c.id, list);
+    c.last_seq = m.seq;
+    c.last_message = m;
+    if (sender?.id !== me.id && (kind === "text" || kind === "welcome")) c.unread_count++;
+    return m;
+  }
+
+  /** A few days of talk in each conversation (none with ?messages=0). */
+  function seed(all: Conversation[]) {
+    if (params.get("messages") === "0") return;
+    const day = 24 * 3600 * 1000;
+    const t0 = Date.now() - 2 * day;
+    for (const c of all) {
+      const other = c.members[0]?.contact;
+      if (c.kind === "system") {
+        write(c, null, `Welcome to Parley, ${me.first_name}! Everyone at ${me.organisation_name} is in your Contacts.`, t0, "welcome");
+        continue;
+      }
+      if (!other) continue;
+      write(c, other, "Morning! Did you see the figures for Q3?", t0 + 9 * 3600e3);
+      write(c, me, "Yes — better than expected.", t0 + 9 * 3600e3 + 120e3);
+      write(c, me, "I'll send the summary before lunch.", t0 + 9 * 3600e3 + 150e3);
+      if (c.kind === "group" && c.members[1]) write(c, c.members[1].contact, `${c.members[1].contact.first_name} ${c.members[1].contact.last_name} joined the conversation.`, t0 + day, "joined");
+      write(c, other, "Great, thanks. Can we go through it tomorrow at 10?", Date.now() - 40 * 60e3);
+      c.read_seq = c.last_seq - 1;
+      for (const m of c.members) m.delivered_seq = m.read_seq = c.last_seq - 1;
+    }
+  }
+
+  function item(c: Conversation, m: Stored): TimelineItem {
+    const mine = m.sender_id === me.id && m.kind === "text";
+    const others = c.members;
+    const state = !mine
+      ? null
+      : (m.state ??
+        (others.length && others.every((o) => o.read_seq >= m.seq)
+          ? "read"
+          : others.length && others.every((o) => o.delivered_seq >= m.seq)
+            ? "delivered"
+            : "sent"));
+    return { key: m.client_id ?? m.id, conversation_id: c.id, seq: m.seq, sender_id: m.sender_id, sender_name: m.sender_name, mine, kind: m.kind, body: m.body, created_at: m.created_at, state, error: null };
+  }
+
+  async function timeline(all: Conversation[], q: TimelineQuery): Promise<TimelinePage> {
+    if (failOn === "slow") await new Promise((r) => setTimeout(r, 3000));
+    if (failOn === "error") throw { code: "network", message: "Cannot reach the server at http://127.0.0.1:8080." };
+    const c = all.find((x) => x.id === q.conversation_id);
+    if (!c) throw { code: "not_found", message: "Not found." };
+    const list = history.get(c.id) ?? [];
+    const page = q.from !== null ? list.filter((m) => m.seq >= (q.from ?? 0)) : list.filter((m) => m.seq < (q.before ?? Infinity)).slice(-50);
+    return { items: page.map((m) => item(c, m)), has_more: (page[0]?.seq ?? 1) > 1 };
+  }
+
+  /** Queued, then sent, delivered and read a little later each. */
+  function send(all: Conversation[], conversationId: string, body: string): TimelineItem {
+    const c = all.find((x) => x.id === conversationId);
+    if (!c) throw { code: "not_found", message: "Not found." };
+    if (body.trim() === "") throw { code: "required", message: "Required", field: "body" };
+    const m = write(c, me, body, Date.now());
+    m.client_id = `q-${m.id}`;
+    m.state = "pending";
+    const changed = () => void emit("chat-changed", c.id);
+    setTimeout(() => ((m.state = undefined), changed()), 700);
+    setTimeout(() => (c.members.forEach((o) => (o.delivered_seq = m.seq)), changed()), 1800);
+    setTimeout(() => (c.members.forEach((o) => (o.read_seq = m.seq)), changed()), 3500);
+    changed();
+    return item(c, m);
+  }
+
+  function markRead(all: Conversation[], id: string) {
+    const c = all.find((x) => x.id === id);
+    if (c && c.unread_count > 0) {
+      c.unread_count = 0;
+      c.read_seq = c.last_seq;
+      void emit("chat-changed", id);
+    }
+  }
+
+  return { seed, timeline, send, markRead };
+}
