@@ -42,6 +42,12 @@ describe("conversations", () => {
     expect(memberCount(conv("g", "group", ["Ada", "Alan"]))).toBe(3);
     expect(conversationSubtitle(conv("g", "group", ["Ada", "Alan"]))).toBe("3 members");
     expect(conversationSubtitle(conv("d", "direct", ["Ada"]))).toBe("One-to-one");
+    expect(conversationSubtitle(conv("s", "system", []))).toBe("Messages from Parley");
+    expect(conversationActions(conv("s", "system", []), { kind: "member" })).toEqual({
+      groupMenu: false,
+      inviteFromMenu: false,
+      inviteIntoGroup: false,
+    });
   });
 
   it("names the other person of a one-to-one conversation", () => {

@@ -11,9 +11,10 @@ export function memberCount(c: Pick<Conversation, "members">): number {
   return c.members.length + 1;
 }
 
-/** "One-to-one" or "3 members". */
+/** "One-to-one", "3 members", or for the system account's conversation "Messages from Parley". */
 export function conversationSubtitle(c: Pick<Conversation, "kind" | "members">): string {
   if (c.kind === "direct") return "One-to-one";
+  if (c.kind === "system") return "Messages from Parley";
   const n = memberCount(c);
   return `${n} ${n === 1 ? "member" : "members"}`;
 }
