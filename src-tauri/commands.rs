@@ -2,14 +2,15 @@
 //! `ApiError { code, message, field }`.
 
 use parley_client::ipc::{
-    AppState, CallingCode, ContactsPage, ContactsQuery, DepartmentFilter, PhoneCheck, SyncStatus, TimelineItem,
-    TimelinePage, TimelineQuery,
+    AppState, CallingCode, ContactsPage, ContactsQuery, DepartmentFilter, KeyLink, PhoneCheck, SyncStatus,
+    TimelineItem, TimelinePage, TimelineQuery,
 };
 use parley_client::Client;
 use parley_core::invitation::InvitationRequest;
 use parley_core::wire::{
-    ApiError, Conversation, CreateConversationRequest, InvitationCreated, InvitationOptions, Me, Notice,
-    RequestCodeResponse,
+    ApiError, Conversation, ConversationInvitation, ConversationKey, CreateConversationRequest, CreateKeyRequest,
+    InvitationCreated, InvitationOptions, KeyCreated, KeyPreview, KeyRedeemed, Me, Notice, RedeemKeyRequest,
+    RequestCodeResponse, SendKeyRequest, ShareConversationRequest,
 };
 use tauri::State;
 
@@ -141,4 +142,120 @@ pub async fn discard_message(client: State<'_, Client>, client_id: String) -> Re
 #[tauri::command]
 pub async fn mark_read(client: State<'_, Client>, conversation_id: String) -> Result<()> {
     client.mark_read(conversation_id).await
+}
+
+// ---- running and sharing groups (SPEC §10, §10.1) ----
+
+#[tauri::command]
+pub async fn add_members(client: State<'_, Client>, id: String, account_ids: Vec<String>) -> Result<Conversation> {
+    client.add_members(id, account_ids).await
+}
+
+#[tauri::command]
+pub async fn rename_conversation(client: State<'_, Client>, id: String, name: String) -> Result<Conversation> {
+    client.rename_conversation(id, name).await
+}
+
+#[tauri::command]
+pub async fn promote(client: State<'_, Client>, id: String, account_id: String) -> Result<Conversation> {
+    client.promote(id, account_id).await
+}
+
+#[tauri::command]
+pub async fn remove_member(client: State<'_, Client>, id: String, account_id: String) -> Result<()> {
+    client.remove_member(id, account_id).await
+}
+
+#[tauri::command]
+pub async fn hand_over(client: State<'_, Client>, id: String, account_id: String) -> Result<Conversation> {
+    client.hand_over(id, account_id).await
+}
+
+#[tauri::command]
+pub async fn close_conversation(client: State<'_, Client>, id: String) -> Result<()> {
+    client.close_conversation(id).await
+}
+
+#[tauri::command]
+pub async fn share_conversation(
+    client: State<'_, Client>,
+    id: String,
+    request: ShareConversationRequest,
+) -> Result<Vec<ConversationInvitation>> {
+    client.share_conversation(id, request).await
+}
+
+#[tauri::command]
+pub async fn sent_invitations(client: State<'_, Client>, id: String) -> Result<Vec<ConversationInvitation>> {
+    client.sent_invitations(id).await
+}
+
+#[tauri::command]
+pub async fn incoming_invitations(client: State<'_, Client>) -> Result<Vec<ConversationInvitation>> {
+    client.incoming_invitations().await
+}
+
+#[tauri::command]
+pub async fn accept_invitation(client: State<'_, Client>, id: String) -> Result<Conversation> {
+    client.accept_invitation(id).await
+}
+
+#[tauri::command]
+pub async fn decline_invitation(client: State<'_, Client>, id: String) -> Result<()> {
+    client.decline_invitation(id).await
+}
+
+#[tauri::command]
+pub async fn cancel_invitation(client: State<'_, Client>, id: String) -> Result<()> {
+    client.cancel_invitation(id).await
+}
+
+#[tauri::command]
+pub async fn create_key(client: State<'_, Client>, id: String, request: CreateKeyRequest) -> Result<KeyCreated> {
+    client.create_key(id, request).await
+}
+
+#[tauri::command]
+pub async fn keys(client: State<'_, Client>, id: String) -> Result<Vec<ConversationKey>> {
+    client.keys(id).await
+}
+
+#[tauri::command]
+pub async fn revoke_key(client: State<'_, Client>, id: String, key_id: String) -> Result<()> {
+    client.revoke_key(id, key_id).await
+}
+
+#[tauri::command]
+pub async fn email_key(client: State<'_, Client>, id: String, key_id: String, request: SendKeyRequest) -> Result<()> {
+    client.email_key(id, key_id, request).await
+}
+
+#[tauri::command]
+pub async fn key_preview(server_url: String, code: String) -> Result<KeyPreview> {
+    Client::key_preview(&server_url, &code).await
+}
+
+#[tauri::command]
+pub async fn redeem_key(
+    client: State<'_, Client>,
+    server_url: String,
+    request: RedeemKeyRequest,
+) -> Result<KeyRedeemed> {
+    client.redeem_key(&server_url, request).await
+}
+
+/// The key link the app was opened with, once (then it is forgotten).
+#[tauri::command]
+pub fn pending_key_link(pending: State<'_, crate::links::PendingLink>) -> Option<KeyLink> {
+    pending.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner).take()
+}
+
+/// *Copy to clipboard* (the official clipboard plugin, from the Rust side).
+#[tauri::command]
+pub fn copy_to_clipboard(app: tauri::AppHandle, text: String) -> Result<()> {
+    use tauri_plugin_clipboard_manager::ClipboardExt;
+    app.clipboard().write_text(text).map_err(|e| {
+        tracing::warn!(error = %e, "clipboard");
+        ApiError::with_message(parley_core::ErrorCode::Internal, "The clipboard is not available.")
+    })
 }

@@ -1,6 +1,7 @@
 //! Bridges the client's [`UiEvents`] to Tauri events the web UI listens to:
 //! `sync-status`, `contacts-changed`, `session-ended`, `notice`, `chat-changed` (a conversation
-//! id, or null for all), `open-conversation` (a notification was clicked).
+//! id, or null for all), `open-conversation` (a notification was clicked), `invitations-changed`,
+//! `open-invitations`, `key-link` (the app was opened with a key link).
 
 use parley_client::ipc::SyncStatus;
 use parley_client::UiEvents;
@@ -19,6 +20,14 @@ impl TauriEvents {
     }
     pub fn set_focused(&self, focused: bool) {
         self.focused.store(focused, Ordering::Relaxed);
+    }
+    /// Brings the main window to the front (a notification was clicked, a link opened).
+    pub fn show_window(&self) {
+        if let Some(window) = self.app.get_webview_window("main") {
+            let _ = window.unminimize();
+            let _ = window.show();
+            let _ = window.set_focus();
+        }
     }
 }
 
@@ -39,12 +48,15 @@ impl UiEvents for TauriEvents {
         let _ = self.app.emit("chat-changed", conversation_id);
     }
     fn open_conversation(&self, conversation_id: &str) {
-        if let Some(window) = self.app.get_webview_window("main") {
-            let _ = window.unminimize();
-            let _ = window.show();
-            let _ = window.set_focus();
-        }
+        self.show_window();
         let _ = self.app.emit("open-conversation", conversation_id);
+    }
+    fn invitations_changed(&self) {
+        let _ = self.app.emit("invitations-changed", ());
+    }
+    fn open_invitations(&self) {
+        self.show_window();
+        let _ = self.app.emit("open-invitations", ());
     }
     fn window_focused(&self) -> bool {
         self.focused.load(Ordering::Relaxed)

@@ -2,16 +2,27 @@
 //! focus tracking and file logging. All logic lives in `parley-client`.
 //!
 //! Layout: [`commands`] (one function per IPC command), [`events`] (the `UiEvents` bridge),
-//! this file (start-up).
+//! [`links`] (`parley://` key links), this file (start-up and plugins: single instance, deep
+//! links, clipboard).
 
 mod commands;
 mod events;
+mod links;
 
 use std::sync::Arc;
 use tauri::Manager;
 
 pub fn run() {
     tauri::Builder::default()
+        // A second launch (e.g. a `parley://` link clicked while the app runs) hands its
+        // arguments to this instance (the deep-link plugin reads the link) and exits.
+        .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
+            if let Some(ui) = app.try_state::<Arc<events::TauriEvents>>() {
+                ui.show_window();
+            }
+        }))
+        .plugin(tauri_plugin_deep_link::init())
+        .plugin(tauri_plugin_clipboard_manager::init())
         .setup(|app| {
             let data_dir = app.path().app_data_dir()?;
             let log_dir = app.path().app_log_dir()?;
@@ -21,7 +32,8 @@ pub fn run() {
             let client = tauri::async_runtime::block_on(parley_client::Client::open(&data_dir, ui.clone()))
                 .map_err(|e| anyhow::anyhow!("{}", e.message))?;
             app.manage(client);
-            app.manage(ui);
+            app.manage(ui.clone());
+            links::listen(app, ui);
             Ok(())
         })
         .on_window_event(|window, event| {
@@ -56,6 +68,26 @@ pub fn run() {
             commands::retry_message,
             commands::discard_message,
             commands::mark_read,
+            commands::add_members,
+            commands::rename_conversation,
+            commands::promote,
+            commands::remove_member,
+            commands::hand_over,
+            commands::close_conversation,
+            commands::share_conversation,
+            commands::sent_invitations,
+            commands::incoming_invitations,
+            commands::accept_invitation,
+            commands::decline_invitation,
+            commands::cancel_invitation,
+            commands::create_key,
+            commands::keys,
+            commands::revoke_key,
+            commands::email_key,
+            commands::key_preview,
+            commands::redeem_key,
+            commands::pending_key_link,
+            commands::copy_to_clipboard,
         ])
         .run(tauri::generate_context!())
         .unwrap_or_else(|e| {

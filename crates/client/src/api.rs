@@ -3,9 +3,11 @@
 use parley_core::invitation::InvitationRequest;
 use parley_core::session::SessionToken;
 use parley_core::wire::{
-    AddMembersRequest, ApiError, CompleteFirstLoginRequest, ContactsDelta, Conversation, CreateConversationRequest,
-    InvitationCreated, InvitationOptions, LoginRequest, LoginResponse, Me, Message, MessagePage, Notice, Receipt,
-    ReceiptUpdate, RequestCodeRequest, RequestCodeResponse, SendMessageRequest,
+    AddMembersRequest, ApiError, CompleteFirstLoginRequest, ContactsDelta, Conversation, ConversationInvitation,
+    ConversationKey, CreateConversationRequest, CreateKeyRequest, InvitationCreated, InvitationOptions, KeyCreated,
+    KeyPreview, KeyRedeemed, LoginRequest, LoginResponse, Me, Message, MessagePage, Notice, Receipt, ReceiptUpdate,
+    RedeemKeyRequest, RenameConversationRequest, RequestCodeRequest, RequestCodeResponse, SendKeyRequest,
+    SendMessageRequest, ShareConversationRequest,
 };
 use parley_core::ErrorCode;
 use serde::de::DeserializeOwned;
@@ -209,6 +211,123 @@ impl ApiClient {
         let url = format!("{}/api/v1/conversations/{conversation_id}/members/{account_id}", self.base);
         let res = self.http.delete(url).bearer_auth(token.expose()).send().await;
         self.read::<serde_json::Value>(res).await.map(|_| ())
+    }
+
+    async fn send_json<B: serde::Serialize, T: DeserializeOwned>(
+        &self,
+        method: reqwest::Method,
+        token: Option<&SessionToken>,
+        path: &str,
+        body: Option<&B>,
+    ) -> Result<T, ApiError> {
+        let mut req = self.http.request(method, format!("{}{path}", self.base));
+        if let Some(t) = token {
+            req = req.bearer_auth(t.expose());
+        }
+        if let Some(b) = body {
+            req = req.json(b);
+        }
+        self.read(req.send().await).await
+    }
+
+    pub async fn rename(
+        &self,
+        token: &SessionToken,
+        id: &str,
+        req: &RenameConversationRequest,
+    ) -> Result<Conversation, ApiError> {
+        self.send_json(reqwest::Method::PATCH, Some(token), &format!("/api/v1/conversations/{id}"), Some(req)).await
+    }
+
+    pub async fn promote(&self, token: &SessionToken, id: &str, account_id: &str) -> Result<Conversation, ApiError> {
+        let path = format!("/api/v1/conversations/{id}/members/{account_id}/admin");
+        self.send_json::<(), _>(reqwest::Method::PUT, Some(token), &path, None).await
+    }
+
+    pub async fn share(
+        &self,
+        token: &SessionToken,
+        id: &str,
+        req: &ShareConversationRequest,
+    ) -> Result<Vec<ConversationInvitation>, ApiError> {
+        self.post(token, &format!("/api/v1/conversations/{id}/invitations"), req).await
+    }
+
+    pub async fn sent_invitations(
+        &self,
+        token: &SessionToken,
+        id: &str,
+    ) -> Result<Vec<ConversationInvitation>, ApiError> {
+        self.get(token, &format!("/api/v1/conversations/{id}/invitations")).await
+    }
+
+    pub async fn incoming_invitations(&self, token: &SessionToken) -> Result<Vec<ConversationInvitation>, ApiError> {
+        self.get(token, "/api/v1/conversation-invitations").await
+    }
+
+    pub async fn accept_invitation(&self, token: &SessionToken, id: &str) -> Result<Conversation, ApiError> {
+        self.post(token, &format!("/api/v1/conversation-invitations/{id}/accept"), &serde_json::json!({})).await
+    }
+
+    pub async fn decline_invitation(&self, token: &SessionToken, id: &str) -> Result<(), ApiError> {
+        let path = format!("/api/v1/conversation-invitations/{id}/decline");
+        self.post::<_, serde_json::Value>(token, &path, &serde_json::json!({})).await.map(|_| ())
+    }
+
+    pub async fn cancel_invitation(&self, token: &SessionToken, id: &str) -> Result<(), ApiError> {
+        let path = format!("/api/v1/conversation-invitations/{id}");
+        self.send_json::<(), serde_json::Value>(reqwest::Method::DELETE, Some(token), &path, None).await.map(|_| ())
+    }
+
+    pub async fn hand_over(&self, token: &SessionToken, id: &str, account_id: &str) -> Result<Conversation, ApiError> {
+        let body = serde_json::json!({ "account_id": account_id });
+        self.send_json(reqwest::Method::PUT, Some(token), &format!("/api/v1/conversations/{id}/owner"), Some(&body))
+            .await
+    }
+
+    pub async fn close_conversation(&self, token: &SessionToken, id: &str) -> Result<(), ApiError> {
+        let path = format!("/api/v1/conversations/{id}/close");
+        self.post::<_, serde_json::Value>(token, &path, &serde_json::json!({})).await.map(|_| ())
+    }
+
+    pub async fn create_key(
+        &self,
+        token: &SessionToken,
+        id: &str,
+        req: &CreateKeyRequest,
+    ) -> Result<KeyCreated, ApiError> {
+        self.post(token, &format!("/api/v1/conversations/{id}/keys"), req).await
+    }
+
+    pub async fn keys(&self, token: &SessionToken, id: &str) -> Result<Vec<ConversationKey>, ApiError> {
+        self.get(token, &format!("/api/v1/conversations/{id}/keys")).await
+    }
+
+    pub async fn revoke_key(&self, token: &SessionToken, id: &str, key_id: &str) -> Result<(), ApiError> {
+        let path = format!("/api/v1/conversations/{id}/keys/{key_id}/revoke");
+        self.post::<_, serde_json::Value>(token, &path, &serde_json::json!({})).await.map(|_| ())
+    }
+
+    pub async fn email_key(
+        &self,
+        token: &SessionToken,
+        id: &str,
+        key_id: &str,
+        req: &SendKeyRequest,
+    ) -> Result<(), ApiError> {
+        let path = format!("/api/v1/conversations/{id}/keys/{key_id}/email");
+        self.post::<_, serde_json::Value>(token, &path, req).await.map(|_| ())
+    }
+
+    /// No session: what a key is for, before redeeming it.
+    pub async fn key_preview(&self, code: &str) -> Result<KeyPreview, ApiError> {
+        let code: String = code.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '-').collect();
+        self.send_json::<(), _>(reqwest::Method::GET, None, &format!("/api/v1/keys/{code}"), None).await
+    }
+
+    /// No session: becomes a pending guest of the key's conversation; a code follows.
+    pub async fn redeem_key(&self, req: &RedeemKeyRequest) -> Result<KeyRedeemed, ApiError> {
+        self.send_json(reqwest::Method::POST, None, "/api/v1/keys/redeem", Some(req)).await
     }
 
     pub async fn logout(&self, token: &SessionToken) -> Result<(), ApiError> {

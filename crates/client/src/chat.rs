@@ -336,3 +336,22 @@ pub(crate) async fn mark_read(shared: &Shared, session: &Session, id: &str) -> R
     shared.ui.chat_changed(Some(id));
     Ok(())
 }
+
+/// Invitations changed: the UI refreshes; one that is new to this device and addressed to
+/// the viewer raises a notification while the window is unfocused.
+pub(crate) async fn on_invitations_changed(shared: &Arc<Shared>, session: &Session) -> Result<(), ApiError> {
+    shared.ui.invitations_changed();
+    let incoming = session.api.incoming_invitations(&session.token).await?;
+    let fresh: Vec<_> = {
+        let mut seen = shared.seen_invitations.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        incoming.into_iter().filter(|i| seen.insert(i.id.clone())).collect()
+    };
+    if !shared.ui.window_focused() {
+        for i in fresh {
+            let ui = shared.ui.clone();
+            let body = format!("{} invites you to join “{}”.", i.inviter_name, i.conversation_title);
+            notify::show_with_click("Conversation invitation".into(), body, move || ui.open_invitations());
+        }
+    }
+    Ok(())
+}

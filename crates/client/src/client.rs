@@ -37,6 +37,10 @@ pub trait UiEvents: Send + Sync + 'static {
     fn chat_changed(&self, conversation_id: Option<&str>);
     /// The user clicked a message notification: show the window and this conversation.
     fn open_conversation(&self, conversation_id: &str);
+    /// Conversation invitations received or sent changed.
+    fn invitations_changed(&self);
+    /// The user clicked an invitation notification: show the window and the invitations.
+    fn open_invitations(&self);
     fn window_focused(&self) -> bool;
 }
 
@@ -57,6 +61,8 @@ pub(crate) struct Shared {
     pub wake: Notify,
     /// One pass of the offline queue at a time.
     pub drain_lock: tokio::sync::Mutex<()>,
+    /// Conversation invitations already announced on this device.
+    pub seen_invitations: Mutex<std::collections::HashSet<String>>,
     sync_task: Mutex<Option<JoinHandle<()>>>,
     /// The invitation form's options, fetched once per session.
     invitation_options: Mutex<Option<InvitationOptions>>,
@@ -64,7 +70,7 @@ pub(crate) struct Shared {
 
 #[derive(Clone)]
 pub struct Client {
-    shared: Arc<Shared>,
+    pub(crate) shared: Arc<Shared>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -124,6 +130,7 @@ impl Client {
                 ui,
                 wake: Notify::new(),
                 drain_lock: tokio::sync::Mutex::new(()),
+                seen_invitations: Mutex::default(),
                 sync_task: Mutex::new(None),
                 invitation_options: Mutex::new(None),
             }),
@@ -257,7 +264,7 @@ impl Client {
     }
 
     /// Runs an API call with the current session; an `unauthorized` answer ends the session.
-    async fn with_session<T, F, Fut>(&self, f: F) -> Result<T, ApiError>
+    pub(crate) async fn with_session<T, F, Fut>(&self, f: F) -> Result<T, ApiError>
     where
         F: FnOnce(Session) -> Fut,
         Fut: Future<Output = Result<T, ApiError>>,

@@ -144,3 +144,14 @@ pub struct TimelinePage {
     /// Whether older messages exist (scrolling up loads them).
     pub has_more: bool,
 }
+
+/// A `parley://redeem` link the app was opened with (`pending_key_link`, `key-link` event).
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct KeyLink {
+    pub server_url: String,
+    /// e.g. `K7QM-R2XD-9HPA`
+    pub code: String,
+    /// Set when the link is not a valid key link.
+    pub error: Option<ApiError>,
+}

@@ -9,6 +9,7 @@
 //! - [`chat_store`]: conversations, messages and the offline queue in the cache.
 //! - [`chat`]: conversation list and timelines, sending, live messages and receipts.
 //! - [`outbox`]: sends the offline queue in order, idempotently.
+//! - [`sharing`]: running and sharing groups; invitations; external keys and redeeming them.
 //! - [`directory`]: the in-memory contact list behind search and paging.
 //! - [`sync`]: delta sync on start and on WebSocket events, reconnect with backoff.
 //! - [`notify`]: desktop notifications (notify-rust) while the window is unfocused.
@@ -28,6 +29,7 @@ pub mod ipc;
 pub mod notify;
 pub mod outbox;
 pub mod session_store;
+pub mod sharing;
 pub mod sync;
 
 pub use client::{Client, UiEvents};

@@ -151,6 +151,11 @@ async fn live(shared: &Arc<Shared>, session: &Session, backoff: &mut Duration) -
                             tracing::warn!(code = e.code.as_str(), "conversation change");
                         }
                     }
+                    Ok(ServerEvent::InvitationsChanged) => {
+                        if let Err(e) = chat::on_invitations_changed(shared, session).await {
+                            tracing::warn!(code = e.code.as_str(), "invitations");
+                        }
+                    }
                     Ok(ServerEvent::Hello { .. }) => {}
                     Err(e) => tracing::warn!(error = %e, "websocket: unknown event"),
                 },

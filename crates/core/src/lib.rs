@@ -10,6 +10,7 @@
 //! - [`settings`]: organisation settings and their defaults (SPEC §3).
 //! - [`invitation`]: the external-user invitation form's rules and refusals (SPEC §7).
 //! - [`visibility`]: who sees whom (SPEC §5).
+//! - [`sharing`]: external keys of a conversation — code, link, details, validity (SPEC §10.1).
 //! - [`chat`]: message bodies, client message ids, message states (SPEC §10).
 //! - [`time`]: the one printed form of instants.
 //! - [`error`]: stable error codes and the exact messages users read.
@@ -26,6 +27,7 @@ pub mod phone;
 pub mod role;
 pub mod session;
 pub mod settings;
+pub mod sharing;
 pub mod time;
 pub mod visibility;
 pub mod wire;

@@ -29,6 +29,10 @@ impl ApiError {
     pub fn on_field(code: ErrorCode, field: &str) -> Self {
         Self { field: Some(field.to_owned()), ..Self::new(code) }
     }
+    /// The same error, said on `field`.
+    pub fn field(self, field: &str) -> Self {
+        Self { field: Some(field.to_owned()), ..self }
+    }
 }
 
 /// *New User*: ask for a fresh code for a phone number.
@@ -156,6 +160,8 @@ pub enum ServerEvent {
     /// A conversation's members, admins or name changed, or the account joined or left it:
     /// fetch it again (a 404 means it is gone for this account).
     ConversationChanged { conversation_id: String },
+    /// Conversation invitations for this account (received, or sent as an owner) changed.
+    InvitationsChanged,
 }
 
 /// An in-app notice (SPEC §7.4 step 4).
@@ -252,6 +258,8 @@ pub struct Conversation {
     /// `seq` of its newest message (0 when it has none).
     #[ts(type = "number")]
     pub last_seq: i64,
+    /// Whether the viewer owns it (shares it: invitations and external keys, SPEC §10.1).
+    pub viewer_is_owner: bool,
     /// How far the viewer has read.
     #[ts(type = "number")]
     pub read_seq: i64,
@@ -362,4 +370,124 @@ pub struct ReceiptUpdate {
     #[serde(default)]
     #[ts(type = "number | null")]
     pub read_seq: Option<i64>,
+}
+
+/// `POST /api/v1/conversations/{id}/invitations` (its owner, SPEC §10.1): members personally,
+/// and department queues whose first member to accept joins. Several at once, all or none.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, TS, ToSchema)]
+#[ts(export)]
+pub struct ShareConversationRequest {
+    #[serde(default)]
+    pub account_ids: Vec<String>,
+    #[serde(default)]
+    pub department_ids: Vec<String>,
+}
+
+/// An active invitation into a group conversation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, ToSchema)]
+#[ts(export)]
+pub struct ConversationInvitation {
+    pub id: String,
+    pub conversation_id: String,
+    pub conversation_title: String,
+    /// How many people are in the conversation now.
+    pub member_count: u32,
+    pub inviter_name: String,
+    /// The member invited personally; None for a department queue.
+    pub invitee: Option<Contact>,
+    /// The department whose queue it is in; None for a personal invitation.
+    pub department: Option<Department>,
+    #[ts(type = "number")]
+    pub created_at: i64,
+}
+
+/// `POST /api/v1/conversations/{id}/keys` (its owner): an external key for one person.
+#[derive(Debug, Clone, Serialize, Deserialize, TS, ToSchema)]
+#[ts(export)]
+pub struct CreateKeyRequest {
+    /// Who the key is for.
+    pub person_name: String,
+    /// A short description (≤ 200 characters).
+    #[serde(default)]
+    pub description: String,
+    #[serde(default)]
+    pub comments: String,
+    /// 1 to 30; 7 by default.
+    #[serde(default)]
+    #[ts(optional = nullable)]
+    pub valid_days: Option<u32>,
+}
+
+/// An external key as its conversation's owner sees it (the code is shown only once).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, ToSchema)]
+#[ts(export)]
+pub struct ConversationKey {
+    pub id: String,
+    pub conversation_id: String,
+    pub person_name: String,
+    pub description: String,
+    pub comments: String,
+    #[ts(type = "number")]
+    pub created_at: i64,
+    #[ts(type = "number")]
+    pub expires_at: i64,
+    /// `active`, `redeemed`, `revoked` or `expired`.
+    pub status: String,
+}
+
+/// Answer of creating a key: the key, its code and the link that opens the app on it.
+#[derive(Debug, Clone, Serialize, Deserialize, TS, ToSchema)]
+#[ts(export)]
+pub struct KeyCreated {
+    pub key: ConversationKey,
+    /// e.g. `K7QM-R2XD-9HPA`
+    pub code: String,
+    /// `parley://redeem?server=…&code=…`
+    pub link: String,
+}
+
+/// `POST /api/v1/conversations/{id}/keys/{key_id}/email`: the key's link and code, e-mailed.
+/// The code is not stored, so the owner's client sends it back.
+#[derive(Debug, Clone, Serialize, Deserialize, TS, ToSchema)]
+#[ts(export)]
+pub struct SendKeyRequest {
+    pub email: String,
+    pub code: String,
+}
+
+/// `GET /api/v1/keys/{code}` (no session): what the redeem form shows.
+#[derive(Debug, Clone, Serialize, Deserialize, TS, ToSchema)]
+#[ts(export)]
+pub struct KeyPreview {
+    pub organisation_name: String,
+    pub conversation_title: String,
+    pub owner_name: String,
+    pub person_name: String,
+    pub description: String,
+    #[ts(type = "number")]
+    pub expires_at: i64,
+}
+
+/// `POST /api/v1/keys/redeem` (no session): the redeemer's details. They become a pending guest
+/// of that conversation and get an activation code, as an invited guest does (SPEC §7).
+#[derive(Debug, Clone, Serialize, Deserialize, TS, ToSchema)]
+#[ts(export)]
+pub struct RedeemKeyRequest {
+    pub code: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub email: String,
+    /// As typed, with its calling code, e.g. `+44 20 7946 0958`.
+    pub phone: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS, ToSchema)]
+#[ts(export)]
+pub struct KeyRedeemed {
+    /// E.164: log in with it and the activation code just sent.
+    pub phone: String,
+    pub conversation_title: String,
+    #[ts(type = "number")]
+    pub code_expires_at: i64,
+    pub message: String,
 }

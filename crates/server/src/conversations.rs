@@ -57,10 +57,12 @@ pub struct ConversationRow {
     pub created_by: String,
     pub created_at: i64,
     pub last_seq: i64,
+    /// Who shares it (SPEC §10.1); None for system conversations.
+    pub owner_id: Option<String>,
 }
 
 pub const SELECT_CONVERSATION: &str =
-    "SELECT c.id, c.organisation_id, c.kind, c.name, c.created_by, c.created_at, c.last_seq FROM conversations c";
+    "SELECT c.id, c.organisation_id, c.kind, c.name, c.created_by, c.created_at, c.last_seq, c.owner_id FROM conversations c";
 
 pub async fn by_id(db: &Db, id: &str) -> sqlx::Result<Option<ConversationRow>> {
     sqlx::query_as(&format!("{SELECT_CONVERSATION} WHERE c.id = $1 AND c.closed_at IS NULL"))

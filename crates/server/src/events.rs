@@ -21,6 +21,8 @@ pub enum Event {
     /// A conversation changed (members, admins, name) for these accounts, the ones who just
     /// left included.
     ConversationChanged { recipient_ids: Arc<[String]>, conversation_id: String },
+    /// Conversation invitations of these accounts (received or sent) changed.
+    InvitationsChanged { recipient_ids: Arc<[String]> },
 }
 
 #[derive(Clone)]

@@ -11,8 +11,8 @@
 //! - [`throttle`]: per-number and per-address request limits.
 //! - [`events`]: in-process fan-out of changes to WebSocket sessions.
 //! - [`change_watcher`]: publishes changes made by other processes (CLI, other nodes).
-//! - [`accounts`], [`codes`], [`sessions`], [`settings`], [`conversations`], [`messages`]: the
-//!   data access the routes share.
+//! - [`accounts`], [`codes`], [`sessions`], [`settings`], [`conversations`], [`messages`],
+//!   [`sharing`] (conversation invitations): the data access the routes share.
 //! - [`provisioning`]: creating organisations, departments and members (CLI, demo).
 //! - [`notices`]: in-app notices, stored and pushed.
 //! - [`outbox`]: durable queue of SMS and e-mail, its worker and its sinks.
@@ -39,6 +39,7 @@ pub mod provisioning;
 pub mod routes;
 pub mod sessions;
 pub mod settings;
+pub mod sharing;
 pub mod shutdown;
 pub mod startup;
 pub mod state;

@@ -39,6 +39,14 @@ pub const INVITATION_MOBILE_ONLY: InvitationTemplates = InvitationTemplates {
 pub const WELCOME_MEMBER: Template = Template { text: include_str!("../templates/welcome_member.txt"), html: false };
 pub const WELCOME_GUEST: Template = Template { text: include_str!("../templates/welcome_guest.txt"), html: false };
 
+/// An external key sent by e-mail (SPEC §10.1).
+pub const KEY_SUBJECT: Template =
+    Template { text: include_str!("../templates/conversation_key.subject.txt"), html: false };
+pub const KEY_EMAIL_TEXT: Template =
+    Template { text: include_str!("../templates/conversation_key.email.txt"), html: false };
+pub const KEY_EMAIL_HTML: Template =
+    Template { text: include_str!("../templates/conversation_key.email.html"), html: true };
+
 impl Template {
     pub fn render(&self, values: &[(&str, &str)]) -> String {
         let mut out = self.text.trim_end().to_owned();

@@ -76,7 +76,7 @@ export async function codeFromOutbox(phone, { newerThan = null, timeout = 10000 
       : [];
     const newest = files.at(-1);
     if (newest && newest !== newerThan) {
-      const m = fs.readFileSync(path.join(OUTBOX, newest), "utf8").match(/code for .* is (\d{6})/);
+      const m = fs.readFileSync(path.join(OUTBOX, newest), "utf8").match(/(?:code for .* is|activation code) (\d{6})/);
       if (m) return { code: m[1], file: newest };
     }
     await new Promise((r) => setTimeout(r, 200));

@@ -413,6 +413,13 @@ export function installMockBackend(params: URLSearchParams): void {
           return null;
         case "retry_message":
         case "discard_message":
+        case "copy_to_clipboard":
+          return null;
+        case "incoming_invitations":
+        case "sent_invitations":
+        case "keys":
+          return [];
+        case "pending_key_link":
           return null;
         default:
           throw err("internal", `mock backend: unknown command ${cmd}`);

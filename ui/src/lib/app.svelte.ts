@@ -2,11 +2,12 @@
 // between screens (server URL, phone).
 
 import type { ApiError } from "./bindings/ApiError";
+import type { KeyLink } from "./bindings/KeyLink";
 import type { Me } from "./bindings/Me";
 import { appState, callingCodes, logout, toApiError } from "./ipc";
 import { PhoneInput } from "./phone.svelte";
 
-export type View = "boot" | "login" | "new_user" | "first_login" | "contacts";
+export type View = "boot" | "login" | "new_user" | "redeem_key" | "first_login" | "contacts";
 
 export class AppModel {
   view = $state<View>("boot");
@@ -18,6 +19,12 @@ export class AppModel {
   /** Set when coming back from New User with a code on its way: the Login screen focuses the
    *  code field. */
   expectCode = $state(false);
+  /** Shown on Login as good news (e.g. after redeeming a key: a code is on its way). */
+  loginNotice = $state<string | null>(null);
+  /** The key code the Redeem screen starts with (typed, or from a `parley://` link). */
+  keyCode = $state("");
+  /** Set when a key link arrived while signed in: the workspace says what to do. */
+  keyLinkWhileSignedIn = $state<KeyLink | null>(null);
   #loggingOut = false;
 
   async boot(): Promise<void> {
@@ -78,5 +85,31 @@ export class AppModel {
   goLogin(expectCode = false): void {
     this.expectCode = expectCode;
     this.view = "login";
+  }
+
+  /** *I have a key*: the Redeem screen, maybe with a link's server and code. */
+  goRedeem(link: KeyLink | null = null): void {
+    this.loginError = link?.error ?? null;
+    this.loginNotice = null;
+    if (link && !link.error) {
+      this.serverUrl = link.server_url;
+      this.keyCode = link.code;
+    }
+    this.view = "redeem_key";
+  }
+
+  /** A `parley://` key link: the Redeem screen when signed out; a note when signed in (a key
+   *  is for someone new to Parley). */
+  openKeyLink(link: KeyLink): void {
+    if (this.view === "contacts" || this.view === "first_login") this.keyLinkWhileSignedIn = link;
+    else this.goRedeem(link);
+  }
+
+  /** The key was redeemed: log in with the code that was sent. */
+  redeemed(message: string): void {
+    this.loginError = null;
+    this.loginNotice = message;
+    this.keyCode = "";
+    this.goLogin(true);
   }
 }

@@ -3,6 +3,8 @@ import type { Contact } from "./bindings/Contact";
 import type { Conversation } from "./bindings/Conversation";
 import {
   conversationActions,
+  manageActions,
+  memberActions,
   conversationSubtitle,
   interlocutor,
   memberCount,
@@ -30,6 +32,7 @@ const conv = (id: string, kind: Conversation["kind"], names: string[], viewer_is
   title: names.join(", "),
   members: names.map((n, i) => ({ contact: contact(`${id}-${i}`, n), is_admin: false, delivered_seq: 0, read_seq: 0 })),
   viewer_is_admin,
+  viewer_is_owner: viewer_is_admin,
   created_at: 0,
   last_seq: 0,
   read_seq: 0,
@@ -85,5 +88,28 @@ describe("conversations", () => {
     expect(pickSelection(list, "gone", "b")).toBe("b");
     expect(pickSelection(list, null, "gone")).toBe("a");
     expect(pickSelection([], null, "a")).toBeNull();
+  });
+});
+
+describe("managing a group", () => {
+  const group = (admin: boolean, owner: boolean) => ({ kind: "group" as const, viewer_is_admin: admin, viewer_is_owner: owner });
+
+  it("offers the manage menu by role, and nothing for one-to-one conversations", () => {
+    expect(manageActions({ kind: "direct", viewer_is_admin: false, viewer_is_owner: false }, { kind: "member" })).toBeNull();
+    expect(manageActions(group(false, false), { kind: "member" })).toEqual({
+      addMembers: false, invite: false, externalKey: false, rename: false, leave: true, close: false,
+    });
+    expect(manageActions(group(true, false), { kind: "member" })).toMatchObject({ addMembers: true, rename: true, invite: false });
+    expect(manageActions(group(true, true), { kind: "member" })).toMatchObject({ invite: true, externalKey: true, close: true });
+    expect(manageActions(group(true, true), { kind: "guest" })).toMatchObject({ invite: false, addMembers: false, leave: true });
+  });
+
+  it("lets admins promote and remove, and the owner hand over to a member", () => {
+    const ann = { is_admin: false, contact: { kind: "member" as const } };
+    const gus = { is_admin: false, contact: { kind: "guest" as const } };
+    expect(memberActions(group(false, false), ann)).toBeNull();
+    expect(memberActions(group(true, false), ann)).toEqual({ promote: true, makeOwner: false, remove: true });
+    expect(memberActions(group(true, true), gus)).toEqual({ promote: false, makeOwner: false, remove: true });
+    expect(memberActions(group(true, true), { ...ann, is_admin: true })).toEqual({ promote: false, makeOwner: true, remove: true });
   });
 });

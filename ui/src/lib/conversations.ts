@@ -64,3 +64,44 @@ export function pickSelection(list: readonly Conversation[], wanted: string | nu
   if (shown !== null && list.some((c) => c.id === shown)) return shown;
   return list[0]?.id ?? null;
 }
+
+/** The group's *Manage* menu, by the viewer's role in it (SPEC §10, §10.1). Guests manage
+ *  nothing but may leave. */
+export interface ManageActions {
+  addMembers: boolean;
+  invite: boolean;
+  externalKey: boolean;
+  rename: boolean;
+  leave: boolean;
+  close: boolean;
+}
+
+export function manageActions(
+  c: Pick<Conversation, "kind" | "viewer_is_admin" | "viewer_is_owner">,
+  me: Pick<Me, "kind">,
+): ManageActions | null {
+  if (c.kind !== "group") return null;
+  const member = me.kind === "member";
+  const admin = c.viewer_is_admin && member;
+  const owner = c.viewer_is_owner && member;
+  return { addMembers: admin, invite: owner, externalKey: owner, rename: admin, leave: true, close: owner };
+}
+
+/** What the viewer may do to one member of a group. */
+export interface MemberActions {
+  promote: boolean;
+  makeOwner: boolean;
+  remove: boolean;
+}
+
+export function memberActions(
+  c: Pick<Conversation, "kind" | "viewer_is_admin" | "viewer_is_owner">,
+  m: Pick<ConversationMember, "is_admin"> & { contact: Pick<Contact, "kind"> },
+): MemberActions | null {
+  if (c.kind !== "group" || !c.viewer_is_admin) return null;
+  return {
+    promote: !m.is_admin && m.contact.kind === "member",
+    makeOwner: c.viewer_is_owner && m.contact.kind === "member",
+    remove: true,
+  };
+}

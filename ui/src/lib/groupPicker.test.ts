@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Contact } from "./bindings/Contact";
-import { canCreateGroup, groupOptions, groupRequest, selectedLabel, toggleSelected } from "./groupPicker";
+import { canCreateGroup, groupOptions, groupRequest, pickable, pickerCopy, selectedLabel, toggleSelected } from "./groupPicker";
 
 const c = (id: string, first: string, last = "X"): Contact => ({
   id,
@@ -45,5 +45,22 @@ describe("group picker", () => {
   it("sends the picked members and the name, or no name", () => {
     expect(groupRequest(["1", "2"], "  Atlas  ")).toEqual({ kind: "group", member_ids: ["1", "2"], name: "Atlas" });
     expect(groupRequest(["1"], "   ").name).toBeNull();
+  });
+});
+
+describe("picker modes", () => {
+  it("names each mode and says whether guests may be picked", () => {
+    expect(pickerCopy("create")).toEqual({ title: "Create Group Conversation", submit: "Create group conversation", guests: true });
+    expect(pickerCopy("add", "Atlas").title).toBe("Add members to “Atlas”");
+    expect(pickerCopy("share", "Atlas")).toEqual({ title: "Invite to “Atlas”", submit: "Send invitations", guests: false });
+  });
+
+  it("offers neither the viewer, nor members already in, nor guests when they are not taken", () => {
+    const me = c("me", "Me");
+    const ann = c("ann", "Ann");
+    const gus = { ...c("gus", "Gus"), kind: "guest" as const };
+    const bob = c("bob", "Bob");
+    expect(pickable([me, ann, gus, bob], "me", new Set(["bob"]), true).map((c) => c.id)).toEqual(["ann", "gus"]);
+    expect(pickable([me, ann, gus, bob], "me", new Set(), false).map((c) => c.id)).toEqual(["ann", "bob"]);
   });
 });

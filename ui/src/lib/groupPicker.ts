@@ -60,3 +60,31 @@ export function groupRequest(selected: readonly string[], name: string): CreateC
 export function selectedLabel(n: number): string {
   return `${n} selected`;
 }
+
+/** What the member picker is for: a new group, people added to one (admins), or people and
+ *  department queues invited into one (its owner, SPEC §10.1). */
+export type PickerMode = "create" | "add" | "share";
+
+export interface PickerCopy {
+  title: string;
+  submit: string;
+  /** Whether guests may be picked (a conversation invitation is for members). */
+  guests: boolean;
+}
+
+export function pickerCopy(mode: PickerMode, conversationTitle = ""): PickerCopy {
+  switch (mode) {
+    case "add":
+      return { title: `Add members to “${conversationTitle}”`, submit: "Add members", guests: true };
+    case "share":
+      return { title: `Invite to “${conversationTitle}”`, submit: "Send invitations", guests: false };
+    default:
+      return { title: "Create Group Conversation", submit: "Create group conversation", guests: true };
+  }
+}
+
+/** The contacts the picker offers: not the viewer, not those already in, no guests when the
+ *  mode does not take them. */
+export function pickable(items: readonly Contact[], meId: string, exclude: ReadonlySet<string>, guests: boolean): Contact[] {
+  return items.filter((c) => c.id !== meId && !exclude.has(c.id) && (guests || c.kind !== "guest"));
+}

@@ -23,6 +23,15 @@ import type { InvitationCreated } from "./bindings/InvitationCreated";
 import type { InvitationOptions } from "./bindings/InvitationOptions";
 import type { InvitationRequest } from "./bindings/InvitationRequest";
 import type { Notice } from "./bindings/Notice";
+import type { ConversationInvitation } from "./bindings/ConversationInvitation";
+import type { ConversationKey } from "./bindings/ConversationKey";
+import type { CreateKeyRequest } from "./bindings/CreateKeyRequest";
+import type { KeyCreated } from "./bindings/KeyCreated";
+import type { KeyLink } from "./bindings/KeyLink";
+import type { KeyPreview } from "./bindings/KeyPreview";
+import type { KeyRedeemed } from "./bindings/KeyRedeemed";
+import type { RedeemKeyRequest } from "./bindings/RedeemKeyRequest";
+import type { ShareConversationRequest } from "./bindings/ShareConversationRequest";
 import type { TimelineItem } from "./bindings/TimelineItem";
 import type { TimelinePage } from "./bindings/TimelinePage";
 import type { TimelineQuery } from "./bindings/TimelineQuery";
@@ -181,6 +190,102 @@ export function markRead(conversationId: string): Promise<null> {
   return call("mark_read", { conversationId });
 }
 
+// ---- running and sharing groups (SPEC §10, §10.1) ---------------------------------------------
+
+/** An admin adds people to a group directly. */
+export function addMembers(id: string, accountIds: string[]): Promise<Conversation> {
+  return call("add_members", { id, accountIds });
+}
+
+/** An admin renames a group; an empty name goes back to the members' first names. */
+export function renameConversation(id: string, name: string): Promise<Conversation> {
+  return call("rename_conversation", { id, name });
+}
+
+export function promote(id: string, accountId: string): Promise<Conversation> {
+  return call("promote", { id, accountId });
+}
+
+/** An admin removes someone, or (own id) the viewer leaves. */
+export function removeMember(id: string, accountId: string): Promise<null> {
+  return call("remove_member", { id, accountId });
+}
+
+/** The owner hands the group to another member (their open invitations are withdrawn). */
+export function handOver(id: string, accountId: string): Promise<Conversation> {
+  return call("hand_over", { id, accountId });
+}
+
+/** The owner closes the group for everyone. */
+export function closeConversation(id: string): Promise<null> {
+  return call("close_conversation", { id });
+}
+
+/** The owner invites members personally and department queues (they accept or decline). */
+export function shareConversation(id: string, request: ShareConversationRequest): Promise<ConversationInvitation[]> {
+  return call("share_conversation", { id, request });
+}
+
+/** The open invitations into a group. */
+export function sentInvitations(id: string): Promise<ConversationInvitation[]> {
+  return call("sent_invitations", { id });
+}
+
+/** Invitations the viewer may accept (to them, or in their department's queue). */
+export function incomingInvitations(): Promise<ConversationInvitation[]> {
+  return call("incoming_invitations", {});
+}
+
+export function acceptInvitation(id: string): Promise<Conversation> {
+  return call("accept_invitation", { id });
+}
+
+export function declineInvitation(id: string): Promise<null> {
+  return call("decline_invitation", { id });
+}
+
+export function cancelInvitation(id: string): Promise<null> {
+  return call("cancel_invitation", { id });
+}
+
+/** An external key for one person: its code and link are answered once. */
+export function createKey(id: string, request: CreateKeyRequest): Promise<KeyCreated> {
+  return call("create_key", { id, request });
+}
+
+export function keys(id: string): Promise<ConversationKey[]> {
+  return call("keys", { id });
+}
+
+export function revokeKey(id: string, keyId: string): Promise<null> {
+  return call("revoke_key", { id, keyId });
+}
+
+/** *Send by e-mail*: the key's link and code (the code as shown when it was made). */
+export function emailKey(id: string, keyId: string, email: string, code: string): Promise<null> {
+  return call("email_key", { id, keyId, request: { email, code } });
+}
+
+/** No session: what a key is for. */
+export function keyPreview(serverUrl: string, code: string): Promise<KeyPreview> {
+  return call("key_preview", { serverUrl, code });
+}
+
+/** No session: the redeemer becomes a pending guest of the key's conversation; a code follows. */
+export function redeemKey(serverUrl: string, request: RedeemKeyRequest): Promise<KeyRedeemed> {
+  return call("redeem_key", { serverUrl, request });
+}
+
+/** The `parley://` key link the app was opened with, if any (once). */
+export function pendingKeyLink(): Promise<KeyLink | null> {
+  return call("pending_key_link", {});
+}
+
+/** *Copy to clipboard*, through the official clipboard plugin on the Rust side. */
+export function copyToClipboard(text: string): Promise<null> {
+  return call("copy_to_clipboard", { text });
+}
+
 // ---- events ---------------------------------------------------------------------------------
 
 export function onSyncStatus(handler: (status: SyncStatus) => void): Promise<UnlistenFn> {
@@ -210,4 +315,19 @@ export function onChatChanged(handler: (conversationId: string | null) => void):
 /** A message notification was clicked: show this conversation. */
 export function onOpenConversation(handler: (conversationId: string) => void): Promise<UnlistenFn> {
   return listen<string>("open-conversation", (e) => handler(e.payload));
+}
+
+/** Conversation invitations received or sent changed. */
+export function onInvitationsChanged(handler: () => void): Promise<UnlistenFn> {
+  return listen<null>("invitations-changed", () => handler());
+}
+
+/** An invitation notification was clicked: show the invitations. */
+export function onOpenInvitations(handler: () => void): Promise<UnlistenFn> {
+  return listen<null>("open-invitations", () => handler());
+}
+
+/** The app was opened with a `parley://` key link. */
+export function onKeyLink(handler: (link: KeyLink) => void): Promise<UnlistenFn> {
+  return listen<KeyLink>("key-link", (e) => handler(e.payload));
 }

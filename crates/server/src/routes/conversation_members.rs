@@ -7,8 +7,10 @@ use crate::conversations::{self, Kind, MemberRow};
 use crate::error::{ApiJson, AppError, AppResult};
 use crate::events::Event;
 use crate::messages::{self, NewMessage};
+use crate::routes::conversation_invitations::transfer;
 use crate::routes::conversations::{guard_guest_profile, member_of, view};
 use crate::routes::ActiveSession;
+use crate::sharing::{self, Ending};
 use crate::state::AppState;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -156,12 +158,33 @@ pub async fn remove(
             .bind(&id)
             .fetch_one(&mut *tx)
             .await?;
+    let remaining: Vec<&MemberRow> = members.iter().filter(|m| m.account_id != account_id).collect();
     if admins_left == 0 {
-        if let Some(heir) = members.iter().find(|m| m.account_id != account_id) {
+        if let Some(heir) = remaining.first() {
             set_admin(&mut tx, &id, &heir.account_id).await?;
         }
     }
+    // The owner leaving withdraws their invitations (SPEC §10.1); the group passes to an admin.
+    let mut withdrawn = Vec::new();
+    if row.owner_id.as_deref() == Some(account_id.as_str()) {
+        let now = state.clock.now_ms();
+        let heir = remaining.iter().find(|m| m.admin()).or(remaining.first());
+        match heir {
+            Some(heir) => transfer(&mut tx, &id, &heir.account_id).await?,
+            None => {
+                sqlx::query("UPDATE conversations SET closed_at = $1 WHERE id = $2")
+                    .bind(now)
+                    .bind(&id)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+        }
+        withdrawn = sharing::end_all(&mut tx, &id, Ending::Withdrawn, now).await?;
+    }
     tx.commit().await?;
+    if !withdrawn.is_empty() {
+        sharing::publish(&state.events, sharing::audience(&state.db, &withdrawn, &[&account_id]).await?);
+    }
     state.events.publish(Event::ContactsChanged { organisation_id: me.organisation_id.clone(), seq });
     messages::publish(&state.db, &state.events, &id, &message_id).await?;
     publish_changed(&state, members.into_iter().map(|m| m.account_id).collect(), &id);

@@ -80,15 +80,19 @@ pub async fn create(
     let now = state.clock.now_ms();
     let id = new_id();
     let mut tx = state.db.begin().await?;
-    sqlx::query("INSERT INTO conversations (id, organisation_id, kind, name, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6)")
-        .bind(&id)
-        .bind(&me.organisation_id)
-        .bind(kind.as_str())
-        .bind(&name)
-        .bind(&me.id)
-        .bind(now)
-        .execute(&mut *tx)
-        .await?;
+    sqlx::query(
+        "INSERT INTO conversations (id, organisation_id, kind, name, created_by, created_at, owner_id) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(&id)
+    .bind(&me.organisation_id)
+    .bind(kind.as_str())
+    .bind(&name)
+    .bind(&me.id)
+    .bind(now)
+    .bind((kind == Kind::Group).then_some(&me.id))
+    .execute(&mut *tx)
+    .await?;
     conversations::add_member(&mut tx, &id, &me.id, kind == Kind::Group, now).await?;
     for m in &members {
         conversations::add_member(&mut tx, &id, &m.id, false, now).await?;
@@ -198,6 +202,7 @@ pub(crate) async fn view(
         viewer_is_admin,
         created_at: row.created_at,
         last_seq: row.last_seq,
+        viewer_is_owner: row.owner_id.as_deref() == Some(me.id.as_str()),
         read_seq,
         unread_count: u32::try_from(unread).unwrap_or(u32::MAX),
         last_message,

@@ -30,7 +30,7 @@ pub fn router() -> axum::Router<AppState> {
     axum::Router::new().route("/api/v1/invitations/options", get(options)).route("/api/v1/invitations", post(invite))
 }
 
-fn may_invite(inviter: &AccountRow) -> bool {
+pub(crate) fn may_invite(inviter: &AccountRow) -> bool {
     inviter.kind() == AccountKind::Member && inviter.may_invite_guests != 0
 }
 
@@ -66,7 +66,21 @@ pub async fn invite(
         None => None,
     };
     refuse_existing_contact(&state, &valid).await?;
+    let created = provision(&state, inviter, &valid, &settings, conversation.as_deref(), None).await?;
+    Ok((StatusCode::CREATED, Json(created)))
+}
 
+/// Everything SPEC §7.4 does, in one transaction: the pending guest in the inviter's main
+/// department, the record, the activation code and its SMS/e-mail, the admins' notices, and the
+/// guest in `conversation`. `redeemed_key` is an external key used up in the same transaction.
+pub(crate) async fn provision(
+    state: &AppState,
+    inviter: &AccountRow,
+    valid: &ValidInvitation,
+    settings: &OrganisationSettings,
+    conversation: Option<&str>,
+    redeemed_key: Option<&str>,
+) -> AppResult<InvitationCreated> {
     let now = state.clock.now_ms();
     let guest_id = new_id();
     let invitation_id = new_id();
@@ -102,7 +116,7 @@ pub async fn invite(
     .bind(&guest_id)
     .bind(&inviter.id)
     .bind(&inviter.department_id)
-    .bind(&req.conversation_id)
+    .bind(conversation)
     .bind(i64::from(valid.by_sms))
     .bind(i64::from(valid.by_email))
     .bind(&valid.details)
@@ -120,9 +134,22 @@ pub async fn invite(
     let validity = i64::from(settings.activation_code_validity_hours.max(1)) * HOUR_MS;
     let (code, expires_at) =
         codes::issue(&mut tx, &state.code_key, &guest_id, Purpose::Invitation, validity, now).await?;
-    queue_messages(&mut tx, &state, inviter, &valid, &settings, &code, expires_at, now).await?;
+    queue_messages(&mut tx, state, inviter, valid, settings, &code, expires_at, now).await?;
     let mut last_seq = seq;
-    if let Some(conversation_id) = &conversation {
+    if let Some(key_id) = redeemed_key {
+        let used = sqlx::query(
+            "UPDATE conversation_keys SET status = 'redeemed', redeemed_by = $1, redeemed_at = $2 WHERE id = $3 AND status = 'active'",
+        )
+        .bind(&guest_id)
+        .bind(now)
+        .bind(key_id)
+        .execute(&mut *tx)
+        .await?;
+        if used.rows_affected() != 1 {
+            return Err(AppError::with_message(ErrorCode::NotFound, "This key was already used."));
+        }
+    }
+    if let Some(conversation_id) = conversation {
         conversations::add_member(&mut tx, conversation_id, &guest_id, false, now).await?;
         last_seq = conversations::touch_members(&mut tx, conversation_id).await?;
     }
@@ -144,15 +171,12 @@ pub async fn invite(
     state.events.publish(Event::ContactsChanged { organisation_id: inviter.organisation_id.clone(), seq: last_seq });
     notices::publish(&state.events, pending);
     tracing::info!(inviter = %inviter.id, guest = %guest_id, "invitation: guest provisioned");
-    Ok((
-        StatusCode::CREATED,
-        Json(InvitationCreated { invitation_id, guest: guest.to_contact(), code_expires_at: expires_at }),
-    ))
+    Ok(InvitationCreated { invitation_id, guest: guest.to_contact(), code_expires_at: expires_at })
 }
 
 /// A group conversation the guest may join: it exists in the inviter's organisation, the
 /// inviter is one of its admins, and the guest profile allows group conversations.
-async fn group_for_guest(
+pub(crate) async fn group_for_guest(
     state: &AppState,
     inviter: &AccountRow,
     id: &str,
@@ -180,7 +204,7 @@ async fn group_for_guest(
 
 /// SPEC §7.2: an e-mail or phone that already belongs to someone on this server (the whole
 /// server, never naming the other organisation), said on the field that clashes.
-async fn refuse_existing_contact(state: &AppState, valid: &ValidInvitation) -> AppResult<()> {
+pub(crate) async fn refuse_existing_contact(state: &AppState, valid: &ValidInvitation) -> AppResult<()> {
     if accounts::live_by_phone(&state.db, valid.phone.as_str()).await?.is_some() {
         return Err(AppError::on_field(ErrorCode::ContactExists, "phone"));
     }

@@ -3,6 +3,8 @@
 pub mod admin;
 pub mod auth;
 pub mod contacts;
+pub mod conversation_invitations;
+pub mod conversation_keys;
 pub mod conversation_members;
 pub mod conversations;
 pub mod download;
@@ -34,6 +36,8 @@ pub fn router(state: AppState) -> axum::Router {
         .merge(contacts::router())
         .merge(conversations::router())
         .merge(conversation_members::router())
+        .merge(conversation_invitations::router())
+        .merge(conversation_keys::router())
         .merge(messages::router())
         .merge(admin::router())
         .merge(invitations::router())

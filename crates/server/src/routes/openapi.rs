@@ -1,8 +1,8 @@
 //! `GET /api/openapi.json`: the OpenAPI document, generated from the handlers (utoipa).
 
 use crate::routes::{
-    admin, auth, contacts, conversation_members, conversations, health, invitations, me, messages, notices, settings,
-    ws,
+    admin, auth, contacts, conversation_invitations, conversation_keys, conversation_members, conversations, health,
+    invitations, me, messages, notices, settings, ws,
 };
 use crate::state::AppState;
 use axum::routing::get;
@@ -18,7 +18,11 @@ use utoipa::{Modify, OpenApi};
           notices::list, notices::read_all, settings::read, settings::write, settings::set_may_invite,
           conversations::create, conversations::list, conversations::read, conversation_members::add,
           conversation_members::remove, conversation_members::promote, conversation_members::rename,
-          messages::send, messages::history, messages::receipts),
+          messages::send, messages::history, messages::receipts, conversation_invitations::share,
+          conversation_invitations::list_sent, conversation_invitations::list_incoming, conversation_invitations::accept,
+          conversation_invitations::decline, conversation_invitations::cancel, conversation_invitations::hand_over,
+          conversation_invitations::close, conversation_keys::create, conversation_keys::list,
+          conversation_keys::revoke, conversation_keys::email, conversation_keys::preview, conversation_keys::redeem),
     components(schemas(parley_core::wire::ServerEvent)),
     modifiers(&BearerAuth)
 )]

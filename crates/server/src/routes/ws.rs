@@ -60,6 +60,9 @@ async fn serve(mut socket: WebSocket, state: AppState, session: ActiveSession) {
                 Ok(Event::ConversationChanged { recipient_ids, conversation_id }) if recipient_ids.contains(&session.account.id) => {
                     if !send(&mut socket, &ServerEvent::ConversationChanged { conversation_id }).await { return; }
                 }
+                Ok(Event::InvitationsChanged { recipient_ids }) if recipient_ids.contains(&session.account.id) => {
+                    if !send(&mut socket, &ServerEvent::InvitationsChanged).await { return; }
+                }
                 Ok(_) => {}
                 // Fell behind: tell the client to sync from its own cursor.
                 Err(RecvError::Lagged(_)) => {

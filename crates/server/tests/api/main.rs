@@ -12,5 +12,6 @@ mod health;
 mod helpers;
 mod invitations;
 mod outbox;
+mod sharing;
 mod test_db;
 mod ws;

@@ -24,6 +24,10 @@ viewer_is_admin: boolean, created_at: number,
  */
 last_seq: number, 
 /**
+ * Whether the viewer owns it (shares it: invitations and external keys, SPEC §10.1).
+ */
+viewer_is_owner: boolean, 
+/**
  * How far the viewer has read.
  */
 read_seq: number, 
