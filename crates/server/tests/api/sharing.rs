@@ -265,10 +265,8 @@ async fn an_external_key_is_redeemed_once_within_its_validity_under_the_invitati
     assert_eq!(gone["message"], "This key is not valid. Ask for a new one.");
 
     // The redeemer logs in with the code sent to them: a guest of that one conversation.
-    let guest = s
-        .app
-        .login(&redeemed["phone"].as_str().expect("phone").to_owned(), &s.app.read_outbox_code("+442079460321").await)
-        .await;
+    let guest =
+        s.app.login(redeemed["phone"].as_str().expect("phone"), &s.app.read_outbox_code("+442079460321").await).await;
     s.app.activate(&guest).await;
     let list: Vec<Value> = s.app.get_auth("/api/v1/conversations", &guest).await.json().await.expect("list");
     let mut titles: Vec<&str> = list.iter().map(|c| c["title"].as_str().expect("t")).collect();
