@@ -103,7 +103,8 @@ async fn main() -> anyhow::Result<()> {
     tokio::spawn(app.run_until(std::future::pending()));
     let http = reqwest::Client::new();
 
-    let (org, _) = provisioning::create_organisation(&state.db, "Bench", state.clock.now_ms()).await.expect("organisation");
+    let (org, _) =
+        provisioning::create_organisation(&state.db, "Bench", state.clock.now_ms()).await.expect("organisation");
     let (writer, _) = member(&state, &http, &url, &org, 1).await;
     let (reader, reader_id) = member(&state, &http, &url, &org, 2).await;
     let created: Value = http

@@ -1,5 +1,6 @@
-// SPEC §10.1 in the real window: an invitation into a colleague's group, accepted in the app;
-// then an external key made in the app, copied to the clipboard and e-mailed (read back from
+// SPEC §10, §10.1 in the real window: an invitation into a colleague's group, accepted in the
+// app; running one's own group (rename, make an admin, invite a member who accepts); then an
+// external key made in the app, copied to the clipboard and e-mailed (read back from
 // the SMTP sink), and redeemed by someone new through its `parley://` link handed to the
 // running app (single instance), who logs in as a guest of that one conversation.
 import { test, after } from "node:test";
@@ -70,6 +71,38 @@ test("accept an invitation into a group; make, copy, e-mail and redeem an extern
   await (await byTestId(app, "group-create-submit")).click();
   await waitForText(app, "conversation-title", "Dock team");
 
+  // Running it: rename, make Quinn an admin, invite Pete (who accepts on his side).
+  await menuItem(app, "manage-menu", "manage-rename");
+  await typeInto(app, "rename-input", "Dock crew");
+  await (await byTestId(app, "rename-submit")).click();
+  await waitForText(app, "conversation-title", "Dock crew");
+  const quinnRow = await app.$(`[data-testid="member-row"][data-contact-id="${quinn.id}"]`);
+  await (await quinnRow.$('[data-testid="member-menu"]')).click();
+  await (await byTestId(app, "member-promote")).click();
+  await app.waitUntil(async () => await (await quinnRow.$('[data-testid="member-admin"]')).isExisting(), {
+    timeout: 10000,
+    timeoutMsg: "Quinn never became an admin",
+  });
+  await menuItem(app, "manage-menu", "manage-invite");
+  await (await byTestId(app, "group-create-dialog")).waitForDisplayed({ timeout: 5000 });
+  const peteOption = await app.$(`[data-testid="group-member-option"][data-contact-id="${pete.id}"]`);
+  await peteOption.waitForDisplayed({ timeout: 10000 });
+  await (await peteOption.$("input")).click();
+  await shot(app, "66-invite-members");
+  await (await byTestId(app, "group-create-submit")).click();
+  await waitForText(app, "sent-invitation", "Pete Peer");
+  await waitForText(app, "toast", "Invitation sent");
+  await shot(app, "67-invitation-sent");
+  const incoming = (await api("GET", "/api/v1/conversation-invitations", null, peteToken)).body;
+  assert.equal(incoming.length, 1, JSON.stringify(incoming));
+  assert.equal(incoming[0].conversation_title, "Dock crew");
+  assert.equal((await api("POST", `/api/v1/conversation-invitations/${incoming[0].id}/accept`, {}, peteToken)).status, 200);
+  await waitForText(app, "member-row", "Pete Peer");
+  await app.waitUntil(async () => !(await (await byTestId(app, "sent-invitation")).isExisting()), {
+    timeout: 10000,
+    timeoutMsg: "the accepted invitation stayed listed",
+  });
+
   // External key: made, copied to the clipboard, e-mailed.
   await menuItem(app, "manage-menu", "manage-key");
   await (await byTestId(app, "key-dialog")).waitForDisplayed({ timeout: 5000 });
@@ -93,7 +126,7 @@ test("accept an invitation into a group; make, copy, e-mail and redeem an extern
   await shot(app, "63-key-created");
   const mail = await mailTo("pat@partner.example");
   assert.ok(mail.text.includes(code) && mail.text.includes(link), mail.text);
-  assert.match(mail.subject, /Dock team/);
+  assert.match(mail.subject, /Dock crew/);
   await (await byTestId(app, "key-done")).click();
 
   // Someone new: the link is opened while the app runs (a second launch hands it over).
@@ -102,7 +135,7 @@ test("accept an invitation into a group; make, copy, e-mail and redeem an extern
   const second = spawn(process.env.PARLEY_E2E_APP, [link], { stdio: "ignore" });
   await waitForScreen(app, "redeem_key", 20000);
   second.kill();
-  await waitForText(app, "key-preview", "Olga Owner (Pier Share) invites you to “Dock team”");
+  await waitForText(app, "key-preview", "Olga Owner (Pier Share) invites you to “Dock crew”");
   await typeInto(app, "redeem-first-name", "Pat");
   await typeInto(app, "redeem-last-name", "Partner");
   await typeInto(app, "redeem-email", "pat@partner.example");
@@ -122,10 +155,10 @@ test("accept an invitation into a group; make, copy, e-mail and redeem an extern
   await waitForScreen(app, "contacts");
   await (await byTestId(app, "nav-conversations")).click();
   const titles = async () => (await textsOf(app, "conversation-item")).join(" | ");
-  await app.waitUntil(async () => (await titles()).includes("Dock team"), { timeout: 10000, timeoutMsg: "no Dock team" });
+  await app.waitUntil(async () => (await titles()).includes("Dock crew"), { timeout: 10000, timeoutMsg: "no Dock crew" });
   assert.ok(!(await titles()).includes("Harbour plan"), await titles());
   await (await app.$('[data-testid="conversation-item"][data-kind="group"]')).click();
-  await waitForText(app, "conversation-title", "Dock team");
+  await waitForText(app, "conversation-title", "Dock crew");
   await waitForText(app, "member-self", "Guest");
   await shot(app, "65-guest-in-key-conversation");
 
