@@ -47,7 +47,7 @@ test: deps
 	@git diff --exit-code -- ui/src/lib/bindings && test -z "$$(git status --porcelain -- ui/src/lib/bindings)" \
 	  || { echo "ui/src/lib/bindings is stale: run 'make bindings' and commit"; exit 1; }
 	@echo "== server suite on PostgreSQL =="
-	PARLEY_TEST_DATABASE=postgres cargo nextest run -p parley-server --no-fail-fast
+	PARLEY_TEST_DATABASE=postgres cargo nextest run --workspace --no-fail-fast -E 'package(parley-server)'
 	$(MAKE) build-debug
 	tests/e2e/run.sh
 

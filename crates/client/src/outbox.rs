@@ -68,17 +68,7 @@ mod tests {
 
     async fn spawn_server() -> Server {
         let dir = tempfile::tempdir().unwrap();
-        let settings = CommonSettings {
-            database_url: Some(format!("sqlite://{}", dir.path().join("server.db").display())),
-            outbox_dir: dir.path().join("outbox"),
-            code_key: Some("test-key-0123456789".into()),
-            smtp_url: None,
-            mail_from: "Parley <no-reply@parley.test>".into(),
-            sms_gateway_url: None,
-            sms_gateway_token: None,
-            public_url: "http://127.0.0.1:8080".into(),
-            download_url: None,
-        };
+        let settings = CommonSettings::throwaway(dir.path());
         let state = startup::state(&settings).await.unwrap();
         let sinks = startup::sinks(&settings).unwrap();
         let app =

@@ -29,7 +29,14 @@ pub(crate) async fn run(shared: Arc<Shared>) {
     });
     loop {
         let Some(session) = shared.session() else { return };
-        match sync_once(shared, &session, false).await {
+        // A request on a connection pooled before the server restarted fails once; a fresh
+        // connection then decides whether the server is really away.
+        let first = sync_once(shared, &session, false).await;
+        let synced = match first {
+            Err(e) if e.code == ErrorCode::Network => sync_once(shared, &session, false).await,
+            other => other,
+        };
+        match synced {
             Err(e) if e.code == ErrorCode::Unauthorized => return shared.end_session(e).await,
             Err(e) => {
                 shared.update_status(|s| {

@@ -85,17 +85,7 @@ async fn time_get(http: &reqwest::Client, url: &str, token: &str) -> Vec<Duratio
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let dir = tempfile::tempdir()?;
-    let settings = CommonSettings {
-        database_url: Some(format!("sqlite://{}", dir.path().join("bench.db").display())),
-        outbox_dir: dir.path().join("outbox"),
-        code_key: Some("bench-key-0123456789".into()),
-        smtp_url: None,
-        mail_from: "Parley <no-reply@parley.test>".into(),
-        sms_gateway_url: None,
-        sms_gateway_token: None,
-        public_url: "http://127.0.0.1:8080".into(),
-        download_url: None,
-    };
+    let settings = CommonSettings::throwaway(dir.path());
     let state = startup::state(&settings).await?;
     let sinks = startup::sinks(&settings)?;
     let app = Application::with_state(state, sinks, &ServeSettings { host: "127.0.0.1".into(), port: 0 }).await?;

@@ -111,6 +111,24 @@ pub struct CommonSettings {
     pub sms_gateway_token: Option<String>,
 }
 
+impl CommonSettings {
+    /// A self-contained node in `dir`: a SQLite file, a file outbox, a fixed code key and no
+    /// providers. For tests, benchmarks and examples.
+    pub fn throwaway(dir: &std::path::Path) -> Self {
+        Self {
+            database_url: Some(format!("sqlite://{}", dir.join("parley.db").display())),
+            outbox_dir: dir.join("outbox"),
+            code_key: Some("throwaway-key-0123456789".into()),
+            smtp_url: None,
+            mail_from: "Parley <no-reply@parley.test>".into(),
+            sms_gateway_url: None,
+            sms_gateway_token: None,
+            public_url: "http://127.0.0.1:8080".into(),
+            download_url: None,
+        }
+    }
+}
+
 #[derive(Args, Debug, Clone)]
 pub struct ServeSettings {
     #[arg(long, env = "PARLEY_HOST", default_value = "127.0.0.1")]

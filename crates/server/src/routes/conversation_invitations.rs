@@ -3,12 +3,12 @@
 //! group; invitees list, accept and decline. Each way an invitation ends is here.
 
 use crate::accounts::{self, AccountRow};
-use crate::conversations::{self, ConversationRow, Kind};
+use crate::conversations::{self, ConversationRow};
 use crate::db::new_id;
 use crate::error::{ApiJson, AppError, AppResult};
 use crate::events::Event;
 use crate::messages::{self, NewMessage};
-use crate::routes::conversations::{member_of, view};
+use crate::routes::conversations::{group_with_right, member_of, view, GroupRight};
 use crate::routes::ActiveSession;
 use crate::sharing::{self, Ending, InvitationRow};
 use crate::state::AppState;
@@ -31,22 +31,6 @@ pub fn router() -> axum::Router<AppState> {
         .route("/api/v1/conversation-invitations/{id}", delete(cancel))
         .route("/api/v1/conversation-invitations/{id}/accept", post(accept))
         .route("/api/v1/conversation-invitations/{id}/decline", post(decline))
-}
-
-/// A group `me` owns.
-async fn owned_group(
-    state: &AppState,
-    me: &AccountRow,
-    id: &str,
-) -> AppResult<(ConversationRow, Vec<conversations::MemberRow>)> {
-    let (row, members) = member_of(state, me, id).await?;
-    if Kind::from_db(&row.kind) != Some(Kind::Group) {
-        return Err(AppError::with_message(ErrorCode::InvalidRequest, "Only group conversations are shared."));
-    }
-    if row.owner_id.as_deref() != Some(me.id.as_str()) {
-        return Err(AppError::with_message(ErrorCode::Forbidden, "Only the owner of this conversation can do this."));
-    }
-    Ok((row, members))
 }
 
 /// The group's name, or its members' first names, as an invitee (not yet in it) reads it.
@@ -89,7 +73,7 @@ pub async fn share(
     ApiJson(req): ApiJson<ShareConversationRequest>,
 ) -> AppResult<(StatusCode, Json<Vec<ConversationInvitation>>)> {
     let me = &session.account;
-    let (_, members) = owned_group(&state, me, &id).await?;
+    let (_, members) = group_with_right(&state, me, &id, GroupRight::Owner).await?;
     let (mut people, mut queues) = (req.account_ids, req.department_ids);
     people.sort();
     people.dedup();
@@ -297,7 +281,7 @@ pub async fn cancel(
         .await?
         .filter(|i| i.status == "active")
         .ok_or_else(|| AppError::with_message(ErrorCode::NotFound, "This invitation is no longer open."))?;
-    owned_group(&state, me, &invitation.conversation_id).await?;
+    group_with_right(&state, me, &invitation.conversation_id, GroupRight::Owner).await?;
     let mut conn = state.db.acquire().await?;
     sharing::end(&mut conn, &id, Ending::Cancelled, None, state.clock.now_ms()).await?;
     drop(conn);
@@ -321,7 +305,7 @@ pub async fn hand_over(
     ApiJson(req): ApiJson<HandOverRequest>,
 ) -> AppResult<Json<Conversation>> {
     let me = &session.account;
-    let (_, members) = owned_group(&state, me, &id).await?;
+    let (_, members) = group_with_right(&state, me, &id, GroupRight::Owner).await?;
     if req.account_id == me.id || !members.iter().any(|m| m.account_id == req.account_id) {
         return Err(AppError::with_message(
             ErrorCode::InvalidRequest,
@@ -365,7 +349,7 @@ pub async fn close(
     Path(id): Path<String>,
 ) -> AppResult<StatusCode> {
     let me = &session.account;
-    let (_, members) = owned_group(&state, me, &id).await?;
+    let (_, members) = group_with_right(&state, me, &id, GroupRight::Owner).await?;
     let now = state.clock.now_ms();
     let mut tx = state.db.begin().await?;
     let seq = conversations::touch_members(&mut tx, &id).await?;

@@ -9,7 +9,7 @@ use crate::conversations;
 use crate::db::new_id;
 use crate::error::{ApiJson, AppError, AppResult};
 use crate::outbox::{self, Channel, OutgoingMessage};
-use crate::routes::conversations::member_of;
+use crate::routes::conversations::{group_with_right, GroupRight};
 use crate::routes::invitations::{group_for_guest, may_invite, provision, refuse_existing_contact};
 use crate::routes::ActiveSession;
 use crate::settings;
@@ -76,11 +76,7 @@ impl KeyRow {
 
 /// The group `me` owns (keys are the owner's, like invitations).
 async fn owned(state: &AppState, me: &AccountRow, id: &str) -> AppResult<conversations::ConversationRow> {
-    let (row, _) = member_of(state, me, id).await?;
-    if row.owner_id.as_deref() != Some(me.id.as_str()) {
-        return Err(AppError::with_message(ErrorCode::Forbidden, "Only the owner of this conversation can do this."));
-    }
-    Ok(row)
+    Ok(group_with_right(state, me, id, GroupRight::Owner).await?.0)
 }
 
 fn first_error(errors: Vec<ApiError>) -> AppError {

@@ -8,7 +8,7 @@ use crate::error::{ApiJson, AppError, AppResult};
 use crate::events::Event;
 use crate::messages::{self, NewMessage};
 use crate::routes::conversation_invitations::transfer;
-use crate::routes::conversations::{guard_guest_profile, member_of, view};
+use crate::routes::conversations::{group_with_right, guard_guest_profile, member_of, view, GroupRight};
 use crate::routes::ActiveSession;
 use crate::sharing::{self, Ending};
 use crate::state::AppState;
@@ -26,22 +26,6 @@ pub fn router() -> axum::Router<AppState> {
         .route("/api/v1/conversations/{id}/members", post(add))
         .route("/api/v1/conversations/{id}/members/{account_id}", delete(remove))
         .route("/api/v1/conversations/{id}/members/{account_id}/admin", put(promote))
-}
-
-/// A group `me` administers.
-async fn administered_group(
-    state: &AppState,
-    me: &AccountRow,
-    id: &str,
-) -> AppResult<(conversations::ConversationRow, Vec<MemberRow>)> {
-    let (row, members) = member_of(state, me, id).await?;
-    if Kind::from_db(&row.kind) != Some(Kind::Group) {
-        return Err(AppError::with_message(ErrorCode::InvalidRequest, "A one-to-one conversation has no admins."));
-    }
-    if !members.iter().any(|m| m.account_id == me.id && m.admin()) {
-        return Err(AppError::with_message(ErrorCode::Forbidden, "Only the admins of this conversation can do this."));
-    }
-    Ok((row, members))
 }
 
 fn publish_changed(state: &AppState, recipients: Vec<String>, conversation_id: &str) {
@@ -82,7 +66,7 @@ pub async fn add(
     ApiJson(req): ApiJson<AddMembersRequest>,
 ) -> AppResult<Json<Conversation>> {
     let me = &session.account;
-    let (row, members) = administered_group(&state, me, &id).await?;
+    let (row, members) = group_with_right(&state, me, &id, GroupRight::Admin).await?;
     let mut ids: Vec<String> =
         req.account_ids.into_iter().filter(|a| !members.iter().any(|m| m.account_id == *a)).collect();
     ids.sort();
@@ -209,7 +193,7 @@ pub async fn promote(
     Path((id, account_id)): Path<(String, String)>,
 ) -> AppResult<Json<Conversation>> {
     let me = &session.account;
-    let (row, members) = administered_group(&state, me, &id).await?;
+    let (row, members) = group_with_right(&state, me, &id, GroupRight::Admin).await?;
     if !members.iter().any(|m| m.account_id == account_id) {
         return Err(AppError::new(ErrorCode::NotFound));
     }
@@ -230,7 +214,7 @@ pub async fn rename(
     ApiJson(req): ApiJson<RenameConversationRequest>,
 ) -> AppResult<Json<Conversation>> {
     let me = &session.account;
-    let (_, members) = administered_group(&state, me, &id).await?;
+    let (_, members) = group_with_right(&state, me, &id, GroupRight::Admin).await?;
     let name = req.name.trim();
     if name.chars().count() > 100 {
         return Err(AppError::on_field(ErrorCode::TooLong, "name"));

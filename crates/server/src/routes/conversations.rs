@@ -227,6 +227,42 @@ pub(crate) async fn member_of(
     Ok((row, members))
 }
 
+/// What running a group takes: being one of its admins, or its owner (SPEC §10, §10.1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum GroupRight {
+    Admin,
+    Owner,
+}
+
+/// A group conversation in which `me` has `right`; 404 for outsiders, 400 for a one-to-one
+/// conversation, 403 without the right.
+pub(crate) async fn group_with_right(
+    state: &AppState,
+    me: &AccountRow,
+    id: &str,
+    right: GroupRight,
+) -> AppResult<(conversations::ConversationRow, Vec<conversations::MemberRow>)> {
+    let (row, members) = member_of(state, me, id).await?;
+    if Kind::from_db(&row.kind) != Some(Kind::Group) {
+        return Err(AppError::with_message(
+            ErrorCode::InvalidRequest,
+            "Only group conversations have admins and owners.",
+        ));
+    }
+    let allowed = match right {
+        GroupRight::Admin => members.iter().any(|m| m.account_id == me.id && m.admin()),
+        GroupRight::Owner => row.owner_id.as_deref() == Some(me.id.as_str()),
+    };
+    if !allowed {
+        let who = if right == GroupRight::Owner { "owner" } else { "admins" };
+        return Err(AppError::with_message(
+            ErrorCode::Forbidden,
+            format!("Only the {who} of this conversation can do this."),
+        ));
+    }
+    Ok((row, members))
+}
+
 #[utoipa::path(get, path = "/api/v1/conversations", responses((status = 200, body = [Conversation])), security(("bearer" = [])))]
 pub async fn list(State(state): State<AppState>, session: ActiveSession) -> AppResult<Json<Vec<Conversation>>> {
     let rows: Vec<conversations::ConversationRow> = sqlx::query_as(&format!(

@@ -40,14 +40,8 @@ impl TestEnv {
         };
         let settings = CommonSettings {
             database_url: Some(url),
-            outbox_dir: outbox_dir.clone(),
             code_key: Some(CODE_KEY.into()),
-            smtp_url: None,
-            mail_from: "Parley <no-reply@parley.test>".into(),
-            sms_gateway_url: None,
-            sms_gateway_token: None,
-            public_url: "http://127.0.0.1:8080".into(),
-            download_url: None,
+            ..CommonSettings::throwaway(dir.path())
         };
         Self { settings, outbox_dir, _postgres: postgres, _dir: dir }
     }
