@@ -120,6 +120,11 @@ pub async fn create_conversation(
 }
 
 #[tauri::command]
+pub async fn unread_total(client: State<'_, Client>) -> Result<u32> {
+    client.unread_total().await
+}
+
+#[tauri::command]
 pub async fn timeline(client: State<'_, Client>, query: TimelineQuery) -> Result<TimelinePage> {
     client.timeline(query).await
 }

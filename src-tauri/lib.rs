@@ -63,6 +63,7 @@ pub fn run() {
             commands::conversations,
             commands::conversation,
             commands::create_conversation,
+            commands::unread_total,
             commands::timeline,
             commands::send_message,
             commands::retry_message,

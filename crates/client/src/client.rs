@@ -334,6 +334,12 @@ impl Client {
         .await
     }
 
+    /// Unread messages over every cached conversation (the rail's badge): read from the
+    /// cache, which the sync keeps current, so the badge costs no request.
+    pub async fn unread_total(&self) -> Result<u32, ApiError> {
+        Ok(self.shared.cache.conversations().await?.iter().map(|c| c.unread_count).sum())
+    }
+
     pub async fn timeline(&self, query: TimelineQuery) -> Result<TimelinePage, ApiError> {
         let session = self.shared.session().ok_or_else(|| ApiError::new(ErrorCode::Unauthorized))?;
         let result = chat::timeline(&self.shared, Some(&session), &session.me.id, &query).await;

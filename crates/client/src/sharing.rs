@@ -5,7 +5,7 @@
 
 use crate::api::ApiClient;
 use crate::client::Client;
-use parley_core::sharing::parse_key_link;
+use parley_core::sharing::{parse_key_link, KeyCode};
 use parley_core::wire::{
     AddMembersRequest, ApiError, Conversation, ConversationInvitation, ConversationKey, CreateKeyRequest, KeyCreated,
     KeyPreview, KeyRedeemed, RedeemKeyRequest, RenameConversationRequest, SendKeyRequest, ShareConversationRequest,
@@ -112,9 +112,13 @@ impl Client {
         self.with_session(|s| async move { s.api.email_key(&s.token, &id, &key_id, &request).await }).await
     }
 
-    /// What a key is for (no session; `server_url` is the key's server).
+    /// What a key is for (no session; `server_url` is the key's server). The core's code rule
+    /// answers first, so a mistyped key is said on its field without a request.
     pub async fn key_preview(server_url: &str, code: &str) -> Result<KeyPreview, ApiError> {
-        ApiClient::new(server_url)?.key_preview(code).await
+        let code = KeyCode::parse(code).map_err(|c| {
+            ApiError::with_message(c, "A key has 12 letters and digits, e.g. K7QM-R2XD-9HPA.").field("code")
+        })?;
+        ApiClient::new(server_url)?.key_preview(&code.display()).await
     }
 
     /// Redeems a key on `server_url`; the server becomes the one the login screen uses.
@@ -131,4 +135,26 @@ pub fn key_from_link(url: &str) -> Result<(String, String), ApiError> {
     parse_key_link(url).map(|(server, code)| (server, code.display())).ok_or_else(|| {
         ApiError::with_message(ErrorCode::InvalidFormat, "This link is not a Parley key. Ask for a new one.")
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_mistyped_key_is_refused_on_its_field_before_any_request() {
+        // Nothing listens on port 9: a request would fail with `network`, not this.
+        let e = Client::key_preview("http://127.0.0.1:9", "K7QM-R2XD").await.unwrap_err();
+        assert_eq!((e.code, e.field.as_deref()), (ErrorCode::InvalidFormat, Some("code")));
+        let e = Client::key_preview("http://127.0.0.1:9", " k7qm r2xd-9hpa ").await.unwrap_err();
+        assert_eq!(e.code, ErrorCode::Network, "a well-formed key, typed loosely, goes to the server");
+    }
+
+    #[test]
+    fn links_give_their_server_and_code() {
+        let (server, code) =
+            key_from_link("parley://redeem?server=http%3A%2F%2F127.0.0.1%3A8080&code=k7qmr2xd9hpa").unwrap();
+        assert_eq!((server.as_str(), code.as_str()), ("http://127.0.0.1:8080", "K7QM-R2XD-9HPA"));
+        assert_eq!(key_from_link("https://example.com").unwrap_err().code, ErrorCode::InvalidFormat);
+    }
 }

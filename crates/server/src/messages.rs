@@ -113,6 +113,24 @@ pub async fn append(conn: &mut sqlx::AnyConnection, m: &NewMessage<'_>) -> sqlx:
     Ok((id, seq))
 }
 
+/// Writes "… joined the conversation." or "… left the conversation." as `who` (the one notice
+/// of arrivals and departures, SPEC §10) and returns the message id, to publish after commit.
+pub async fn arrival_or_departure(
+    conn: &mut sqlx::AnyConnection,
+    conversation_id: &str,
+    who_id: &str,
+    who_name: &str,
+    kind: MessageKind,
+    now_ms: i64,
+) -> sqlx::Result<String> {
+    let body = match kind {
+        MessageKind::Left => format!("{who_name} left the conversation."),
+        _ => format!("{who_name} joined the conversation."),
+    };
+    let new = NewMessage { conversation_id, sender_id: Some(who_id), client_id: None, kind, body: &body, now_ms };
+    Ok(append(conn, &new).await?.0)
+}
+
 pub async fn by_id(db: &Db, id: &str) -> sqlx::Result<Option<Message>> {
     let row: Option<MessageRow> =
         sqlx::query_as(&format!("{SELECT} WHERE m.id = $1")).bind(id).fetch_optional(db).await?;

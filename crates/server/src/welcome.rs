@@ -35,17 +35,11 @@ pub async fn on_activation(
     .bind(&account.id)
     .fetch_all(&mut *conn)
     .await?;
-    let arrival = format!("{first_name} {last_name} joined the conversation.");
+    let name = format!("{first_name} {last_name}");
     for conversation_id in joined {
-        let new = NewMessage {
-            conversation_id: &conversation_id,
-            sender_id: Some(&account.id),
-            client_id: None,
-            kind: MessageKind::Joined,
-            body: &arrival,
-            now_ms,
-        };
-        let (message_id, _) = messages::append(conn, &new).await?;
+        let message_id =
+            messages::arrival_or_departure(conn, &conversation_id, &account.id, &name, MessageKind::Joined, now_ms)
+                .await?;
         written.push(Written { conversation_id, message_id });
     }
 

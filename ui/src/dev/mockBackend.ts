@@ -404,6 +404,8 @@ export function installMockBackend(params: URLSearchParams): void {
         }
         case "create_conversation":
           return createConversation(args.request as CreateConversationRequest);
+        case "unread_total":
+          return conversations.reduce((n, c) => n + c.unread_count, 0);
         case "timeline":
           return chat.timeline(conversations, args.query as TimelineQuery);
         case "send_message":

@@ -163,6 +163,11 @@ export function createConversation(request: CreateConversationRequest): Promise<
 
 // ---- messages (SPEC §10) ----------------------------------------------------------------------
 
+/** Unread messages over all conversations (from the local cache; no server request). */
+export function unreadTotal(): Promise<number> {
+  return call("unread_total", {});
+}
+
 /** A page of a conversation: the newest (with queued messages), older ones (`before`), or a
  *  refresh of everything from `from` on. Read from the local cache, filled from the server. */
 export function timeline(query: TimelineQuery): Promise<TimelinePage> {

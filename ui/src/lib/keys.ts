@@ -28,11 +28,3 @@ export function inviteeLabel(i: Pick<ConversationInvitation, "invitee" | "depart
   if (i.department) return `${i.department.name} (queue)`;
   return "";
 }
-
-/** Parses what people paste as a key code: letters and digits, dashes and spaces ignored;
- *  null unless it has the 12 characters of a code. */
-export function normaliseKeyCode(input: string): string | null {
-  const code = input.replace(/[\s-]/g, "").toUpperCase();
-  if (!/^[A-HJKMNP-Z2-9]{12}$/.test(code)) return null;
-  return `${code.slice(0, 4)}-${code.slice(4, 8)}-${code.slice(8)}`;
-}

@@ -7,7 +7,7 @@ use crate::conversations::{self, ConversationRow};
 use crate::db::new_id;
 use crate::error::{ApiJson, AppError, AppResult};
 use crate::events::Event;
-use crate::messages::{self, NewMessage};
+use crate::messages;
 use crate::routes::conversations::{group_with_right, member_of, view, GroupRight};
 use crate::routes::ActiveSession;
 use crate::sharing::{self, Ending, InvitationRow};
@@ -214,16 +214,10 @@ pub async fn accept(
         return Err(AppError::with_message(ErrorCode::NotFound, "This invitation is no longer open."));
     }
     conversations::add_member(&mut tx, &invitation.conversation_id, &me.id, false, now).await?;
-    let body = format!("{} {} joined the conversation.", me.first_name, me.last_name);
-    let new = NewMessage {
-        conversation_id: &invitation.conversation_id,
-        sender_id: Some(&me.id),
-        client_id: None,
-        kind: MessageKind::Joined,
-        body: &body,
-        now_ms: now,
-    };
-    let (message_id, _) = messages::append(&mut tx, &new).await?;
+    let name = format!("{} {}", me.first_name, me.last_name);
+    let message_id =
+        messages::arrival_or_departure(&mut tx, &invitation.conversation_id, &me.id, &name, MessageKind::Joined, now)
+            .await?;
     let seq = conversations::touch_members(&mut tx, &invitation.conversation_id).await?;
     tx.commit().await?;
     let conversation_id = invitation.conversation_id.clone();

@@ -6,7 +6,7 @@ use crate::accounts::{self, AccountRow};
 use crate::conversations::{self, Kind, MemberRow};
 use crate::error::{ApiJson, AppError, AppResult};
 use crate::events::Event;
-use crate::messages::{self, NewMessage};
+use crate::messages;
 use crate::routes::conversation_invitations::transfer;
 use crate::routes::conversations::{group_with_right, guard_guest_profile, member_of, view, GroupRight};
 use crate::routes::ActiveSession;
@@ -33,7 +33,6 @@ fn publish_changed(state: &AppState, recipients: Vec<String>, conversation_id: &
     state.events.publish(Event::ConversationChanged { recipient_ids, conversation_id: conversation_id.to_owned() });
 }
 
-/// Writes an arrival or departure notice and tells every member's sockets.
 async fn notice(
     state: &AppState,
     conn: &mut sqlx::AnyConnection,
@@ -41,19 +40,8 @@ async fn notice(
     who: &AccountRow,
     kind: MessageKind,
 ) -> AppResult<String> {
-    let body = match kind {
-        MessageKind::Joined => format!("{} {} joined the conversation.", who.first_name, who.last_name),
-        _ => format!("{} {} left the conversation.", who.first_name, who.last_name),
-    };
-    let new = NewMessage {
-        conversation_id,
-        sender_id: Some(&who.id),
-        client_id: None,
-        kind,
-        body: &body,
-        now_ms: state.clock.now_ms(),
-    };
-    Ok(messages::append(conn, &new).await?.0)
+    let name = format!("{} {}", who.first_name, who.last_name);
+    Ok(messages::arrival_or_departure(conn, conversation_id, &who.id, &name, kind, state.clock.now_ms()).await?)
 }
 
 #[utoipa::path(post, path = "/api/v1/conversations/{id}/members", request_body = AddMembersRequest,
