@@ -2,11 +2,15 @@
 //! `ApiError { code, message, field }`.
 
 use parley_client::ipc::{
-    AppState, CallingCode, ContactsPage, ContactsQuery, DepartmentFilter, KeyLink, PhoneCheck, SyncStatus,
-    TimelineItem, TimelinePage, TimelineQuery,
+    AppState, CallingCode, ContactsPage, ContactsQuery, DepartmentFilter, ExportedReport, KeyLink, PhoneCheck,
+    SyncStatus, TimelineItem, TimelinePage, TimelineQuery,
 };
 use parley_client::Client;
+use parley_core::admin::{
+    ActivityReport, AmendGuestRequest, GuestRow, GuestsPage, GuestsQuery, MembersPage, MembersQuery,
+};
 use parley_core::invitation::InvitationRequest;
+use parley_core::settings::OrganisationSettings;
 use parley_core::wire::{
     ApiError, Conversation, ConversationInvitation, ConversationKey, CreateConversationRequest, CreateKeyRequest,
     InvitationCreated, InvitationOptions, KeyCreated, KeyPreview, KeyRedeemed, Me, Notice, RedeemKeyRequest,
@@ -263,4 +267,90 @@ pub fn copy_to_clipboard(app: tauri::AppHandle, text: String) -> Result<()> {
         tracing::warn!(error = %e, "clipboard");
         ApiError::with_message(parley_core::ErrorCode::Internal, "The clipboard is not available.")
     })
+}
+
+// ---- administration (SPEC §3, §7.6, §8, §9) --------------------------------------------------
+
+#[tauri::command]
+pub async fn admin_guests(client: State<'_, Client>, query: GuestsQuery) -> Result<GuestsPage> {
+    client.admin_guests(query).await
+}
+
+#[tauri::command]
+pub async fn incorporate_guests(client: State<'_, Client>, guest_ids: Vec<String>) -> Result<u32> {
+    client.incorporate_guests(guest_ids).await
+}
+
+#[tauri::command]
+pub async fn delete_guests(client: State<'_, Client>, guest_ids: Vec<String>) -> Result<u32> {
+    client.delete_guests(guest_ids).await
+}
+
+#[tauri::command]
+pub async fn resend_guest_invitation(client: State<'_, Client>, id: String) -> Result<GuestRow> {
+    client.resend_guest_invitation(id).await
+}
+
+#[tauri::command]
+pub async fn amend_guest(client: State<'_, Client>, id: String, request: AmendGuestRequest) -> Result<GuestRow> {
+    client.amend_guest(id, request).await
+}
+
+#[tauri::command]
+pub async fn cancel_guest_invitation(client: State<'_, Client>, id: String) -> Result<()> {
+    client.cancel_guest_invitation(id).await
+}
+
+#[tauri::command]
+pub async fn admin_members(client: State<'_, Client>, query: MembersQuery) -> Result<MembersPage> {
+    client.admin_members(query).await
+}
+
+#[tauri::command]
+pub async fn set_may_invite(client: State<'_, Client>, id: String, may_invite: bool) -> Result<()> {
+    client.set_may_invite(id, may_invite).await
+}
+
+#[tauri::command]
+pub async fn organisation_settings(client: State<'_, Client>) -> Result<OrganisationSettings> {
+    client.organisation_settings().await
+}
+
+#[tauri::command]
+pub async fn save_organisation_settings(
+    client: State<'_, Client>,
+    settings: OrganisationSettings,
+) -> Result<OrganisationSettings> {
+    client.save_organisation_settings(settings).await
+}
+
+#[tauri::command]
+pub async fn activity_report(client: State<'_, Client>, month: String) -> Result<ActivityReport> {
+    client.activity_report(month).await
+}
+
+/// Asks where to save the report of `month` (a native save dialog) and writes it there as CSV.
+/// `None` when the user cancelled the dialog.
+#[tauri::command]
+pub async fn export_activity_report(
+    app: tauri::AppHandle,
+    client: State<'_, Client>,
+    month: String,
+) -> Result<Option<ExportedReport>> {
+    use tauri_plugin_dialog::DialogExt;
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    app.dialog()
+        .file()
+        .set_title("Export the activity report")
+        .set_file_name(format!("parley-activity-{month}.csv"))
+        .add_filter("CSV", &["csv"])
+        .save_file(move |path| {
+            let _ = tx.send(path);
+        });
+    let Some(path) = rx.await.ok().flatten() else { return Ok(None) };
+    let path = path
+        .into_path()
+        .map_err(|_| ApiError::with_message(parley_core::ErrorCode::LocalStore, "Choose a file on this computer."))?;
+    let rows = client.export_activity_report(month, &path).await?;
+    Ok(Some(ExportedReport { path: path.display().to_string(), rows }))
 }

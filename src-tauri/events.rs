@@ -1,11 +1,12 @@
 //! Bridges the client's [`UiEvents`] to Tauri events the web UI listens to:
 //! `sync-status`, `contacts-changed`, `session-ended`, `notice`, `chat-changed` (a conversation
 //! id, or null for all), `open-conversation` (a notification was clicked), `invitations-changed`,
-//! `open-invitations`, `key-link` (the app was opened with a key link).
+//! `open-invitations`, `key-link` (the app was opened with a key link), `me-changed` (the
+//! signed-in account changed), `settings-changed` (the organisation's settings changed).
 
 use parley_client::ipc::SyncStatus;
 use parley_client::UiEvents;
-use parley_core::wire::{ApiError, Notice};
+use parley_core::wire::{ApiError, Me, Notice};
 use std::sync::atomic::{AtomicBool, Ordering};
 use tauri::{AppHandle, Emitter, Manager};
 
@@ -60,5 +61,11 @@ impl UiEvents for TauriEvents {
     }
     fn window_focused(&self) -> bool {
         self.focused.load(Ordering::Relaxed)
+    }
+    fn me_changed(&self, me: &Me) {
+        let _ = self.app.emit("me-changed", me);
+    }
+    fn settings_changed(&self) {
+        let _ = self.app.emit("settings-changed", ());
     }
 }

@@ -3,7 +3,7 @@
 //!
 //! Layout: [`commands`] (one function per IPC command), [`events`] (the `UiEvents` bridge),
 //! [`links`] (`parley://` key links), this file (start-up and plugins: single instance, deep
-//! links, clipboard).
+//! links, clipboard, the save dialog).
 
 mod commands;
 mod events;
@@ -23,6 +23,7 @@ pub fn run() {
         }))
         .plugin(tauri_plugin_deep_link::init())
         .plugin(tauri_plugin_clipboard_manager::init())
+        .plugin(tauri_plugin_dialog::init())
         .setup(|app| {
             let data_dir = app.path().app_data_dir()?;
             let log_dir = app.path().app_log_dir()?;
@@ -89,6 +90,18 @@ pub fn run() {
             commands::redeem_key,
             commands::pending_key_link,
             commands::copy_to_clipboard,
+            commands::admin_guests,
+            commands::incorporate_guests,
+            commands::delete_guests,
+            commands::resend_guest_invitation,
+            commands::amend_guest,
+            commands::cancel_guest_invitation,
+            commands::admin_members,
+            commands::set_may_invite,
+            commands::organisation_settings,
+            commands::save_organisation_settings,
+            commands::activity_report,
+            commands::export_activity_report,
         ])
         .run(tauri::generate_context!())
         .unwrap_or_else(|e| {

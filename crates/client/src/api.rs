@@ -119,11 +119,22 @@ impl ApiClient {
         self.read(req.send().await).await
     }
 
-    async fn get<T: DeserializeOwned>(&self, token: &SessionToken, path: &str) -> Result<T, ApiError> {
+    pub(crate) async fn get<T: DeserializeOwned>(&self, token: &SessionToken, path: &str) -> Result<T, ApiError> {
         self.read(self.http.get(format!("{}{path}", self.base)).bearer_auth(token.expose()).send().await).await
     }
 
-    async fn post<B: serde::Serialize, T: DeserializeOwned>(
+    /// A GET with `query` as URL parameters.
+    pub(crate) async fn get_query<Q: serde::Serialize, T: DeserializeOwned>(
+        &self,
+        token: &SessionToken,
+        path: &str,
+        query: &Q,
+    ) -> Result<T, ApiError> {
+        let req = self.http.get(format!("{}{path}", self.base)).bearer_auth(token.expose()).query(query);
+        self.read(req.send().await).await
+    }
+
+    pub(crate) async fn post<B: serde::Serialize, T: DeserializeOwned>(
         &self,
         token: &SessionToken,
         path: &str,
@@ -213,7 +224,7 @@ impl ApiClient {
         self.read::<serde_json::Value>(res).await.map(|_| ())
     }
 
-    async fn send_json<B: serde::Serialize, T: DeserializeOwned>(
+    pub(crate) async fn send_json<B: serde::Serialize, T: DeserializeOwned>(
         &self,
         method: reqwest::Method,
         token: Option<&SessionToken>,

@@ -73,6 +73,13 @@ impl Cache {
         self.get_meta(CURSOR).await
     }
 
+    /// Forgets the sync cursor: the next delta is a full list (what the account may see changed
+    /// as a whole).
+    pub async fn forget_cursor(&self) -> Result<(), ApiError> {
+        sqlx::query("DELETE FROM meta WHERE key = ?").bind(CURSOR).execute(&self.pool).await.map_err(store_error)?;
+        Ok(())
+    }
+
     pub async fn contacts(&self) -> Result<Vec<Contact>, ApiError> {
         let rows: Vec<String> =
             sqlx::query_scalar("SELECT data FROM contacts").fetch_all(&self.pool).await.map_err(store_error)?;

@@ -42,6 +42,10 @@ pub trait UiEvents: Send + Sync + 'static {
     /// The user clicked an invitation notification: show the window and the invitations.
     fn open_invitations(&self);
     fn window_focused(&self) -> bool;
+    /// The signed-in account changed (e.g. incorporated as a member).
+    fn me_changed(&self, me: &Me);
+    /// The organisation's settings changed: forms that depend on them reload.
+    fn settings_changed(&self);
 }
 
 #[derive(Clone)]
@@ -65,7 +69,7 @@ pub(crate) struct Shared {
     pub seen_invitations: Mutex<std::collections::HashSet<String>>,
     sync_task: Mutex<Option<JoinHandle<()>>>,
     /// The invitation form's options, fetched once per session.
-    invitation_options: Mutex<Option<InvitationOptions>>,
+    pub invitation_options: Mutex<Option<InvitationOptions>>,
 }
 
 #[derive(Clone)]

@@ -155,3 +155,11 @@ pub struct KeyLink {
     /// Set when the link is not a valid key link.
     pub error: Option<ApiError>,
 }
+
+/// Answer of `export_activity_report`: where the CSV went and how many rows it holds.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct ExportedReport {
+    pub path: String,
+    pub rows: u32,
+}

@@ -9,6 +9,7 @@
 //! - [`chat_store`]: conversations, messages and the offline queue in the cache.
 //! - [`chat`]: conversation list and timelines, sending, live messages and receipts.
 //! - [`outbox`]: sends the offline queue in order, idempotently.
+//! - [`admin`]: guests list and actions, users list, settings, activity report and its CSV.
 //! - [`sharing`]: running and sharing groups; invitations; external keys and redeeming them.
 //! - [`directory`]: the in-memory contact list behind search and paging.
 //! - [`sync`]: delta sync on start and on WebSocket events, reconnect with backoff.
@@ -18,6 +19,7 @@
 //!
 //! [`ApiError`]: parley_core::wire::ApiError
 
+pub mod admin;
 pub mod api;
 pub mod cache;
 pub mod calling_codes;

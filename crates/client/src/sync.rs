@@ -20,6 +20,26 @@ fn now_ms() -> i64 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0)
 }
 
+/// The account itself changed (a guest incorporated as a member): its profile and what it may
+/// see are read again; the server answers the next delta with a full list.
+async fn account_changed(shared: &Shared, session: &Session) -> Result<(), ApiError> {
+    let me = session.api.me(&session.token).await?;
+    if let Ok(mut current) = shared.session.lock() {
+        if let Some(s) = current.as_mut().filter(|s| s.me.id == me.id) {
+            s.me = me.clone();
+        }
+    }
+    if let Ok(mut o) = shared.invitation_options.lock() {
+        *o = None;
+    }
+    shared.cache.set_me(&me).await?;
+    // The server answers a full list anyway; forgetting the cursor also covers a delta that
+    // was read while the change committed.
+    shared.cache.forget_cursor().await?;
+    shared.ui.me_changed(&me);
+    sync_once(shared, session, true).await
+}
+
 pub(crate) async fn run(shared: Arc<Shared>) {
     let shared = &shared;
     let mut backoff = Duration::from_secs(1);
@@ -162,6 +182,16 @@ async fn live(shared: &Arc<Shared>, session: &Session, backoff: &mut Duration) -
                         if let Err(e) = chat::on_invitations_changed(shared, session).await {
                             tracing::warn!(code = e.code.as_str(), "invitations");
                         }
+                    }
+                    Ok(ServerEvent::AccountChanged) => {
+                        if let Err(e) = account_changed(shared, session).await {
+                            if e.code == ErrorCode::Unauthorized { return Ended::Revoked(e); }
+                            tracing::warn!(code = e.code.as_str(), "account change");
+                        }
+                    }
+                    Ok(ServerEvent::SettingsChanged) => {
+                        if let Ok(mut o) = shared.invitation_options.lock() { *o = None; }
+                        shared.ui.settings_changed();
                     }
                     Ok(ServerEvent::Hello { .. }) => {}
                     Err(e) => tracing::warn!(error = %e, "websocket: unknown event"),

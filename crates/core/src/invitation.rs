@@ -58,15 +58,60 @@ pub fn check_invitation(
         return Err(vec![ApiError::new(ErrorCode::NoInvitationMode)]);
     }
     let mut errors = Vec::new();
+    let contact = check_contact(&req.first_name, &req.last_name, &req.email, &req.phone, settings, &mut errors);
     let mut field = |code, name: &str| errors.push(ApiError::on_field(code, name));
+    if !req.by_sms && !req.by_email {
+        field(ErrorCode::ModeRequired, "mode");
+    } else if (req.by_sms && !settings.sms_invitations_enabled) || (req.by_email && !settings.email_invitations_enabled)
+    {
+        field(ErrorCode::ModeDisabled, "mode");
+    }
+    let details = req.details.trim().to_owned();
+    if details.chars().count() > DETAILS_MAX_CHARS {
+        field(ErrorCode::TooLong, "details");
+    }
+    match contact {
+        Some(c) if errors.is_empty() => Ok(ValidInvitation {
+            first_name: c.first_name,
+            last_name: c.last_name,
+            email: c.email,
+            phone: c.phone,
+            by_sms: req.by_sms,
+            by_email: req.by_email,
+            details,
+        }),
+        _ => Err(errors),
+    }
+}
 
-    let first_name = name(&req.first_name, "first_name", &mut field);
-    let last_name = name(&req.last_name, "last_name", &mut field);
-    let email = if req.email.trim().is_empty() {
+/// A guest's name, e-mail and phone that passed the form's rules.
+#[derive(Debug, Clone)]
+pub struct ValidContact {
+    pub first_name: PersonName,
+    pub last_name: PersonName,
+    pub email: EmailAddress,
+    pub phone: PhoneNumber,
+}
+
+/// The field rules of the form (SPEC §7.1–§7.2) for a guest's name, e-mail and phone, used by
+/// the invitation and by an admin correcting a pending invitation (SPEC §7.6). Each error is
+/// pushed on its field.
+pub fn check_contact(
+    first_name: &str,
+    last_name: &str,
+    email: &str,
+    phone: &str,
+    settings: &OrganisationSettings,
+    errors: &mut Vec<ApiError>,
+) -> Option<ValidContact> {
+    let mut field = |code, name: &str| errors.push(ApiError::on_field(code, name));
+    let first_name = name(first_name, "first_name", &mut field);
+    let last_name = name(last_name, "last_name", &mut field);
+    let email = if email.trim().is_empty() {
         field(ErrorCode::Required, "email");
         None
     } else {
-        match EmailAddress::parse(&req.email) {
+        match EmailAddress::parse(email) {
             Err(_) => {
                 field(ErrorCode::InvalidFormat, "email");
                 None
@@ -78,11 +123,11 @@ pub fn check_invitation(
             Ok(e) => Some(e),
         }
     };
-    let phone = if req.phone.trim().trim_start_matches('+').trim().is_empty() {
+    let phone = if phone.trim().trim_start_matches('+').trim().is_empty() {
         field(ErrorCode::Required, "phone");
         None
     } else {
-        match PhoneNumber::parse(&req.phone) {
+        match PhoneNumber::parse(phone) {
             Err(_) => {
                 field(ErrorCode::InvalidFormat, "phone");
                 None
@@ -94,28 +139,7 @@ pub fn check_invitation(
             Ok(p) => Some(p),
         }
     };
-    if !req.by_sms && !req.by_email {
-        field(ErrorCode::ModeRequired, "mode");
-    } else if (req.by_sms && !settings.sms_invitations_enabled) || (req.by_email && !settings.email_invitations_enabled)
-    {
-        field(ErrorCode::ModeDisabled, "mode");
-    }
-    let details = req.details.trim().to_owned();
-    if details.chars().count() > DETAILS_MAX_CHARS {
-        field(ErrorCode::TooLong, "details");
-    }
-    match (first_name, last_name, email, phone) {
-        (Some(first_name), Some(last_name), Some(email), Some(phone)) if errors.is_empty() => Ok(ValidInvitation {
-            first_name,
-            last_name,
-            email,
-            phone,
-            by_sms: req.by_sms,
-            by_email: req.by_email,
-            details,
-        }),
-        _ => Err(errors),
-    }
+    Some(ValidContact { first_name: first_name?, last_name: last_name?, email: email?, phone: phone? })
 }
 
 fn name(value: &str, field_name: &str, field: &mut impl FnMut(ErrorCode, &str)) -> Option<PersonName> {

@@ -9,6 +9,7 @@
 //! - [`session`]: opaque session tokens behind a wrapper that never prints them.
 //! - [`settings`]: organisation settings and their defaults (SPEC §3).
 //! - [`invitation`]: the external-user invitation form's rules and refusals (SPEC §7).
+//! - [`admin`]: guests list, activity report and users list queries, rows and rules (SPEC §3, §8, §9).
 //! - [`visibility`]: who sees whom (SPEC §5).
 //! - [`sharing`]: external keys of a conversation — code, link, details, validity (SPEC §10.1).
 //! - [`chat`]: message bodies, client message ids, message states (SPEC §10).
@@ -18,6 +19,7 @@
 //!   TypeScript bindings for the UI are generated from them (`ts-rs`).
 
 pub mod activation;
+pub mod admin;
 pub mod chat;
 pub mod email;
 pub mod error;

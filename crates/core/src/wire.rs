@@ -162,6 +162,11 @@ pub enum ServerEvent {
     ConversationChanged { conversation_id: String },
     /// Conversation invitations for this account (received, or sent as an owner) changed.
     InvitationsChanged,
+    /// This account itself changed (e.g. a guest was incorporated as a member): fetch `/me`
+    /// again and resync contacts in full, since what it may see changed.
+    AccountChanged,
+    /// The organisation's settings changed (SPEC §3): forms that depend on them reload.
+    SettingsChanged,
 }
 
 /// An in-app notice (SPEC §7.4 step 4).

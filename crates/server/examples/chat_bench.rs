@@ -5,82 +5,17 @@
 //! Run: `cargo run --release -p parley-server --example chat_bench` (results in
 //! docs/BENCHMARKS.md). Prints one line per measure.
 
-use parley_core::role::{AccountStatus, Role};
+mod common;
+
+use common::{member, report, time_get};
+use parley_core::role::Role;
 use parley_server::configuration::{CommonSettings, ServeSettings};
-use parley_server::provisioning::{self, NewMember};
+use parley_server::provisioning;
 use parley_server::startup::{self, Application};
 use serde_json::{json, Value};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 const MESSAGES: i64 = 100_000;
-const ROUNDS: usize = 200;
-
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[i]
-}
-
-fn report(name: &str, mut samples: Vec<Duration>) {
-    samples.sort();
-    println!(
-        "{name:<48} n={:<5} p50={:>8.2?} p99={:>8.2?} max={:>8.2?}",
-        samples.len(),
-        percentile(&samples, 0.5),
-        percentile(&samples, 0.99),
-        samples[samples.len() - 1]
-    );
-}
-
-async fn member(
-    state: &parley_server::state::AppState,
-    http: &reqwest::Client,
-    url: &str,
-    org: &str,
-    n: u16,
-) -> (String, String) {
-    let m = NewMember {
-        organisation_id: org.into(),
-        department_id: None,
-        first_name: format!("Bench{n}"),
-        last_name: "User".into(),
-        phone: format!("+120155502{n:02}"),
-        email: None,
-        role: Role::Member,
-        status: AccountStatus::Pending,
-    };
-    let (account, code) =
-        provisioning::add_member(&state.db, &state.code_key, m, state.clock.now_ms()).await.expect("member");
-    let code = code.expect("a code").0.expose().to_owned();
-    let login: Value = http
-        .post(format!("{url}/api/v1/auth/login"))
-        .json(&json!({"phone": account.phone, "code": code}))
-        .send()
-        .await
-        .expect("login")
-        .json()
-        .await
-        .expect("json");
-    let token = login["token"].as_str().expect("token").to_owned();
-    http.post(format!("{url}/api/v1/me/first-login"))
-        .bearer_auth(&token)
-        .json(&json!({"first_name": format!("Bench{n}"), "last_name": "User", "accept_terms": true}))
-        .send()
-        .await
-        .expect("first login");
-    (token, account.id)
-}
-
-async fn time_get(http: &reqwest::Client, url: &str, token: &str) -> Vec<Duration> {
-    let mut samples = Vec::with_capacity(ROUNDS);
-    for _ in 0..ROUNDS {
-        let t = Instant::now();
-        let r = http.get(url).bearer_auth(token).send().await.expect("get");
-        assert!(r.status().is_success(), "{}", r.status());
-        r.bytes().await.expect("body");
-        samples.push(t.elapsed());
-    }
-    samples
-}
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
@@ -88,15 +23,17 @@ async fn main() -> anyhow::Result<()> {
     let settings = CommonSettings::throwaway(dir.path());
     let state = startup::state(&settings).await?;
     let sinks = startup::sinks(&settings)?;
-    let app = Application::with_state(state, sinks, &ServeSettings { host: "127.0.0.1".into(), port: 0 }).await?;
+    let app =
+        Application::with_state(state, sinks, &ServeSettings { host: "127.0.0.1".into(), port: 0, scheduler_secs: 0 })
+            .await?;
     let (url, state) = (format!("http://127.0.0.1:{}", app.port()), app.state().clone());
     tokio::spawn(app.run_until(std::future::pending()));
     let http = reqwest::Client::new();
 
     let (org, _) =
         provisioning::create_organisation(&state.db, "Bench", state.clock.now_ms()).await.expect("organisation");
-    let (writer, _) = member(&state, &http, &url, &org, 1).await;
-    let (reader, reader_id) = member(&state, &http, &url, &org, 2).await;
+    let (writer, _) = member(&state, &http, &url, &org, None, 1, Role::Member).await;
+    let (reader, reader_id) = member(&state, &http, &url, &org, None, 2, Role::Member).await;
     let created: Value = http
         .post(format!("{url}/api/v1/conversations"))
         .bearer_auth(&writer)

@@ -25,11 +25,13 @@ pub struct AccountRow {
     /// The per-member right *may invite guests* (0/1).
     pub may_invite_guests: i64,
     pub change_seq: i64,
+    /// The change sequence at which what this account may see last changed as a whole.
+    pub scope_seq: i64,
 }
 
 pub const SELECT_ACCOUNT: &str = "SELECT a.id, a.organisation_id, o.name AS organisation_name, \
     a.department_id, d.name AS department_name, a.kind, a.role, a.status, a.first_name, \
-    a.last_name, a.phone, a.email, a.invited_by, a.may_invite_guests, a.change_seq \
+    a.last_name, a.phone, a.email, a.invited_by, a.may_invite_guests, a.change_seq, a.scope_seq \
     FROM accounts a JOIN departments d ON d.id = a.department_id \
     JOIN organisations o ON o.id = a.organisation_id";
 
@@ -96,6 +98,17 @@ impl AccountRow {
             department_id: self.department_id.clone(),
             department_name: self.department_name.clone(),
         }
+    }
+}
+
+/// A person as lists and reports show them: their name, or their phone number while they have
+/// none (SPEC §9: "name, or phone number").
+pub fn name_or_phone(first: &str, last: &str, phone: &str) -> String {
+    let name = format!("{first} {last}").trim().to_owned();
+    if name.is_empty() {
+        parley_core::PhoneNumber::display(phone)
+    } else {
+        name
     }
 }
 

@@ -136,6 +136,10 @@ pub struct ServeSettings {
     /// 0 picks a free port; the chosen one is logged and printed.
     #[arg(long, env = "PARLEY_PORT", default_value_t = 8080)]
     pub port: u16,
+    /// Seconds between runs of the periodic jobs (invitation reminders, the monthly activity
+    /// report e-mail); 0 turns them off on this node.
+    #[arg(long, env = "PARLEY_SCHEDULER_SECS", default_value_t = 60)]
+    pub scheduler_secs: u64,
 }
 
 impl CommonSettings {

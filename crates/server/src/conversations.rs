@@ -86,10 +86,13 @@ impl MemberRow {
     }
 }
 
-/// Every member, in the order they joined.
+/// Every member, in the order they joined; deleted accounts (e.g. deleted guests) are no
+/// longer members: no events reach them and no list shows them.
 pub async fn members(db: &Db, conversation_id: &str) -> sqlx::Result<Vec<MemberRow>> {
     sqlx::query_as(
-        "SELECT account_id, is_admin, delivered_seq, read_seq FROM conversation_members          WHERE conversation_id = $1 ORDER BY joined_at, account_id",
+        "SELECT m.account_id, m.is_admin, m.delivered_seq, m.read_seq FROM conversation_members m \
+         JOIN accounts a ON a.id = m.account_id WHERE m.conversation_id = $1 AND a.status <> 'deleted' \
+         ORDER BY m.joined_at, m.account_id",
     )
     .bind(conversation_id)
     .fetch_all(db)

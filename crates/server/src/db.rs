@@ -78,6 +78,7 @@ pub async fn connect(url: &str) -> anyhow::Result<(Db, Backend)> {
         .await
         .with_context(|| format!("connecting to the {} database", backend.name()))?;
     sqlx::migrate!("./migrations").run(&pool).await.context("running migrations")?;
+    crate::guests::ensure_search_index(&pool, backend).await.context("the guests search index")?;
     Ok((pool, backend))
 }
 

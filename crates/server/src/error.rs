@@ -103,3 +103,25 @@ where
         }
     }
 }
+
+/// `Query<T>` whose rejections answer in our error format (400 + a readable reason) instead of
+/// axum's plain text, like [`ApiJson`].
+pub struct ApiQuery<T>(pub T);
+
+impl<S, T> axum::extract::FromRequestParts<S> for ApiQuery<T>
+where
+    T: serde::de::DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut axum::http::request::Parts, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::extract::Query::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Query(v)) => Ok(Self(v)),
+            Err(rejection) => Err(AppError::with_message(
+                ErrorCode::InvalidRequest,
+                format!("The request could not be understood: {}", rejection.body_text()),
+            )),
+        }
+    }
+}

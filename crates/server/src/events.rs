@@ -23,6 +23,10 @@ pub enum Event {
     ConversationChanged { recipient_ids: Arc<[String]>, conversation_id: String },
     /// Conversation invitations of these accounts (received or sent) changed.
     InvitationsChanged { recipient_ids: Arc<[String]> },
+    /// This account itself changed (a guest incorporated as a member).
+    AccountChanged { account_id: String },
+    /// An organisation's settings changed.
+    SettingsChanged { organisation_id: String },
 }
 
 #[derive(Clone)]

@@ -13,16 +13,21 @@
 //! - [`change_watcher`]: publishes changes made by other processes (CLI, other nodes).
 //! - [`accounts`], [`codes`], [`sessions`], [`settings`], [`conversations`], [`messages`],
 //!   [`sharing`] (conversation invitations): the data access the routes share.
+//! - [`guests`]: the guests an admin manages (scope, list, search, sort, pages) (SPEC §8).
+//! - [`activity`]: the activity report, and its monthly e-mail (SPEC §9).
+//! - [`scheduler`]: periodic jobs — invitation reminders, the monthly report — safe on
+//!   several nodes.
 //! - [`provisioning`]: creating organisations, departments and members (CLI, demo).
 //! - [`notices`]: in-app notices, stored and pushed.
 //! - [`outbox`]: durable queue of SMS and e-mail, its worker and its sinks.
 //! - [`routes`]: one `router()` per area: auth, me, contacts, conversations and their members,
-//!   messages, invitations, notices, settings, admin, ws, health, openapi.
+//!   messages, invitations, notices, settings, admin, guests, activity, ws, health, openapi.
 //! - [`shutdown`]: the stop signal background tasks wait on.
 //! - [`welcome`]: the welcome message and arrival notices of a newly activated account.
 //! - [`demo`]: the demo organisation.
 
 pub mod accounts;
+pub mod activity;
 pub mod change_watcher;
 pub mod clock;
 pub mod codes;
@@ -32,11 +37,13 @@ pub mod db;
 pub mod demo;
 pub mod error;
 pub mod events;
+pub mod guests;
 pub mod messages;
 pub mod notices;
 pub mod outbox;
 pub mod provisioning;
 pub mod routes;
+pub mod scheduler;
 pub mod sessions;
 pub mod settings;
 pub mod sharing;

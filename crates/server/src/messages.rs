@@ -15,6 +15,8 @@ struct MessageRow {
     sender_id: Option<String>,
     first_name: Option<String>,
     last_name: Option<String>,
+    sender_kind: Option<String>,
+    sender_status: Option<String>,
     kind: String,
     body: String,
     created_at: i64,
@@ -22,8 +24,11 @@ struct MessageRow {
 
 /// The system account's name, shown as the sender of welcome messages.
 pub const SYSTEM_SENDER: &str = "Parley";
+/// How a deleted guest's messages are signed (SPEC §8).
+pub const FORMER_GUEST: &str = "Former guest";
 
 const SELECT: &str = "SELECT m.id, m.conversation_id, m.seq, m.client_id, m.sender_id, a.first_name, a.last_name, \
+    a.kind AS sender_kind, a.status AS sender_status, \
     m.kind, m.body, m.created_at FROM messages m LEFT JOIN accounts a ON a.id = m.sender_id";
 
 fn kind_str(kind: MessageKind) -> &'static str {
@@ -46,8 +51,11 @@ fn kind_of(s: &str) -> MessageKind {
 
 impl From<MessageRow> for Message {
     fn from(r: MessageRow) -> Self {
+        let deleted_guest = r.sender_kind.as_deref() == Some("guest") && r.sender_status.as_deref() == Some("deleted");
         let sender_name = match (&r.sender_id, r.first_name, r.last_name) {
             (None, _, _) => SYSTEM_SENDER.to_owned(),
+            // SPEC §8: a deleted guest's messages stay, shown as from a former guest.
+            (Some(_), _, _) if deleted_guest => FORMER_GUEST.to_owned(),
             (Some(_), Some(f), Some(l)) => format!("{f} {l}"),
             (Some(_), _, _) => "Deleted user".to_owned(),
         };

@@ -61,6 +61,7 @@ pub struct Application {
     listener: tokio::net::TcpListener,
     state: AppState,
     sinks: Sinks,
+    scheduler_every: Option<Duration>,
 }
 
 impl Application {
@@ -73,7 +74,8 @@ impl Application {
         let listener = tokio::net::TcpListener::bind((serve.host.as_str(), serve.port))
             .await
             .with_context(|| format!("binding {}:{}", serve.host, serve.port))?;
-        Ok(Self { listener, state, sinks })
+        let scheduler_every = (serve.scheduler_secs > 0).then(|| Duration::from_secs(serve.scheduler_secs));
+        Ok(Self { listener, state, sinks, scheduler_every })
     }
 
     pub fn port(&self) -> u16 {
@@ -96,6 +98,9 @@ impl Application {
         ));
         let watcher =
             tokio::spawn(crate::change_watcher::run(self.state.db.clone(), self.state.events.clone(), stop.clone()));
+        let scheduler = self
+            .scheduler_every
+            .map(|every| tokio::spawn(crate::scheduler::run(self.state.clone(), every, stop.clone())));
         let app = crate::routes::router(self.state.clone())
             .layer(RequestBodyLimitLayer::new(64 * 1024))
             .layer(TraceLayer::new_for_http());
@@ -109,6 +114,9 @@ impl Application {
             .await;
         let _ = tokio::time::timeout(Duration::from_secs(10), worker).await;
         let _ = tokio::time::timeout(Duration::from_secs(2), watcher).await;
+        if let Some(scheduler) = scheduler {
+            let _ = tokio::time::timeout(Duration::from_secs(10), scheduler).await;
+        }
         self.state.db.close().await;
         result.context("server error")
     }

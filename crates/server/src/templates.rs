@@ -35,6 +35,18 @@ pub const INVITATION_MOBILE_ONLY: InvitationTemplates = InvitationTemplates {
     email_html: Template { text: include_str!("../templates/invitation_mobile.email.html"), html: true },
 };
 
+/// A reminder of a pending invitation carries the invitation again with a fresh code.
+pub const REMINDER_SUBJECT: Template =
+    Template { text: include_str!("../templates/reminder.subject.txt"), html: false };
+
+/// The monthly activity report to company admins (SPEC §9).
+pub const REPORT_SUBJECT: Template =
+    Template { text: include_str!("../templates/activity_report.subject.txt"), html: false };
+pub const REPORT_EMAIL_TEXT: Template =
+    Template { text: include_str!("../templates/activity_report.email.txt"), html: false };
+pub const REPORT_EMAIL_HTML: Template =
+    Template { text: include_str!("../templates/activity_report.email.html"), html: true };
+
 /// The system account's welcome to a newly activated account (SPEC §10).
 pub const WELCOME_MEMBER: Template = Template { text: include_str!("../templates/welcome_member.txt"), html: false };
 pub const WELCOME_GUEST: Template = Template { text: include_str!("../templates/welcome_guest.txt"), html: false };
@@ -56,9 +68,19 @@ impl Template {
         }
         out
     }
+
+    /// As [`render`](Self::render), then fills `raw` slots with markup built (and escaped) by
+    /// the caller, such as a table.
+    pub fn render_with_raw(&self, values: &[(&str, &str)], raw: &[(&str, &str)]) -> String {
+        let mut out = self.render(values);
+        for (name, value) in raw {
+            out = out.replace(&format!("{{{{{name}}}}}"), value);
+        }
+        out
+    }
 }
 
-fn escape_html(s: &str) -> String {
+pub fn escape_html(s: &str) -> String {
     s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;").replace('\'', "&#39;")
 }
 

@@ -201,6 +201,7 @@ export async function provisionOrganisation(name, adminNumber, members) {
     });
   return {
     people,
+    admin: { ...admin, token, phone: `+442079460${adminNumber.slice(1)}`, national: `20 7946 ${adminNumber}` },
     async settings(patch) {
       const current = (await api("GET", "/api/v1/admin/settings", null, token)).body;
       const r = await put("/api/v1/admin/settings", { ...current, ...patch });
@@ -213,8 +214,8 @@ export async function provisionOrganisation(name, adminNumber, members) {
   };
 }
 
-/** Logs in through the app with a UK number and completes the first-login steps. */
-export async function logInUk(app, national, code) {
+/** Fills the login screen with a UK number and a code, and submits it. */
+async function submitLoginUk(app, national, code) {
   await waitForScreen(app, "login");
   await typeInto(app, "server-url", SERVER_URL);
   await (await byTestId(app, "calling-code")).selectByAttribute("value", "+44");
@@ -222,6 +223,17 @@ export async function logInUk(app, national, code) {
   await typeInto(app, "code", code);
   await app.waitUntil(async () => (await byTestId(app, "login-submit")).isEnabled(), { timeout: 5000 });
   await (await byTestId(app, "login-submit")).click();
+}
+
+/** Logs an account that already finished its first login back in through the app. */
+export async function logInAgainUk(app, national, code) {
+  await submitLoginUk(app, national, code);
+  await waitForScreen(app, "contacts");
+}
+
+/** Logs in through the app with a UK number and completes the first-login steps. */
+export async function logInUk(app, national, code) {
+  await submitLoginUk(app, national, code);
   await waitForScreen(app, "first_login");
   await (await byTestId(app, "accept-terms")).click();
   await (await byTestId(app, "first-login-submit")).click();

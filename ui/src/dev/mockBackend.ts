@@ -10,7 +10,8 @@
 //   guest profile: ?profile=no-direct|no-group   who: ?as=guest
 //   conversations: ?conversations=0 (none)   notices: ?notices=0 (none)
 //   chat: ?messages=0 (no history)  ?timeline=error|slow (see mockChat.ts)
-//   screens driven for a look: ?demo=… (see dev/demo.ts)
+//   administration: ?role=company_admin|department_admin|member  ?guests=0  ?admin=error|slow
+//                 ?report=on  ?export=cancel  ?mechange=member|company_admin (see mockAdmin.ts)
 
 import { mockIPC } from "@tauri-apps/api/mocks";
 import { emit } from "@tauri-apps/api/event";
@@ -30,6 +31,7 @@ import type { Me } from "../lib/bindings/Me";
 import type { Notice } from "../lib/bindings/Notice";
 import type { OrganisationSettings } from "../lib/bindings/OrganisationSettings";
 import type { TimelineQuery } from "../lib/bindings/TimelineQuery";
+import { mockAdmin } from "./mockAdmin";
 import { conversation, member, mockChat } from "./mockChat";
 import type { SyncStatus } from "../lib/bindings/SyncStatus";
 
@@ -158,13 +160,22 @@ export function installMockBackend(params: URLSearchParams): void {
     phone: "+15550100",
     email: "jordan@example.com",
     kind: "member",
-    role: "department_admin",
+    role: (["company_admin", "department_admin", "member"] as const).find((r) => r === params.get("role")) ?? "department_admin",
     status: startScreen === "first_login" ? "pending" : "active",
     department_id: "dept-0",
     department_name: "Engineering",
     first_login_required: startScreen === "first_login",
   };
   if (asGuest) me = { ...me, first_name: "Gina", last_name: "Guest", kind: "guest", role: "guest", email: "gina@partner.example" };
+
+  // ---- administration ----
+  const admin = mockAdmin(
+    params,
+    () => me,
+    (next) => (me = next),
+    settings,
+    fullDirectory,
+  );
 
   // ---- notices ----
   const minutes = (n: number) => Date.now() - n * 60_000;
@@ -343,7 +354,9 @@ export function installMockBackend(params: URLSearchParams): void {
     async (cmd, payload) => {
       const args = (payload ?? {}) as Record<string, unknown>;
       const quick = ["contacts_page", "check_phone", "check_invitation"].includes(cmd);
-      await new Promise((r) => setTimeout(r, quick ? 5 : cmd === "send_invitation" ? 700 : 300));
+      const adminQuick = ["admin_guests", "admin_members", "activity_report", "set_may_invite"].includes(cmd);
+      await new Promise((r) => setTimeout(r, quick ? 5 : adminQuick ? 120 : cmd === "send_invitation" ? 700 : 300));
+      if (admin.handles(cmd)) return admin.handle(cmd, args);
       switch (cmd) {
         case "app_state":
           if (startScreen !== "login") setTimeout(runSync, 100);

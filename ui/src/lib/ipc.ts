@@ -35,6 +35,15 @@ import type { ShareConversationRequest } from "./bindings/ShareConversationReque
 import type { TimelineItem } from "./bindings/TimelineItem";
 import type { TimelinePage } from "./bindings/TimelinePage";
 import type { TimelineQuery } from "./bindings/TimelineQuery";
+import type { ActivityReport } from "./bindings/ActivityReport";
+import type { AmendGuestRequest } from "./bindings/AmendGuestRequest";
+import type { ExportedReport } from "./bindings/ExportedReport";
+import type { GuestRow } from "./bindings/GuestRow";
+import type { GuestsPage } from "./bindings/GuestsPage";
+import type { GuestsQuery } from "./bindings/GuestsQuery";
+import type { MembersPage } from "./bindings/MembersPage";
+import type { MembersQuery } from "./bindings/MembersQuery";
+import type { OrganisationSettings } from "./bindings/OrganisationSettings";
 
 export type { UnlistenFn };
 
@@ -291,6 +300,69 @@ export function copyToClipboard(text: string): Promise<null> {
   return call("copy_to_clipboard", { text });
 }
 
+// ---- administration (admins only; the server checks every call) -------------------------------
+
+/** One page of the guests the signed-in admin manages (SPEC §8). */
+export function adminGuests(query: GuestsQuery): Promise<GuestsPage> {
+  return call("admin_guests", { query });
+}
+
+/** Incorporates the selected guests as members; resolves to how many changed. */
+export function incorporateGuests(guestIds: string[]): Promise<number> {
+  return call("incorporate_guests", { guestIds });
+}
+
+/** Deletes the selected guests (their sessions end at once); resolves to how many changed. */
+export function deleteGuests(guestIds: string[]): Promise<number> {
+  return call("delete_guests", { guestIds });
+}
+
+/** Sends a pending guest a new code. */
+export function resendGuestInvitation(id: string): Promise<GuestRow> {
+  return call("resend_guest_invitation", { id });
+}
+
+/** Corrects a pending guest's name, e-mail or phone (checked like the invitation form). */
+export function amendGuest(id: string, request: AmendGuestRequest): Promise<GuestRow> {
+  return call("amend_guest", { id, request });
+}
+
+/** Cancels a pending invitation: the guest is removed. */
+export function cancelGuestInvitation(id: string): Promise<null> {
+  return call("cancel_guest_invitation", { id });
+}
+
+/** The users list of the settings screen, with the right *may invite guests*. */
+export function adminMembers(query: MembersQuery): Promise<MembersPage> {
+  return call("admin_members", { query });
+}
+
+/** Grants or revokes *may invite guests* (company admins). */
+export function setMayInvite(id: string, mayInvite: boolean): Promise<null> {
+  return call("set_may_invite", { id, mayInvite });
+}
+
+/** The organisation's settings (company admins). */
+export function organisationSettings(): Promise<OrganisationSettings> {
+  return call("organisation_settings", {});
+}
+
+/** Saves the organisation's settings; resolves to them as stored (normalised lists). */
+export function saveOrganisationSettings(settings: OrganisationSettings): Promise<OrganisationSettings> {
+  return call("save_organisation_settings", { settings });
+}
+
+/** The activity report of a month, `YYYY-MM` (SPEC §9). */
+export function activityReport(month: string): Promise<ActivityReport> {
+  return call("activity_report", { month });
+}
+
+/** Asks where to save the month's report (native dialog) and writes it as CSV; null if the
+ *  user cancelled. */
+export function exportActivityReport(month: string): Promise<ExportedReport | null> {
+  return call("export_activity_report", { month });
+}
+
 // ---- events ---------------------------------------------------------------------------------
 
 export function onSyncStatus(handler: (status: SyncStatus) => void): Promise<UnlistenFn> {
@@ -335,4 +407,14 @@ export function onOpenInvitations(handler: () => void): Promise<UnlistenFn> {
 /** The app was opened with a `parley://` key link. */
 export function onKeyLink(handler: (link: KeyLink) => void): Promise<UnlistenFn> {
   return listen<KeyLink>("key-link", (e) => handler(e.payload));
+}
+
+/** The signed-in account changed (e.g. a guest incorporated as a member). */
+export function onMeChanged(handler: (me: Me) => void): Promise<UnlistenFn> {
+  return listen<Me>("me-changed", (e) => handler(e.payload));
+}
+
+/** The organisation's settings changed: reload what depends on them. */
+export function onSettingsChanged(handler: () => void): Promise<UnlistenFn> {
+  return listen<null>("settings-changed", () => handler());
 }

@@ -1,19 +1,100 @@
-//! Administration endpoints. For now: revoking an account's sessions (SPEC §4, "revocation").
+//! Administration endpoints: revoking an account's sessions (SPEC §4, "revocation") and the
+//! users list where a company admin grants *may invite guests* (SPEC §3).
 
 use crate::accounts::{self, AccountRow};
-use crate::error::{AppError, AppResult};
+use crate::error::{ApiQuery, AppError, AppResult};
 use crate::routes::ActiveSession;
 use crate::sessions;
 use crate::state::AppState;
 use axum::extract::{Path, State};
-use axum::routing::post;
+use axum::routing::{get, post};
 use axum::Json;
-use parley_core::role::Role;
+use parley_core::admin::{page_limit, phone_digits, search_term, AdminMember, MembersPage, MembersQuery};
+use parley_core::role::{AccountStatus, Role};
 use parley_core::ErrorCode;
 use serde::Serialize;
 
 pub fn router() -> axum::Router<AppState> {
-    axum::Router::new().route("/api/v1/admin/accounts/{id}/revoke-sessions", post(revoke_sessions))
+    axum::Router::new()
+        .route("/api/v1/admin/accounts/{id}/revoke-sessions", post(revoke_sessions))
+        .route("/api/v1/admin/members", get(members))
+}
+
+#[derive(sqlx::FromRow)]
+struct MemberRow {
+    id: String,
+    first_name: String,
+    last_name: String,
+    phone: String,
+    department_name: String,
+    role: String,
+    status: String,
+    may_invite_guests: i64,
+}
+
+#[utoipa::path(get, path = "/api/v1/admin/members", params(MembersQuery),
+    responses((status = 200, body = MembersPage), (status = 403, body = parley_core::wire::ApiError)), security(("bearer" = [])))]
+pub async fn members(
+    State(state): State<AppState>,
+    session: ActiveSession,
+    ApiQuery(q): ApiQuery<MembersQuery>,
+) -> AppResult<Json<MembersPage>> {
+    if session.account.role() != Role::CompanyAdmin {
+        return Err(AppError::new(ErrorCode::Forbidden));
+    }
+    let mut params = vec![session.account.organisation_id.clone()];
+    let mut filter = String::from(
+        " FROM accounts a JOIN departments d ON d.id = a.department_id \
+         WHERE a.organisation_id = $1 AND a.kind = 'member' AND a.status <> 'deleted'",
+    );
+    if q.authorised_only {
+        filter.push_str(" AND a.may_invite_guests = 1");
+    }
+    if let Some(term) = search_term(&q.search) {
+        params.push(format!("%{}%", crate::guests::escape_like(&term)));
+        let mut any = String::from(
+            "LOWER(a.first_name || ' ' || a.last_name) LIKE $2 ESCAPE '\\' OR LOWER(a.last_name || ' ' || a.first_name) LIKE $2 ESCAPE '\\'",
+        );
+        if let Some(digits) = phone_digits(&term) {
+            params.push(format!("%{digits}%"));
+            any.push_str(" OR a.phone LIKE $3");
+        }
+        filter.push_str(&format!(" AND ({any})"));
+    }
+    let count_sql = format!("SELECT COUNT(*){filter}");
+    let mut count = sqlx::query_scalar::<_, i64>(&count_sql);
+    for p in &params {
+        count = count.bind(p.as_str());
+    }
+    let total = count.fetch_one(&state.db).await?;
+    let sql = format!(
+        "SELECT a.id, a.first_name, a.last_name, a.phone, d.name AS department_name, a.role, a.status, a.may_invite_guests{filter} \
+         ORDER BY LOWER(a.last_name), LOWER(a.first_name), a.id LIMIT {} OFFSET {}",
+        page_limit(q.limit),
+        q.offset
+    );
+    let mut rows = sqlx::query_as::<_, MemberRow>(&sql);
+    for p in &params {
+        rows = rows.bind(p.as_str());
+    }
+    let rows = rows.fetch_all(&state.db).await?;
+    Ok(Json(MembersPage {
+        total: total as u32,
+        offset: q.offset,
+        rows: rows
+            .into_iter()
+            .map(|r| AdminMember {
+                id: r.id,
+                first_name: r.first_name,
+                last_name: r.last_name,
+                phone_display: parley_core::PhoneNumber::display(&r.phone),
+                department_name: r.department_name,
+                role: Role::from_db(&r.role).unwrap_or(Role::Member),
+                status: AccountStatus::from_db(&r.status).unwrap_or(AccountStatus::Pending),
+                may_invite: r.may_invite_guests != 0,
+            })
+            .collect(),
+    }))
 }
 
 #[derive(Serialize, utoipa::ToSchema)]

@@ -8,10 +8,10 @@
 
 use crate::accounts::{AccountRow, SELECT_ACCOUNT};
 use crate::db::current_change_seq;
-use crate::error::AppResult;
+use crate::error::{ApiQuery, AppResult};
 use crate::routes::ActiveSession;
 use crate::state::AppState;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::routing::get;
 use axum::Json;
 use parley_core::visibility::sees_in_contacts;
@@ -45,11 +45,12 @@ fn decode_cursor(s: &str, current: i64) -> Option<i64> {
 pub async fn contacts(
     State(state): State<AppState>,
     session: ActiveSession,
-    Query(q): Query<CursorQuery>,
+    ApiQuery(q): ApiQuery<CursorQuery>,
 ) -> AppResult<Json<ContactsDelta>> {
     let viewer = &session.account;
     let current = current_change_seq(&state.db).await?;
-    let since = q.cursor.as_deref().and_then(|c| decode_cursor(c, current));
+    // A viewer whose own scope changed after the cursor (incorporated) gets a full list.
+    let since = q.cursor.as_deref().and_then(|c| decode_cursor(c, current)).filter(|&seq| viewer.scope_seq <= seq);
     let rows: Vec<AccountRow> = match since {
         Some(seq) => sqlx::query_as(&format!(
             "{SELECT_ACCOUNT} WHERE a.organisation_id = $1 AND a.change_seq > $2 AND a.change_seq <= $3 ORDER BY a.change_seq"

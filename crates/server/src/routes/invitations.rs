@@ -19,6 +19,7 @@ use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::Json;
 use parley_core::activation::{ActivationCode, HOUR_MS};
+use parley_core::admin::ActivityAction;
 use parley_core::invitation::{check_invitation, InvitationRequest, ValidInvitation, DETAILS_MAX_CHARS};
 use parley_core::role::{AccountKind, AccountStatus, Role};
 use parley_core::settings::OrganisationSettings;
@@ -123,18 +124,13 @@ pub(crate) async fn provision(
     .bind(now)
     .execute(&mut *tx)
     .await?;
-    sqlx::query("INSERT INTO activity (id, organisation_id, actor_id, action, guest_id, at) VALUES ($1, $2, $3, 'invitation', $4, $5)")
-        .bind(new_id())
-        .bind(&inviter.organisation_id)
-        .bind(&inviter.id)
-        .bind(&guest_id)
-        .bind(now)
-        .execute(&mut *tx)
+    crate::guests::refresh_search(&mut tx, crate::guests::SearchKey::Guest, &guest_id).await?;
+    crate::activity::record(&mut tx, &inviter.organisation_id, &inviter.id, ActivityAction::Invitation, &guest_id, now)
         .await?;
     let validity = i64::from(settings.activation_code_validity_hours.max(1)) * HOUR_MS;
     let (code, expires_at) =
         codes::issue(&mut tx, &state.code_key, &guest_id, Purpose::Invitation, validity, now).await?;
-    queue_messages(&mut tx, state, inviter, valid, settings, &code, expires_at, now).await?;
+    queue_messages(&mut tx, state, inviter, valid, settings, &code, expires_at, now, Tone::First).await?;
     let mut last_seq = seq;
     if let Some(key_id) = redeemed_key {
         let used = sqlx::query(
@@ -227,8 +223,17 @@ fn contact_exists(e: sqlx::Error) -> AppError {
     }
 }
 
+/// Whether an invitation message is the first one, or a reminder with a fresh code (SPEC §7.6).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Tone {
+    First,
+    Reminder,
+}
+
+/// Queues the invitation's SMS and/or e-mail (SPEC §7.5) with `code`, in the caller's
+/// transaction; also used to resend it and for reminders.
 #[allow(clippy::too_many_arguments)]
-async fn queue_messages(
+pub(crate) async fn queue_messages(
     conn: &mut sqlx::AnyConnection,
     state: &AppState,
     inviter: &AccountRow,
@@ -237,6 +242,7 @@ async fn queue_messages(
     code: &ActivationCode,
     expires_at: i64,
     now: i64,
+    tone: Tone,
 ) -> sqlx::Result<()> {
     let t: &InvitationTemplates =
         if settings.guest_profile.desktop_access { &templates::INVITATION } else { &templates::INVITATION_MOBILE_ONLY };
@@ -271,7 +277,10 @@ async fn queue_messages(
             channel: Channel::Sms,
             recipient: valid.phone.as_str().to_owned(),
             subject: None,
-            body_text: t.sms.render(&values),
+            body_text: match tone {
+                Tone::First => t.sms.render(&values),
+                Tone::Reminder => format!("Reminder: {}", t.sms.render(&values)),
+            },
             body_html: None,
         };
         outbox::enqueue(conn, &sms, now).await?;
@@ -280,7 +289,10 @@ async fn queue_messages(
         let email = OutgoingMessage {
             channel: Channel::Email,
             recipient: valid.email.as_str().to_owned(),
-            subject: Some(templates::INVITATION_SUBJECT.render(&values)),
+            subject: Some(match tone {
+                Tone::First => templates::INVITATION_SUBJECT.render(&values),
+                Tone::Reminder => templates::REMINDER_SUBJECT.render(&values),
+            }),
             body_text: t.email_text.render(&values),
             body_html: Some(t.email_html.render(&values)),
         };

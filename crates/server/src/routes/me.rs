@@ -59,6 +59,9 @@ pub async fn complete_first_login(
     .bind(&session.account.id)
     .execute(&mut *tx)
     .await?;
+    // The confirmed names are what the guests search finds (as a guest, and as an inviter).
+    crate::guests::refresh_search(&mut tx, crate::guests::SearchKey::Guest, &session.account.id).await?;
+    crate::guests::refresh_search(&mut tx, crate::guests::SearchKey::Inviter, &session.account.id).await?;
     let (pending, written) = if session.account.status() == AccountStatus::Pending {
         let (pending, inviter) =
             accept_invitation(&mut tx, &session.account, first.as_str(), last.as_str(), now).await?;

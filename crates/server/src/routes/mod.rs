@@ -1,5 +1,6 @@
 //! HTTP routes, one `router()` per area, and the session extractors they share.
 
+pub mod activity;
 pub mod admin;
 pub mod auth;
 pub mod contacts;
@@ -8,6 +9,7 @@ pub mod conversation_keys;
 pub mod conversation_members;
 pub mod conversations;
 pub mod download;
+pub mod guests;
 pub mod health;
 pub mod invitations;
 pub mod me;
@@ -40,6 +42,8 @@ pub fn router(state: AppState) -> axum::Router {
         .merge(conversation_keys::router())
         .merge(messages::router())
         .merge(admin::router())
+        .merge(guests::router())
+        .merge(activity::router())
         .merge(invitations::router())
         .merge(notices::router())
         .merge(settings::router())

@@ -1,8 +1,8 @@
 //! `GET /api/openapi.json`: the OpenAPI document, generated from the handlers (utoipa).
 
 use crate::routes::{
-    admin, auth, contacts, conversation_invitations, conversation_keys, conversation_members, conversations, health,
-    invitations, me, messages, notices, settings, ws,
+    activity, admin, auth, contacts, conversation_invitations, conversation_keys, conversation_members, conversations,
+    guests, health, invitations, me, messages, notices, settings, ws,
 };
 use crate::state::AppState;
 use axum::routing::get;
@@ -22,7 +22,9 @@ use utoipa::{Modify, OpenApi};
           conversation_invitations::list_sent, conversation_invitations::list_incoming, conversation_invitations::accept,
           conversation_invitations::decline, conversation_invitations::cancel, conversation_invitations::hand_over,
           conversation_invitations::close, conversation_keys::create, conversation_keys::list,
-          conversation_keys::revoke, conversation_keys::email, conversation_keys::preview, conversation_keys::redeem),
+          conversation_keys::revoke, conversation_keys::email, conversation_keys::preview, conversation_keys::redeem,
+          guests::list, guests::incorporate, guests::delete, guests::amend, guests::resend, guests::cancel,
+          admin::members, activity::report),
     components(schemas(parley_core::wire::ServerEvent)),
     modifiers(&BearerAuth)
 )]

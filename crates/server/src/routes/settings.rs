@@ -65,6 +65,10 @@ pub async fn write(
         return Err(AppError::on_field(ErrorCode::InvalidFormat, "reminders_max"));
     }
     settings::save(&state.db, &session.account.organisation_id, &new).await?;
+    state
+        .events
+        .publish(crate::events::Event::SettingsChanged { organisation_id: session.account.organisation_id.clone() });
+    tracing::info!(admin = %session.account.id, "organisation settings saved");
     Ok(Json(new))
 }
 

@@ -63,6 +63,12 @@ async fn serve(mut socket: WebSocket, state: AppState, session: ActiveSession) {
                 Ok(Event::InvitationsChanged { recipient_ids }) if recipient_ids.contains(&session.account.id) => {
                     if !send(&mut socket, &ServerEvent::InvitationsChanged).await { return; }
                 }
+                Ok(Event::AccountChanged { account_id }) if account_id == session.account.id => {
+                    if !send(&mut socket, &ServerEvent::AccountChanged).await { return; }
+                }
+                Ok(Event::SettingsChanged { organisation_id }) if organisation_id == org => {
+                    if !send(&mut socket, &ServerEvent::SettingsChanged).await { return; }
+                }
                 Ok(_) => {}
                 // Fell behind: tell the client to sync from its own cursor.
                 Err(RecvError::Lagged(_)) => {

@@ -31,7 +31,7 @@ pub async fn spawn_app() -> TestApp {
     let env = TestEnv::new().await;
     let state = startup::state(&env.settings).await.expect("building the state");
     let sinks = startup::sinks(&env.settings).expect("building the sinks");
-    let serve = ServeSettings { host: "127.0.0.1".into(), port: 0 };
+    let serve = ServeSettings { host: "127.0.0.1".into(), port: 0, scheduler_secs: 0 };
     let app = Application::with_state(state, sinks, &serve).await.expect("binding the listener");
     let port = app.port();
     let state = app.state().clone();

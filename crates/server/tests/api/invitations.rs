@@ -7,15 +7,15 @@ use serde_json::{json, Value};
 
 /// An organisation with the guest feature on, the company admin active, and `member` (in
 /// Sales EMEA, under Sales) and `colleague` (Engineering) active and allowed to invite.
-struct Setup {
-    app: TestApp,
-    org: TestOrg,
-    admin: String,
-    member: String,
-    colleague: String,
+pub(crate) struct Setup {
+    pub app: TestApp,
+    pub org: TestOrg,
+    pub admin: String,
+    pub member: String,
+    pub colleague: String,
 }
 
-async fn setup() -> Setup {
+pub(crate) async fn setup() -> Setup {
     let app = spawn_app().await;
     let org = app.seed_org("Acme", 0).await;
     let admin = app.login_active(&org.company_admin).await;
@@ -30,7 +30,7 @@ async fn setup() -> Setup {
 }
 
 impl Setup {
-    async fn settings(&self, patch: Value) {
+    pub(crate) async fn settings(&self, patch: Value) {
         let current: Value =
             self.app.get_auth("/api/v1/admin/settings", &self.admin).await.json().await.expect("settings");
         let mut merged = current.clone();
@@ -49,7 +49,7 @@ impl Setup {
         assert_eq!(r.status(), StatusCode::OK, "{}", r.text().await.unwrap_or_default());
     }
 
-    async fn may_invite(&self, id: &str, may: bool) {
+    pub(crate) async fn may_invite(&self, id: &str, may: bool) {
         let url = self.app.url(&format!("/api/v1/admin/accounts/{id}/may-invite"));
         let r = self
             .app
@@ -63,25 +63,25 @@ impl Setup {
         assert_eq!(r.status(), StatusCode::OK);
     }
 
-    async fn invite(&self, token: &str, form: &Value) -> reqwest::Response {
+    pub(crate) async fn invite(&self, token: &str, form: &Value) -> reqwest::Response {
         self.app.post_json_auth("/api/v1/invitations", token, form).await
     }
 
     /// A group created by `member` with `colleague` in it (the member is its admin).
-    async fn group_with_colleague(&self) -> Value {
+    pub(crate) async fn group_with_colleague(&self) -> Value {
         let body = json!({"kind": "group", "member_ids": [self.org.colleague.id], "name": "Atlas"});
         let r = self.app.post_json_auth("/api/v1/conversations", &self.member, &body).await;
         assert_eq!(r.status(), StatusCode::CREATED);
         r.json().await.expect("group")
     }
 
-    async fn contact_ids(&self, token: &str) -> Vec<String> {
+    pub(crate) async fn contact_ids(&self, token: &str) -> Vec<String> {
         let body: Value = self.app.get_auth("/api/v1/contacts", token).await.json().await.expect("contacts");
         body["contacts"].as_array().expect("array").iter().map(|c| c["id"].as_str().expect("id").to_owned()).collect()
     }
 }
 
-fn form(n: u16) -> Value {
+pub(crate) fn form(n: u16) -> Value {
     json!({
         "first_name": "Gina", "last_name": format!("Guest{n}"),
         "email": format!("gina{n}@partner.example"), "phone": format!("+44 20 7946 {:04}", 100 + n),
@@ -89,7 +89,7 @@ fn form(n: u16) -> Value {
     })
 }
 
-fn with(mut base: Value, patch: Value) -> Value {
+pub(crate) fn with(mut base: Value, patch: Value) -> Value {
     for (k, v) in patch.as_object().expect("object") {
         base[k] = v.clone();
     }

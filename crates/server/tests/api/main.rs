@@ -8,6 +8,7 @@ mod auth;
 mod chat;
 mod contacts;
 mod first_login;
+mod guests_admin;
 mod health;
 mod helpers;
 mod invitations;

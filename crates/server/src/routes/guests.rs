@@ -1,0 +1,383 @@
+//! The guests list and what admins do with it (SPEC §7.6, §8): list, incorporate, delete, and
+//! for pending invitations resend, amend and cancel. Every guest acted on must be in the
+//! admin's scope; a batch is all or nothing.
+
+use crate::accounts::{self, AccountRow};
+use crate::codes::{self, Purpose};
+use crate::db::next_change_seq;
+use crate::error::{ApiJson, ApiQuery, AppError, AppResult};
+use crate::events::Event;
+use crate::guests::{self, Scope};
+use crate::routes::invitations::{queue_messages, Tone};
+use crate::routes::ActiveSession;
+use crate::settings;
+use crate::state::AppState;
+use axum::extract::{Path, State};
+use axum::routing::{get, post, put};
+use axum::Json;
+use parley_core::activation::HOUR_MS;
+use parley_core::admin::{
+    ActivityAction, AmendGuestRequest, GuestRow, GuestSelection, GuestsChanged, GuestsPage, GuestsQuery, BATCH_MAX,
+};
+use parley_core::invitation::{check_contact, ValidInvitation};
+use parley_core::role::AccountStatus;
+use parley_core::settings::OrganisationSettings;
+use parley_core::wire::ApiError;
+use parley_core::ErrorCode;
+use std::sync::Arc;
+
+pub fn router() -> axum::Router<AppState> {
+    axum::Router::new()
+        .route("/api/v1/admin/guests", get(list))
+        .route("/api/v1/admin/guests/incorporate", post(incorporate))
+        .route("/api/v1/admin/guests/delete", post(delete))
+        .route("/api/v1/admin/guests/{id}", put(amend))
+        .route("/api/v1/admin/guests/{id}/resend", post(resend))
+        .route("/api/v1/admin/guests/{id}/cancel", post(cancel))
+}
+
+#[utoipa::path(get, path = "/api/v1/admin/guests", params(GuestsQuery),
+    responses((status = 200, body = GuestsPage), (status = 403, body = ApiError)), security(("bearer" = [])))]
+pub async fn list(
+    State(state): State<AppState>,
+    session: ActiveSession,
+    ApiQuery(q): ApiQuery<GuestsQuery>,
+) -> AppResult<Json<GuestsPage>> {
+    let scope = Scope::of(&state.db, &session.account).await?;
+    Ok(Json(guests::page(&state.db, state.backend, &session.account.organisation_id, &scope, &q).await?))
+}
+
+/// The selected guests, each in the admin's scope, without duplicates.
+async fn selection(state: &AppState, admin: &AccountRow, sel: &GuestSelection) -> AppResult<Vec<GuestRow>> {
+    if sel.guest_ids.is_empty() {
+        return Err(AppError::with_message(ErrorCode::InvalidRequest, "Select at least one guest."));
+    }
+    if sel.guest_ids.len() > BATCH_MAX {
+        return Err(AppError::with_message(
+            ErrorCode::InvalidRequest,
+            format!("Select at most {BATCH_MAX} guests at a time."),
+        ));
+    }
+    let scope = Scope::of(&state.db, admin).await?;
+    if !sel.guest_ids.iter().all(|id| plausible_id(id)) {
+        return Err(AppError::with_message(ErrorCode::NotFound, "No such guest."));
+    }
+    let mut ids = sel.guest_ids.clone();
+    ids.sort();
+    ids.dedup();
+    let mut out = Vec::with_capacity(ids.len());
+    for id in &ids {
+        out.push(guests::in_scope(&state.db, &admin.organisation_id, &scope, id).await?);
+    }
+    Ok(out)
+}
+
+#[utoipa::path(post, path = "/api/v1/admin/guests/incorporate", request_body = GuestSelection,
+    responses((status = 200, body = GuestsChanged), (status = 403, body = ApiError), (status = 404, body = ApiError)),
+    security(("bearer" = [])))]
+pub async fn incorporate(
+    State(state): State<AppState>,
+    session: ActiveSession,
+    ApiJson(sel): ApiJson<GuestSelection>,
+) -> AppResult<Json<GuestsChanged>> {
+    let admin = &session.account;
+    let chosen = selection(&state, admin, &sel).await?;
+    let now = state.clock.now_ms();
+    let mut tx = state.db.begin().await?;
+    let seq = next_change_seq(&mut tx).await?;
+    for g in &chosen {
+        // Members of their department, with every member right and member visibility; the
+        // new scope makes their own next contacts delta a full list.
+        let changed = sqlx::query(
+            "UPDATE accounts SET kind = 'member', role = 'member', updated_at = $1, change_seq = $2, \
+             scope_seq = $2 WHERE id = $3 AND kind = 'guest' AND status <> 'deleted'",
+        )
+        .bind(now)
+        .bind(seq)
+        .bind(&g.id)
+        .execute(&mut *tx)
+        .await?;
+        // Another admin got there first (incorporated or deleted meanwhile): nothing changes.
+        if changed.rows_affected() != 1 {
+            return Err(AppError::with_message(ErrorCode::NotFound, "No such guest."));
+        }
+        sqlx::query("UPDATE invitations SET status = 'incorporated' WHERE guest_id = $1")
+            .bind(&g.id)
+            .execute(&mut *tx)
+            .await?;
+        crate::activity::record(&mut tx, &admin.organisation_id, &admin.id, ActivityAction::Incorporation, &g.id, now)
+            .await?;
+    }
+    tx.commit().await?;
+    state.events.publish(Event::ContactsChanged { organisation_id: admin.organisation_id.clone(), seq });
+    for g in &chosen {
+        state.events.publish(Event::AccountChanged { account_id: g.id.clone() });
+        tracing::info!(admin = %admin.id, guest = %g.id, "guest incorporated");
+    }
+    Ok(Json(GuestsChanged { count: chosen.len() as u32 }))
+}
+
+#[utoipa::path(post, path = "/api/v1/admin/guests/delete", request_body = GuestSelection,
+    responses((status = 200, body = GuestsChanged), (status = 403, body = ApiError), (status = 404, body = ApiError)),
+    security(("bearer" = [])))]
+pub async fn delete(
+    State(state): State<AppState>,
+    session: ActiveSession,
+    ApiJson(sel): ApiJson<GuestSelection>,
+) -> AppResult<Json<GuestsChanged>> {
+    let chosen = selection(&state, &session.account, &sel).await?;
+    remove(&state, &session.account, &chosen, Removal::Delete).await?;
+    Ok(Json(GuestsChanged { count: chosen.len() as u32 }))
+}
+
+/// Deletes guests (SPEC §8): they can no longer log in (sessions revoked and sockets closed at
+/// once), they leave contacts and member lists; their messages stay, from a *former guest*.
+/// Why guests are removed: deleted by an admin (SPEC §8), or a pending invitation cancelled
+/// (SPEC §7.6); both are *Deletion* in the activity report.
+#[derive(Debug, Clone, Copy)]
+enum Removal {
+    Delete,
+    Cancel,
+}
+
+async fn remove(state: &AppState, admin: &AccountRow, chosen: &[GuestRow], how: Removal) -> AppResult<()> {
+    let now = state.clock.now_ms();
+    let mut tx = state.db.begin().await?;
+    let seq = next_change_seq(&mut tx).await?;
+    let mut conversations: Vec<String> = Vec::new();
+    let (still, invitation_status) = match how {
+        Removal::Delete => (" AND status <> 'deleted'", "deleted"),
+        // A cancellation removes a guest only while it is pending.
+        Removal::Cancel => (" AND status = 'pending'", "cancelled"),
+    };
+    for g in chosen {
+        let changed = sqlx::query(&format!(
+            "UPDATE accounts SET status = 'deleted', updated_at = $1, change_seq = $2 WHERE id = $3 AND kind = 'guest'{still}"
+        ))
+        .bind(now)
+        .bind(seq)
+        .bind(&g.id)
+        .execute(&mut *tx)
+        .await?;
+        if changed.rows_affected() != 1 {
+            return Err(AppError::with_message(ErrorCode::Conflict, "This guest changed meanwhile. Reload the list."));
+        }
+        sqlx::query("UPDATE invitations SET status = $1 WHERE guest_id = $2")
+            .bind(invitation_status)
+            .bind(&g.id)
+            .execute(&mut *tx)
+            .await?;
+        crate::activity::record(&mut tx, &admin.organisation_id, &admin.id, ActivityAction::Deletion, &g.id, now)
+            .await?;
+        let theirs: Vec<String> =
+            sqlx::query_scalar("SELECT conversation_id FROM conversation_members WHERE account_id = $1")
+                .bind(&g.id)
+                .fetch_all(&mut *tx)
+                .await?;
+        conversations.extend(theirs);
+    }
+    // Everyone who shared a conversation with them re-evaluates whom they see.
+    conversations.sort();
+    conversations.dedup();
+    let mut last_seq = seq;
+    for c in &conversations {
+        last_seq = crate::conversations::touch_members(&mut tx, c).await?;
+    }
+    tx.commit().await?;
+    for g in chosen {
+        // Committed: a deleted account's token is refused anyway; this also closes its sockets.
+        if let Err(e) = crate::sessions::revoke_all(&state.db, &state.events, &g.id, now).await {
+            tracing::warn!(error = %e, guest = %g.id, "revoking a removed guest's sessions");
+        }
+        tracing::info!(admin = %admin.id, guest = %g.id, status = invitation_status, "guest removed");
+    }
+    state.events.publish(Event::ContactsChanged { organisation_id: admin.organisation_id.clone(), seq: last_seq });
+    for c in conversations {
+        let recipients = crate::conversations::member_ids(&state.db, &c).await?;
+        state.events.publish(Event::ConversationChanged { recipient_ids: Arc::from(recipients), conversation_id: c });
+    }
+    Ok(())
+}
+
+/// Whether an id from a request can be an account id at all (no control characters, which
+/// PostgreSQL refuses in text), so junk answers 404 rather than a database error.
+fn plausible_id(id: &str) -> bool {
+    !id.is_empty() && id.len() <= 64 && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+}
+
+/// A guest of the admin's scope whose invitation is still pending.
+async fn pending_guest(state: &AppState, admin: &AccountRow, id: &str) -> AppResult<GuestRow> {
+    let scope = Scope::of(&state.db, admin).await?;
+    if !plausible_id(id) {
+        return Err(AppError::with_message(ErrorCode::NotFound, "No such guest."));
+    }
+    let guest = guests::in_scope(&state.db, &admin.organisation_id, &scope, id).await?;
+    if guest.status != AccountStatus::Pending {
+        return Err(AppError::with_message(ErrorCode::Conflict, "This guest has already activated their account."));
+    }
+    Ok(guest)
+}
+
+#[utoipa::path(post, path = "/api/v1/admin/guests/{id}/cancel",
+    responses((status = 200), (status = 403, body = ApiError), (status = 404, body = ApiError), (status = 409, body = ApiError)),
+    security(("bearer" = [])))]
+pub async fn cancel(
+    State(state): State<AppState>,
+    session: ActiveSession,
+    Path(id): Path<String>,
+) -> AppResult<Json<serde_json::Value>> {
+    let guest = pending_guest(&state, &session.account, &id).await?;
+    remove(&state, &session.account, std::slice::from_ref(&guest), Removal::Cancel).await?;
+    Ok(Json(serde_json::json!({})))
+}
+
+#[utoipa::path(post, path = "/api/v1/admin/guests/{id}/resend",
+    responses((status = 200, body = GuestRow), (status = 403, body = ApiError), (status = 404, body = ApiError), (status = 409, body = ApiError)),
+    security(("bearer" = [])))]
+pub async fn resend(
+    State(state): State<AppState>,
+    session: ActiveSession,
+    Path(id): Path<String>,
+) -> AppResult<Json<GuestRow>> {
+    let guest = pending_guest(&state, &session.account, &id).await?;
+    let settings = settings::load(&state.db, &session.account.organisation_id).await?;
+    let mut tx = state.db.begin().await?;
+    send_again(&mut tx, &state, &guest.id, &settings, Tone::First).await?;
+    tx.commit().await?;
+    state.outbox_wake.notify_one();
+    let scope = Scope::Organisation;
+    Ok(Json(guests::in_scope(&state.db, &session.account.organisation_id, &scope, &id).await?))
+}
+
+#[utoipa::path(put, path = "/api/v1/admin/guests/{id}", request_body = AmendGuestRequest,
+    responses((status = 200, body = GuestRow), (status = 403, body = ApiError), (status = 404, body = ApiError),
+              (status = 409, body = ApiError), (status = 422, body = ApiError)),
+    security(("bearer" = [])))]
+pub async fn amend(
+    State(state): State<AppState>,
+    session: ActiveSession,
+    Path(id): Path<String>,
+    ApiJson(req): ApiJson<AmendGuestRequest>,
+) -> AppResult<Json<GuestRow>> {
+    let guest = pending_guest(&state, &session.account, &id).await?;
+    let settings = settings::load(&state.db, &session.account.organisation_id).await?;
+    let mut errors = Vec::new();
+    let valid = check_contact(&req.first_name, &req.last_name, &req.email, &req.phone, &settings, &mut errors);
+    let Some(valid) = valid.filter(|_| errors.is_empty()) else {
+        return Err(AppError(errors.into_iter().next().unwrap_or_else(|| ApiError::new(ErrorCode::InvalidRequest))));
+    };
+    // Another live account holding the number or address (anywhere on this server).
+    let clash: Option<(String, String)> = sqlx::query_as(
+        "SELECT id, CASE WHEN phone = $1 THEN 'phone' ELSE 'email' END FROM accounts \
+         WHERE (phone = $1 OR email = $2) AND status <> 'deleted' AND id <> $3",
+    )
+    .bind(valid.phone.as_str())
+    .bind(valid.email.canonical())
+    .bind(&guest.id)
+    .fetch_optional(&state.db)
+    .await?;
+    if let Some((_, field)) = clash {
+        return Err(AppError::on_field(ErrorCode::ContactExists, &field));
+    }
+    let now = state.clock.now_ms();
+    let mut tx = state.db.begin().await?;
+    let seq = next_change_seq(&mut tx).await?;
+    let changed = sqlx::query(
+        "UPDATE accounts SET first_name = $1, last_name = $2, phone = $3, email = $4, updated_at = $5, change_seq = $6 \
+         WHERE id = $7 AND kind = 'guest' AND status = 'pending'",
+    )
+    .bind(valid.first_name.as_str())
+    .bind(valid.last_name.as_str())
+    .bind(valid.phone.as_str())
+    .bind(valid.email.canonical())
+    .bind(now)
+    .bind(seq)
+    .bind(&guest.id)
+    .execute(&mut *tx)
+    .await
+    .map_err(|e| match AppError::from(e) {
+        err if err.code() == ErrorCode::Conflict => AppError::new(ErrorCode::ContactExists),
+        err => err,
+    })?;
+    if changed.rows_affected() != 1 {
+        return Err(AppError::with_message(ErrorCode::Conflict, "This guest has already activated their account."));
+    }
+    // The old details may have reached the wrong person: their codes die with them.
+    sqlx::query("UPDATE activation_codes SET used_at = $1 WHERE account_id = $2 AND used_at IS NULL")
+        .bind(now)
+        .bind(&guest.id)
+        .execute(&mut *tx)
+        .await?;
+    guests::refresh_search(&mut tx, guests::SearchKey::Guest, &guest.id).await?;
+    // The corrected details get the invitation again, with a new code.
+    send_again(&mut tx, &state, &guest.id, &settings, Tone::First).await?;
+    tx.commit().await?;
+    // …and so does a session opened with them (a first login not finished yet).
+    crate::sessions::revoke_all(&state.db, &state.events, &guest.id, now).await?;
+    state.outbox_wake.notify_one();
+    state.events.publish(Event::ContactsChanged { organisation_id: session.account.organisation_id.clone(), seq });
+    tracing::info!(admin = %session.account.id, guest = %guest.id, "pending guest amended");
+    let scope = Scope::Organisation;
+    Ok(Json(guests::in_scope(&state.db, &session.account.organisation_id, &scope, &id).await?))
+}
+
+/// The stored invitation of a pending guest, sent again with a fresh code through the modes
+/// still on for the organisation (SPEC §7.6: resend, reminders). In the caller's transaction.
+pub(crate) async fn send_again(
+    conn: &mut sqlx::AnyConnection,
+    state: &AppState,
+    guest_id: &str,
+    settings: &OrganisationSettings,
+    tone: Tone,
+) -> AppResult<()> {
+    if !settings.guest_invitations_enabled {
+        return Err(AppError::new(ErrorCode::NotAuthorizedToInvite));
+    }
+    let (inviter_id, by_sms, by_email, details): (String, i64, i64, String) =
+        sqlx::query_as("SELECT inviter_id, by_sms, by_email, details FROM invitations WHERE guest_id = $1")
+            .bind(guest_id)
+            .fetch_one(&mut *conn)
+            .await?;
+    let guest = accounts::by_id(&mut *conn, guest_id).await?.ok_or_else(|| AppError::new(ErrorCode::NotFound))?;
+    let inviter = accounts::by_id(&mut *conn, &inviter_id).await?.ok_or_else(|| AppError::new(ErrorCode::NotFound))?;
+    let (sms, email) =
+        (by_sms != 0 && settings.sms_invitations_enabled, by_email != 0 && settings.email_invitations_enabled);
+    // A mode turned off since: the other one, if it is on.
+    let (sms, email) = match (sms, email) {
+        (false, false) if settings.sms_invitations_enabled => (true, false),
+        (false, false) if settings.email_invitations_enabled && guest.email.is_some() => (false, true),
+        (false, false) => return Err(AppError::new(ErrorCode::NoInvitationMode)),
+        modes => modes,
+    };
+    let mut errors = Vec::new();
+    let contact = check_contact(
+        &guest.first_name,
+        &guest.last_name,
+        guest.email.as_deref().unwrap_or_default(),
+        &guest.phone,
+        &OrganisationSettings::default(),
+        &mut errors,
+    )
+    .ok_or_else(|| AppError::with_message(ErrorCode::Internal, "The stored guest details are not valid."))?;
+    let valid = ValidInvitation {
+        first_name: contact.first_name,
+        last_name: contact.last_name,
+        email: contact.email,
+        phone: contact.phone,
+        by_sms: sms,
+        by_email: email,
+        details,
+    };
+    let now = state.clock.now_ms();
+    let validity = i64::from(settings.activation_code_validity_hours.max(1)) * HOUR_MS;
+    let (code, expires_at) =
+        codes::issue(&mut *conn, &state.code_key, guest_id, Purpose::Invitation, validity, now).await?;
+    queue_messages(&mut *conn, state, &inviter, &valid, settings, &code, expires_at, now, tone).await?;
+    // A manual resend restarts the day before the next reminder.
+    sqlx::query("UPDATE invitations SET last_reminder_at = $1 WHERE guest_id = $2")
+        .bind(now)
+        .bind(guest_id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
