@@ -89,7 +89,9 @@ impl Shared {
     pub fn update_status(&self, f: impl FnOnce(&mut SyncStatus)) {
         let snapshot = {
             let mut s = lock(&self.status);
+            let revision = s.revision + 1;
             f(&mut s);
+            s.revision = revision;
             s.contact_count = self.directory.read().map(|d| d.len() as u32).unwrap_or(0);
             s.clone()
         };
@@ -114,7 +116,14 @@ impl Shared {
 }
 
 fn idle_status() -> SyncStatus {
-    SyncStatus { connection: Connection::Offline, last_synced_at: None, syncing: false, contact_count: 0, error: None }
+    SyncStatus {
+        connection: Connection::Offline,
+        last_synced_at: None,
+        syncing: false,
+        contact_count: 0,
+        error: None,
+        revision: 0,
+    }
 }
 
 impl Client {

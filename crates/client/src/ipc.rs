@@ -77,6 +77,9 @@ pub struct SyncStatus {
     pub contact_count: u32,
     /// The last sync error, cleared by the next success.
     pub error: Option<ApiError>,
+    /// Grows with every change: the UI keeps the newest when an event and an answer cross.
+    #[ts(type = "number")]
+    pub revision: u64,
 }
 
 /// Answer of `check_phone`: the core's phone rule applied as the user types.

@@ -32,6 +32,54 @@ pub fn phone_digits(term: &str) -> Option<String> {
     (looks_like_phone && digits.len() >= SEARCH_MIN_CHARS).then_some(digits)
 }
 
+/// Lower-cased words of letters and digits: what a guest is found by, and what a search types.
+fn words(text: &str) -> impl Iterator<Item = String> + '_ {
+    text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_lowercase)
+}
+
+/// The shortest ending of a number that is a word of its own (see [`guest_search_text`]).
+const NUMBER_ENDING_MIN: usize = 2;
+
+/// What the guests search looks in (SPEC §8: names, user ID, inviter), as space-separated
+/// words: the guest's and the inviter's names, and every ending of the guest's number's digits
+/// from two digits on, so a number is found from any part of it (`7946 0712` finds
+/// +44 20 7946 0712). The server stores it and indexes its words.
+pub fn guest_search_text(
+    guest_first: &str,
+    guest_last: &str,
+    guest_phone: &str,
+    inviter_first: &str,
+    inviter_last: &str,
+) -> String {
+    let mut out: Vec<String> = words(guest_first).chain(words(guest_last)).collect();
+    let digits: String = guest_phone.chars().filter(char::is_ascii_digit).collect();
+    out.extend((0..=digits.len().saturating_sub(NUMBER_ENDING_MIN)).map(|i| digits[i..].to_owned()));
+    out.extend(words(inviter_first).chain(words(inviter_last)));
+    out.join(" ")
+}
+
+/// The words of a search: each must begin a word of the guest's [`guest_search_text`], in any
+/// order. `None` while no search applies (under [`SEARCH_MIN_CHARS`]); an empty list for a
+/// search with no letter or digit, which matches nobody. A number typed with spaces or dashes
+/// is one word of digits.
+pub fn query_words(typed: &str) -> Option<Vec<String>> {
+    let term = search_term(typed)?;
+    Some(match phone_digits(&term) {
+        Some(digits) => vec![digits],
+        None => words(&term).collect(),
+    })
+}
+
+/// Whether a guest with this search text matches the query words (the rule the database
+/// indexes answer; here for tests and as its one statement).
+pub fn search_matches(search_text: &str, query: &[String]) -> bool {
+    !query.is_empty() && query.iter().all(|q| search_text.split(' ').any(|w| w.starts_with(q.as_str())))
+}
+
+/// A search matching more guests than this shows "1,000+": counting every match of a broad
+/// search would read the whole list on every keystroke.
+pub const MATCHES_COUNT_MAX: u32 = 1000;
+
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS, ToSchema)]
 #[serde(rename_all = "snake_case")]
 #[ts(export)]
@@ -114,8 +162,12 @@ pub struct GuestRow {
 pub struct GuestsPage {
     /// The counter *Guests created N*: every guest the admin manages, whatever the filters.
     pub created: u32,
-    /// How many guests match the search and filter.
+    /// How many guests match the search and filter; at most [`MATCHES_COUNT_MAX`] for a search,
+    /// see `total_is_lower_bound`.
     pub total: u32,
+    /// `total` is a lower bound: the search matches more than [`MATCHES_COUNT_MAX`] guests.
+    #[serde(default)]
+    pub total_is_lower_bound: bool,
     pub offset: u32,
     pub rows: Vec<GuestRow>,
 }
@@ -344,6 +396,29 @@ mod tests {
     #[test]
     fn phone_like_terms_match_by_digits() {
         assert_eq!(phone_digits("+44 20"), Some("4420".into()));
+    }
+
+    #[test]
+    fn guests_are_found_by_the_start_of_any_word_and_any_part_of_their_number() {
+        let text = guest_search_text("Gina-Marie", "O'Brien", "+442079460712", "Ines", "Inviter");
+        assert_eq!(text.split(' ').take(3).collect::<Vec<_>>(), ["gina", "marie", "o"]);
+        let found = |typed: &str| search_matches(&text, &query_words(typed).expect("a search"));
+        assert!(found("gina"));
+        assert!(found("GI"));
+        assert!(found("brien gina"), "any order");
+        assert!(found("marie o'b"));
+        assert!(found("7946 0712"), "the middle of the number, spaces as typed");
+        assert!(found("+44 20 7946"));
+        assert!(found("12"));
+        assert!(found("ines inv"), "the inviter");
+        assert!(!found("ina"), "a word's start, not its middle");
+        assert!(!found("gina zed"), "every word must match");
+        assert!(!found("0712 9"), "a number is one word");
+        assert_eq!(query_words("g"), None, "one character is no search yet");
+        assert_eq!(query_words("!!"), Some(vec![]));
+        assert!(!search_matches(&text, &[]), "a search of no words matches nobody");
+        let accented = guest_search_text("Élodie", "Ünal", "+33612345678", "Zoë", "Ørsted");
+        assert!(search_matches(&accented, &query_words("ÉLO ünal").expect("a search")));
         assert_eq!(phone_digits("(079) 46-09"), Some("0794609".into()));
         assert_eq!(phone_digits("gi"), None);
         assert_eq!(phone_digits("a1"), None);

@@ -265,6 +265,10 @@ pub struct Conversation {
     pub last_seq: i64,
     /// Whether the viewer owns it (shares it: invitations and external keys, SPEC §10.1).
     pub viewer_is_owner: bool,
+    /// The organisation's ALL group (SPEC §2): every member, never a guest; nobody adds,
+    /// removes, leaves or shares it.
+    #[serde(default)]
+    pub org_wide: bool,
     /// How far the viewer has read.
     #[ts(type = "number")]
     pub read_seq: i64,

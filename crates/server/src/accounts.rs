@@ -119,6 +119,18 @@ where
     sqlx::query_as(&format!("{SELECT_ACCOUNT} WHERE a.id = $1")).bind(id).fetch_optional(db).await
 }
 
+/// The live (not deleted) members of a conversation, in one query (the ALL group may hold
+/// thousands).
+pub async fn in_conversation(db: &Db, conversation_id: &str) -> sqlx::Result<Vec<AccountRow>> {
+    sqlx::query_as(&format!(
+        "{SELECT_ACCOUNT} JOIN conversation_members m ON m.account_id = a.id \
+         WHERE m.conversation_id = $1 AND a.status <> 'deleted'"
+    ))
+    .bind(conversation_id)
+    .fetch_all(db)
+    .await
+}
+
 /// The live (not deleted) account holding a phone number, if any.
 pub async fn live_by_phone(db: &Db, phone: &str) -> sqlx::Result<Option<AccountRow>> {
     sqlx::query_as(&format!("{SELECT_ACCOUNT} WHERE a.phone = $1 AND a.status <> 'deleted'"))

@@ -33,13 +33,14 @@ impl Kind {
     }
 }
 
-/// Ids of the accounts that share an open conversation with `account_id` (not itself).
+/// Ids of the accounts that share an open conversation with `account_id` (not itself). The
+/// ALL group is left out: it only ever holds members, who see each other anyway.
 pub async fn shared_with(db: &Db, account_id: &str) -> sqlx::Result<HashSet<String>> {
     let ids: Vec<String> = sqlx::query_scalar(
         "SELECT DISTINCT other.account_id FROM conversation_members mine \
          JOIN conversation_members other ON other.conversation_id = mine.conversation_id \
          JOIN conversations c ON c.id = mine.conversation_id \
-         WHERE mine.account_id = $1 AND other.account_id <> $2 AND c.closed_at IS NULL",
+         WHERE mine.account_id = $1 AND other.account_id <> $2 AND c.closed_at IS NULL AND c.org_wide = 0",
     )
     .bind(account_id)
     .bind(account_id)
@@ -57,12 +58,21 @@ pub struct ConversationRow {
     pub created_by: String,
     pub created_at: i64,
     pub last_seq: i64,
-    /// Who shares it (SPEC §10.1); None for system conversations.
+    /// Who shares it (SPEC §10.1); None for system conversations and the ALL group.
     pub owner_id: Option<String>,
+    /// 1 for the organisation's ALL group ([`crate::all_group`]).
+    pub org_wide: i64,
+}
+
+impl ConversationRow {
+    /// The ALL group: its members follow the organisation, nobody manages them by hand.
+    pub fn org_wide(&self) -> bool {
+        self.org_wide != 0
+    }
 }
 
 pub const SELECT_CONVERSATION: &str =
-    "SELECT c.id, c.organisation_id, c.kind, c.name, c.created_by, c.created_at, c.last_seq, c.owner_id FROM conversations c";
+    "SELECT c.id, c.organisation_id, c.kind, c.name, c.created_by, c.created_at, c.last_seq, c.owner_id, c.org_wide FROM conversations c";
 
 pub async fn by_id(db: &Db, id: &str) -> sqlx::Result<Option<ConversationRow>> {
     sqlx::query_as(&format!("{SELECT_CONVERSATION} WHERE c.id = $1 AND c.closed_at IS NULL"))

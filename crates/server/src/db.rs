@@ -78,7 +78,7 @@ pub async fn connect(url: &str) -> anyhow::Result<(Db, Backend)> {
         .await
         .with_context(|| format!("connecting to the {} database", backend.name()))?;
     sqlx::migrate!("./migrations").run(&pool).await.context("running migrations")?;
-    crate::guests::ensure_search_index(&pool, backend).await.context("the guests search index")?;
+    crate::guest_search::ensure_index(&pool, backend).await.context("the guests search index")?;
     Ok((pool, backend))
 }
 
@@ -131,5 +131,18 @@ pub fn new_id_instant_prefix(id: &str) -> String {
     match ms {
         Some(ms) => parley_core::time::format_utc(ms).replace(['-', ':'], "").replace(' ', "T").replace("TUTC", ""),
         None => id.to_owned(),
+    }
+}
+
+/// `term` for a `LIKE … ESCAPE '\\'` pattern: its `%`, `_` and `\\` match themselves.
+pub fn escape_like(term: &str) -> String {
+    term.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
+}
+
+#[cfg(test)]
+mod like_tests {
+    #[test]
+    fn like_wildcards_are_taken_literally() {
+        assert_eq!(super::escape_like("50%_a\\"), "50\\%\\_a\\\\");
     }
 }

@@ -2,7 +2,7 @@
 //! what concerns it; what it sends is always re-read through the visibility rule (the socket
 //! only says "contacts changed", the delta endpoint decides what the viewer may see).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 use tokio::sync::broadcast;
 
@@ -15,18 +15,41 @@ pub enum Event {
     /// A notice for one account's sockets.
     Notice { recipient_id: String, notice: parley_core::wire::Notice },
     /// A new message, for the sockets of these accounts (the conversation's members).
-    Message { recipient_ids: Arc<[String]>, message: parley_core::wire::Message },
+    Message { recipient_ids: Recipients, message: parley_core::wire::Message },
     /// A member's receipt moved, for the sockets of these accounts.
-    Receipt { recipient_ids: Arc<[String]>, conversation_id: String, receipt: parley_core::wire::Receipt },
+    Receipt { recipient_ids: Recipients, conversation_id: String, receipt: parley_core::wire::Receipt },
     /// A conversation changed (members, admins, name) for these accounts, the ones who just
     /// left included.
-    ConversationChanged { recipient_ids: Arc<[String]>, conversation_id: String },
+    ConversationChanged { recipient_ids: Recipients, conversation_id: String },
     /// Conversation invitations of these accounts (received or sent) changed.
-    InvitationsChanged { recipient_ids: Arc<[String]> },
+    InvitationsChanged { recipient_ids: Recipients },
     /// This account itself changed (a guest incorporated as a member).
     AccountChanged { account_id: String },
     /// An organisation's settings changed.
     SettingsChanged { organisation_id: String },
+}
+
+/// The accounts an event is for. A set: every socket of the node checks it, and the ALL group
+/// (SPEC §2) makes it as large as the organisation.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Recipients(Arc<HashSet<String>>);
+
+impl Recipients {
+    pub fn contains(&self, account_id: &str) -> bool {
+        self.0.contains(account_id)
+    }
+}
+
+impl From<Vec<String>> for Recipients {
+    fn from(ids: Vec<String>) -> Self {
+        ids.into_iter().collect()
+    }
+}
+
+impl FromIterator<String> for Recipients {
+    fn from_iter<I: IntoIterator<Item = String>>(ids: I) -> Self {
+        Self(Arc::new(ids.into_iter().collect()))
+    }
 }
 
 #[derive(Clone)]

@@ -13,7 +13,10 @@
 //! - [`change_watcher`]: publishes changes made by other processes (CLI, other nodes).
 //! - [`accounts`], [`codes`], [`sessions`], [`settings`], [`conversations`], [`messages`],
 //!   [`sharing`] (conversation invitations): the data access the routes share.
+//! - [`all_group`]: the organisation-wide ALL group of every member (SPEC §2).
 //! - [`guests`]: the guests an admin manages (scope, list, search, sort, pages) (SPEC §8).
+//! - [`guest_search`]: the guests list's search words and sort keys on each invitation, and
+//!   the word index per database.
 //! - [`activity`]: the activity report, and its monthly e-mail (SPEC §9).
 //! - [`scheduler`]: periodic jobs — invitation reminders, the monthly report — safe on
 //!   several nodes.
@@ -28,6 +31,7 @@
 
 pub mod accounts;
 pub mod activity;
+pub mod all_group;
 pub mod change_watcher;
 pub mod clock;
 pub mod codes;
@@ -37,6 +41,7 @@ pub mod db;
 pub mod demo;
 pub mod error;
 pub mod events;
+pub mod guest_search;
 pub mod guests;
 pub mod messages;
 pub mod notices;

@@ -4,7 +4,6 @@
 use crate::db::{new_id, Db};
 use crate::events::{Event, EventBus};
 use parley_core::wire::{Message, MessageKind, Receipt};
-use std::sync::Arc;
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 struct MessageRow {
@@ -240,7 +239,8 @@ pub async fn advance_receipt(
 /// Tells the sockets of every member of the conversation about a stored message.
 pub async fn publish(db: &Db, events: &EventBus, conversation_id: &str, message_id: &str) -> sqlx::Result<()> {
     if let Some(message) = by_id(db, message_id).await? {
-        let recipient_ids: Arc<[String]> = crate::conversations::member_ids(db, conversation_id).await?.into();
+        let recipient_ids: crate::events::Recipients =
+            crate::conversations::member_ids(db, conversation_id).await?.into();
         events.publish(Event::Message { recipient_ids, message });
     }
     Ok(())

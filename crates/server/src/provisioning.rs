@@ -159,6 +159,8 @@ pub async fn add_member(
             .execute(&mut *tx)
             .await?;
     }
+    // Into the ALL group if it is shown; the arrival is announced when the member activates.
+    crate::all_group::join(&mut tx, &m.organisation_id, &id, None, now_ms).await?;
     let account = accounts::by_id(&mut *tx, &id).await?.ok_or_else(|| AppError::new(ErrorCode::Internal))?;
     let code = if m.status == AccountStatus::Pending {
         Some(

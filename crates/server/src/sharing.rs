@@ -6,7 +6,6 @@
 use crate::db::Db;
 use crate::events::{Event, EventBus};
 use parley_core::wire::{ConversationInvitation, Department};
-use std::sync::Arc;
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct InvitationRow {
@@ -165,7 +164,7 @@ pub async fn audience(
 
 pub fn publish(events: &EventBus, recipients: Vec<String>) {
     if !recipients.is_empty() {
-        let recipient_ids: Arc<[String]> = recipients.into();
+        let recipient_ids: crate::events::Recipients = recipients.into();
         events.publish(Event::InvitationsChanged { recipient_ids });
     }
 }

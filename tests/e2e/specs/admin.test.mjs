@@ -1,10 +1,11 @@
 // SPEC §8–§9 in the real window: a guest's running app is logged out the moment an admin
 // deletes them; then the company admin searches the guests list, incorporates one guest and
-// deletes another, each behind its Yes/No confirmation, and reads the month's activity report.
+// deletes another, each behind its Yes/No confirmation, reads the month's activity report, and
+// shows the group All.
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
 import {
-  api, byTestId, codeFromOutbox, logInAgainUk, logInUk, openApp, provisionOrganisation, shot, textsOf, typeInto,
+  api, byTestId, codeFromOutbox, logInAgainUk, logInUk, openFreshApp, provisionOrganisation, shot, textsOf, typeInto,
   waitForScreen, waitForText,
 } from "./helpers.mjs";
 
@@ -56,7 +57,7 @@ test("a deleted guest is logged out at once; an admin searches, incorporates and
   const carla = await invite(inesToken, "Carla", "Gamma", "0713");
 
   // Carla's app is running when an admin deletes her: it is logged out at once.
-  app = await openApp();
+  app = await openFreshApp();
   const { code: carlaCode } = await codeFromOutbox(carla.phone);
   await logInUk(app, carla.national, carlaCode);
   await shot(app, "70-guest-app-running");
@@ -135,6 +136,29 @@ test("a deleted guest is logged out at once; an admin searches, incorporates and
   assert.match(text, /Ines Inviter/);
   assert.match(text, /Gina Alpha/);
   await shot(app, "77-admin-activity-report");
+
+  // Display the group All (SPEC §2): saved in Settings, it is in the members' conversations at
+  // once — the admin, Ines, and Gina now that she is a member — with no Manage menu.
+  await (await byTestId(app, "admin-tab-settings")).click();
+  await (await byTestId(app, "settings-form")).waitForDisplayed({ timeout: 10000 });
+  await (await byTestId(app, "settings-group-all")).click();
+  await waitForText(app, "settings-state", "You have unsaved changes");
+  await (await byTestId(app, "settings-save")).click();
+  await waitForText(app, "settings-state", "All changes saved");
+  await (await byTestId(app, "nav-conversations")).click();
+  const isAll = (t) => t.startsWith("All Everyone in the organization");
+  await app.waitUntil(async () => (await textsOf(app, "conversation-item")).some(isAll), { timeout: 10000 }).catch(async () => {
+    await shot(app, "zz-no-all-group");
+    assert.fail(`the All group never appeared in Conversations: ${JSON.stringify(await textsOf(app, "conversation-item"))}`);
+  });
+  const allIndex = (await textsOf(app, "conversation-item")).findIndex(isAll);
+  await (await app.$$('[data-testid="conversation-item"]'))[allIndex].click();
+  await waitForText(app, "conversation-title", "All");
+  const sub = await (await app.$('[data-testid="conversation-view"] .view-sub')).getText();
+  assert.match(sub, /Everyone in the organization · 3 members/);
+  assert.equal(await (await byTestId(app, "manage-menu")).isExisting(), false);
+  assert.equal(await (await byTestId(app, "invite-guest-from-conversation")).isExisting(), false);
+  await shot(app, "78-all-group");
 
   // The next spec starts from the login screen.
   await (await byTestId(app, "logout")).click();

@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import {
-  api, byTestId, logInUk, notificationsSeen, openApp, provisionOrganisation, shot, startServer, stealFocus,
+  api, byTestId, logInUk, notificationsSeen, openFreshApp, provisionOrganisation, shot, startServer, stealFocus,
   stopServer, textsOf, waitForScreen, waitForText,
 } from "./helpers.mjs";
 
@@ -51,7 +51,7 @@ test("chat with a colleague: both ways, states, unread, notification, offline qu
   const { mia, noah } = org.people;
   const peer = await secondUser(noah);
 
-  app = await openApp();
+  app = await openFreshApp();
   await logInUk(app, mia.national, mia.code);
 
   // The welcome message is waiting in Conversations.

@@ -4,7 +4,7 @@
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
 import {
-  byTestId, fillInvitation, logInUk, modeOn, openApp, provisionOrganisation, sendInvitation, shot, textsOf, typeInto,
+  byTestId, fillInvitation, logInUk, modeOn, openFreshApp, provisionOrganisation, sendInvitation, shot, textsOf, typeInto,
   waitForScreen, waitForText,
 } from "./helpers.mjs";
 
@@ -23,7 +23,7 @@ test("invite a guest from a one-to-one conversation, then from the group as its 
   await org.settings({ guest_invitations_enabled: true });
   await org.mayInvite(ines.id, true);
 
-  app = await openApp();
+  app = await openFreshApp();
   await logInUk(app, ines.national, ines.code);
 
   // A one-to-one conversation with Oscar, from his contact details.

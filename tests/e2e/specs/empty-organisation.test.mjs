@@ -3,7 +3,7 @@
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { SERVER_URL, byTestId, openApp, shot, typeInto, waitForScreen, waitForText } from "./helpers.mjs";
+import { SERVER_URL, byTestId, openFreshApp, shot, typeInto, waitForScreen, waitForText } from "./helpers.mjs";
 
 const cli = (...args) => execFileSync(process.env.PARLEY_E2E_SERVER_BIN, args, { encoding: "utf8" });
 let app;
@@ -18,7 +18,7 @@ test("invalid phone is flagged on the field; a lone member sees the empty state"
     "--phone", "+44 20 7946 0958", "--email", "sam@solo.example");
   const code = added.match(/activation code (\d{6})/)[1];
 
-  app = await openApp();
+  app = await openFreshApp();
   await waitForScreen(app, "login");
   await typeInto(app, "server-url", SERVER_URL);
   await (await byTestId(app, "calling-code")).selectByAttribute("value", "+44");

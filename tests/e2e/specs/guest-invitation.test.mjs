@@ -4,7 +4,7 @@
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
 import {
-  byTestId, fillInvitation, logInUk, mailTo, modeOn as modeOnHelper, openApp, provisionOrganisation, sendInvitation, shot,
+  byTestId, fillInvitation, logInUk, mailTo, modeOn as modeOnHelper, openFreshApp, provisionOrganisation, sendInvitation, shot,
   typeInto, waitForScreen, waitForText,
 } from "./helpers.mjs";
 
@@ -37,7 +37,7 @@ test("invite a guest from Contacts; refusals on the form; the guest sees only th
   });
   const { ines, omar } = org.people;
 
-  app = await openApp();
+  app = await openFreshApp();
   await org.settings({ guest_invitations_enabled: true, forbidden_email_domains: ["rival.example"], forbidden_country_codes: ["+33"] });
   await org.mayInvite(ines.id, true);
   await logIn(ines.national, ines.code);

@@ -8,6 +8,17 @@ export const SERVER_URL = process.env.PARLEY_E2E_SERVER_URL;
 const SHOTS = process.env.PARLEY_E2E_SCREENSHOTS;
 const OUTBOX = path.join(process.env.PARLEY_E2E_WORK, "outbox");
 
+/** Opens the app as a first launch: a session an earlier spec left in the keyring (one that
+ *  failed before logging out) is forgotten first, so one failure does not cascade. */
+export async function openFreshApp() {
+  try {
+    execFileSync("secret-tool", ["clear", "service", "parley-desktop"], { stdio: "ignore" });
+  } catch {
+    // Nothing stored: the usual case.
+  }
+  return openApp();
+}
+
 export async function openApp() {
   return remote({
     hostname: "127.0.0.1",

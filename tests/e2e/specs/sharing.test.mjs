@@ -7,7 +7,7 @@ import { test, after } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync, spawn } from "node:child_process";
 import {
-  api, byTestId, codeFromOutbox, logInUk, mailTo, openApp, provisionOrganisation, shot, textsOf, typeInto,
+  api, byTestId, codeFromOutbox, logInUk, mailTo, openFreshApp, provisionOrganisation, shot, textsOf, typeInto,
   waitForScreen, waitForText,
 } from "./helpers.mjs";
 
@@ -42,7 +42,7 @@ test("accept an invitation into a group; make, copy, e-mail and redeem an extern
   await org.mayInvite(olga.id, true);
   const peteToken = await apiUser(pete, "Pete", "Peer");
 
-  app = await openApp();
+  app = await openFreshApp();
   await logInUk(app, olga.national, olga.code);
 
   // Pete owns "Harbour plan" and invites Olga; she accepts in the app.

@@ -205,7 +205,15 @@ export function mockAdmin(params: URLSearchParams, getMe: () => Me, setMe: (me: 
         return (q.direction === "asc" ? c : -c) || b.invited_at - a.invited_at || a.id.localeCompare(b.id);
       });
     const limit = q.limit === 0 ? 50 : Math.min(q.limit, 200);
-    return { created: all.length, total: rows.length, offset: q.offset, rows: rows.slice(q.offset, q.offset + limit) };
+    // The server counts a search's matches up to 1,000 (core::admin::MATCHES_COUNT_MAX).
+    const capped = q.search.trim().length >= 2 && rows.length > 1000;
+    return {
+      created: all.length,
+      total: capped ? 1000 : rows.length,
+      total_is_lower_bound: capped,
+      offset: q.offset,
+      rows: rows.slice(q.offset, q.offset + limit),
+    };
   }
 
   function remove(ids: string[], action: "incorporation" | "deletion"): number {

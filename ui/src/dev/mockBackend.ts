@@ -8,7 +8,7 @@
 //                 (forbidden: domain rival.example, country code +33; user3@example.com and
 //                 +1 555-100-0003 already exist)
 //   guest profile: ?profile=no-direct|no-group   who: ?as=guest
-//   conversations: ?conversations=0 (none)   notices: ?notices=0 (none)
+//   conversations: ?conversations=0 (none)  ?all=on (the ALL group shown)   notices: ?notices=0 (none)
 //   chat: ?messages=0 (no history)  ?timeline=error|slow (see mockChat.ts)
 //   administration: ?role=company_admin|department_admin|member  ?guests=0  ?admin=error|slow
 //                 ?report=on  ?export=cancel  ?mechange=member|company_admin (see mockAdmin.ts)
@@ -211,6 +211,9 @@ export function installMockBackend(params: URLSearchParams): void {
             viewer_is_admin: true,
             created_at: minutes(60),
           }),
+          ...(params.get("all") === "on"
+            ? [{ ...conversation({ id: "c-all", kind: "group" as const, title: "All", members: directory.filter((c) => c.kind === "member").map((c) => asContact(c)), viewer_is_admin: false, created_at: minutes(400) }), org_wide: true, viewer_is_owner: false }]
+            : []),
           conversation({
             id: "c-group-2",
             kind: "group",
@@ -309,10 +312,11 @@ export function installMockBackend(params: URLSearchParams): void {
     syncing: false,
     contact_count: cached,
     error: syncMode === "error" ? err("network", "Cannot reach the server. Check the address and your connection.") : null,
+    revision: 0,
   };
 
   const setStatus = (next: Partial<SyncStatus>) => {
-    status = { ...status, ...next };
+    status = { ...status, ...next, revision: status.revision + 1 };
     void emit("sync-status", status);
   };
 

@@ -142,6 +142,8 @@ describe("paging", () => {
     expect(pageRangeLabel(100, 20, 120)).toBe("101–120 of 120");
     expect(pageRangeLabel(0, 0, 0)).toBe("0 of 0");
     expect(pageRangeLabel(0, 50, 100000)).toBe("1–50 of 100,000");
+    expect(pageRangeLabel(0, 50, 1000, true)).toBe("1–50 of 1,000+");
+    expect(pageRangeLabel(1000, 50, 1000, true)).toBe("1,001–1,050 of 1,050+");
   });
 
   it("knows when there is a page before and after", () => {
@@ -150,6 +152,9 @@ describe("paging", () => {
     expect(hasNextPage(0, 50, 120)).toBe(true);
     expect(hasNextPage(100, 20, 120)).toBe(false);
     expect(hasNextPage(0, 50, 50)).toBe(false);
+    // Past the counted matches of a broad search, a full page may have more.
+    expect(hasNextPage(1000, 50, 1000, true)).toBe(true);
+    expect(hasNextPage(1000, 20, 1000, true)).toBe(false);
     expect(previousOffset(50)).toBe(0);
     expect(previousOffset(20)).toBe(0);
     expect(nextOffset(50)).toBe(100);

@@ -143,18 +143,21 @@ export const GUEST_COLUMNS: readonly GuestColumn[] = [
 
 const number = new Intl.NumberFormat("en-US");
 
-/** "1–50 of 120", "101–120 of 120", "0 of 0". */
-export function pageRangeLabel(offset: number, shown: number, total: number): string {
+/** "1–50 of 120", "101–120 of 120", "0 of 0"; with `atLeast` (a broad search, counted up to a
+ *  cap) "1–50 of 1,000+". */
+export function pageRangeLabel(offset: number, shown: number, total: number, atLeast = false): string {
   if (total <= 0 || shown <= 0) return `0 of ${number.format(Math.max(0, total))}`;
-  return `${number.format(offset + 1)}–${number.format(offset + shown)} of ${number.format(total)}`;
+  const of = atLeast ? `${number.format(Math.max(total, offset + shown))}+` : number.format(total);
+  return `${number.format(offset + 1)}–${number.format(offset + shown)} of ${of}`;
 }
 
 export function hasPreviousPage(offset: number): boolean {
   return offset > 0;
 }
 
-export function hasNextPage(offset: number, shown: number, total: number): boolean {
-  return offset + shown < total;
+/** With `atLeast` the total is a lower bound: a full page means there may be more. */
+export function hasNextPage(offset: number, shown: number, total: number, atLeast = false, pageSize: number = ADMIN_PAGE_SIZE): boolean {
+  return offset + shown < total || (atLeast && shown >= pageSize);
 }
 
 export function previousOffset(offset: number, pageSize: number = ADMIN_PAGE_SIZE): number {

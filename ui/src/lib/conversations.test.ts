@@ -33,6 +33,7 @@ const conv = (id: string, kind: Conversation["kind"], names: string[], viewer_is
   members: names.map((n, i) => ({ contact: contact(`${id}-${i}`, n), is_admin: false, delivered_seq: 0, read_seq: 0 })),
   viewer_is_admin,
   viewer_is_owner: viewer_is_admin,
+  org_wide: false,
   created_at: 0,
   last_seq: 0,
   read_seq: 0,
@@ -45,6 +46,9 @@ describe("conversations", () => {
     expect(memberCount(conv("g", "group", ["Ada", "Alan"]))).toBe(3);
     expect(conversationSubtitle(conv("g", "group", ["Ada", "Alan"]))).toBe("3 members");
     expect(conversationSubtitle(conv("d", "direct", ["Ada"]))).toBe("One-to-one");
+    expect(conversationSubtitle({ ...conv("all", "group", ["Ada", "Alan"]), org_wide: true })).toBe(
+      "Everyone in the organization · 3 members",
+    );
     expect(conversationSubtitle(conv("s", "system", []))).toBe("Messages from Parley");
     expect(conversationActions(conv("s", "system", []), { kind: "member" })).toEqual({
       groupMenu: false,
@@ -63,6 +67,7 @@ describe("conversations", () => {
     const guest = { kind: "guest" as const };
     expect(conversationActions(conv("d", "direct", ["Ada"]), member)).toEqual({ groupMenu: true, inviteFromMenu: true, inviteIntoGroup: false });
     expect(conversationActions(conv("g", "group", ["Ada"], true), member)).toEqual({ groupMenu: false, inviteFromMenu: false, inviteIntoGroup: true });
+    expect(conversationActions({ ...conv("g", "group", ["Ada"], true), org_wide: true }, member).inviteIntoGroup).toBe(false);
     expect(conversationActions(conv("g", "group", ["Ada"], false), member).inviteIntoGroup).toBe(false);
     // Guests never invite.
     expect(conversationActions(conv("d", "direct", ["Ada"]), guest)).toEqual({ groupMenu: true, inviteFromMenu: false, inviteIntoGroup: false });
@@ -92,16 +97,22 @@ describe("conversations", () => {
 });
 
 describe("managing a group", () => {
-  const group = (admin: boolean, owner: boolean) => ({ kind: "group" as const, viewer_is_admin: admin, viewer_is_owner: owner });
+  const group = (admin: boolean, owner: boolean) => ({ kind: "group" as const, viewer_is_admin: admin, viewer_is_owner: owner, org_wide: false });
 
   it("offers the manage menu by role, and nothing for one-to-one conversations", () => {
-    expect(manageActions({ kind: "direct", viewer_is_admin: false, viewer_is_owner: false }, { kind: "member" })).toBeNull();
+    expect(manageActions({ kind: "direct", viewer_is_admin: false, viewer_is_owner: false, org_wide: false }, { kind: "member" })).toBeNull();
     expect(manageActions(group(false, false), { kind: "member" })).toEqual({
       addMembers: false, invite: false, externalKey: false, rename: false, leave: true, close: false,
     });
     expect(manageActions(group(true, false), { kind: "member" })).toMatchObject({ addMembers: true, rename: true, invite: false });
     expect(manageActions(group(true, true), { kind: "member" })).toMatchObject({ invite: true, externalKey: true, close: true });
     expect(manageActions(group(true, true), { kind: "guest" })).toMatchObject({ invite: false, addMembers: false, leave: true });
+  });
+
+  it("offers no manage menu and no member actions in the ALL group (the organisation runs it)", () => {
+    const all = { ...group(true, true), org_wide: true };
+    expect(manageActions(all, { kind: "member" })).toBeNull();
+    expect(memberActions(all, { is_admin: false, contact: { kind: "member" } })).toBeNull();
   });
 
   it("lets admins promote and remove, and the owner hand over to a member", () => {

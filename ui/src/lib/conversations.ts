@@ -11,12 +11,14 @@ export function memberCount(c: Pick<Conversation, "members">): number {
   return c.members.length + 1;
 }
 
-/** "One-to-one", "3 members", or for the system account's conversation "Messages from Parley". */
-export function conversationSubtitle(c: Pick<Conversation, "kind" | "members">): string {
+/** "One-to-one", "3 members", for the ALL group "Everyone in the organization · 51 members", or
+ *  for the system account's conversation "Messages from Parley". */
+export function conversationSubtitle(c: Pick<Conversation, "kind" | "members" | "org_wide">): string {
   if (c.kind === "direct") return "One-to-one";
   if (c.kind === "system") return "Messages from Parley";
   const n = memberCount(c);
-  return `${n} ${n === 1 ? "member" : "members"}`;
+  const count = `${n} ${n === 1 ? "member" : "members"}`;
+  return c.org_wide ? `Everyone in the organization · ${count}` : count;
 }
 
 /** The other person of a one-to-one conversation. */
@@ -33,12 +35,13 @@ export interface ConversationActions {
   inviteIntoGroup: boolean;
 }
 
-export function conversationActions(c: Pick<Conversation, "kind" | "viewer_is_admin">, me: Pick<Me, "kind">): ConversationActions {
+export function conversationActions(c: Pick<Conversation, "kind" | "viewer_is_admin" | "org_wide">, me: Pick<Me, "kind">): ConversationActions {
   const member = me.kind === "member";
   return {
     groupMenu: c.kind === "direct",
     inviteFromMenu: c.kind === "direct" && member,
-    inviteIntoGroup: c.kind === "group" && c.viewer_is_admin && member,
+    // Guests are never in the ALL group (SPEC §2).
+    inviteIntoGroup: c.kind === "group" && !c.org_wide && c.viewer_is_admin && member,
   };
 }
 
@@ -66,7 +69,7 @@ export function pickSelection(list: readonly Conversation[], wanted: string | nu
 }
 
 /** The group's *Manage* menu, by the viewer's role in it (SPEC §10, §10.1). Guests manage
- *  nothing but may leave. */
+ *  nothing but may leave. The ALL group has none: the organisation runs it (SPEC §2). */
 export interface ManageActions {
   addMembers: boolean;
   invite: boolean;
@@ -77,10 +80,10 @@ export interface ManageActions {
 }
 
 export function manageActions(
-  c: Pick<Conversation, "kind" | "viewer_is_admin" | "viewer_is_owner">,
+  c: Pick<Conversation, "kind" | "viewer_is_admin" | "viewer_is_owner" | "org_wide">,
   me: Pick<Me, "kind">,
 ): ManageActions | null {
-  if (c.kind !== "group") return null;
+  if (c.kind !== "group" || c.org_wide) return null;
   const member = me.kind === "member";
   const admin = c.viewer_is_admin && member;
   const owner = c.viewer_is_owner && member;
@@ -95,10 +98,10 @@ export interface MemberActions {
 }
 
 export function memberActions(
-  c: Pick<Conversation, "kind" | "viewer_is_admin" | "viewer_is_owner">,
+  c: Pick<Conversation, "kind" | "viewer_is_admin" | "viewer_is_owner" | "org_wide">,
   m: Pick<ConversationMember, "is_admin"> & { contact: Pick<Contact, "kind"> },
 ): MemberActions | null {
-  if (c.kind !== "group" || !c.viewer_is_admin) return null;
+  if (c.kind !== "group" || c.org_wide || !c.viewer_is_admin) return null;
   return {
     promote: !m.is_admin && m.contact.kind === "member",
     makeOwner: c.viewer_is_owner && m.contact.kind === "member",

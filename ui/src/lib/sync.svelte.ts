@@ -4,6 +4,7 @@
 import type { ApiError } from "./bindings/ApiError";
 import type { SyncStatus } from "./bindings/SyncStatus";
 import { onSyncStatus, syncNow, syncStatus, toApiError } from "./ipc";
+import { isNewerStatus } from "./syncStatus";
 
 export class SyncModel {
   status = $state<SyncStatus | null>(null);
@@ -19,17 +20,19 @@ export class SyncModel {
     this.#onUnauthorized = onUnauthorized;
   }
 
+  /** Keeps `s` unless a newer status already arrived: an answer to `sync_status`/`sync_now`
+   *  can reach the page after the event of a later change (the app came back online). */
+  #accept(s: SyncStatus): void {
+    if (isNewerStatus(this.status, s)) this.status = s;
+  }
+
   start(): void {
-    let heard = false;
-    onSyncStatus((s) => {
-      heard = true;
-      this.status = s;
-    })
+    onSyncStatus((s) => this.#accept(s))
       .then((u) => (this.#disposed ? u() : (this.#unlisten = u)))
       .catch(() => {});
     syncStatus()
       .then((s) => {
-        if (!heard && !this.#disposed) this.status = s;
+        if (!this.#disposed) this.#accept(s);
       })
       .catch((e) => {
         const error = toApiError(e);
@@ -42,7 +45,7 @@ export class SyncModel {
     this.retrying = true;
     this.retryError = null;
     try {
-      this.status = await syncNow();
+      this.#accept(await syncNow());
     } catch (e) {
       const error = toApiError(e);
       if (error.code === "unauthorized") {

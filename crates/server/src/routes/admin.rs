@@ -51,7 +51,7 @@ pub async fn members(
         filter.push_str(" AND a.may_invite_guests = 1");
     }
     if let Some(term) = search_term(&q.search) {
-        params.push(format!("%{}%", crate::guests::escape_like(&term)));
+        params.push(format!("%{}%", crate::db::escape_like(&term)));
         let mut any = String::from(
             "LOWER(a.first_name || ' ' || a.last_name) LIKE $2 ESCAPE '\\' OR LOWER(a.last_name || ' ' || a.first_name) LIKE $2 ESCAPE '\\'",
         );

@@ -20,7 +20,6 @@ use parley_core::role::AccountKind;
 use parley_core::wire::{Conversation, ConversationInvitation, MessageKind, ShareConversationRequest};
 use parley_core::ErrorCode;
 use serde::Deserialize;
-use std::sync::Arc;
 
 pub fn router() -> axum::Router<AppState> {
     axum::Router::new()
@@ -227,7 +226,7 @@ pub async fn accept(
     let targets = [(invitation.invitee_id.clone(), invitation.department_id.clone())];
     sharing::publish(&state.events, sharing::audience(&state.db, &targets, &[&invitation.inviter_id]).await?);
     state.events.publish(Event::ConversationChanged {
-        recipient_ids: Arc::from(member_ids),
+        recipient_ids: member_ids.into(),
         conversation_id: conversation_id.clone(),
     });
     let row =
@@ -312,9 +311,7 @@ pub async fn hand_over(
     tx.commit().await?;
     sharing::publish(&state.events, sharing::audience(&state.db, &ended, &[&me.id]).await?);
     let member_ids: Vec<String> = members.into_iter().map(|m| m.account_id).collect();
-    state
-        .events
-        .publish(Event::ConversationChanged { recipient_ids: Arc::from(member_ids), conversation_id: id.clone() });
+    state.events.publish(Event::ConversationChanged { recipient_ids: member_ids.into(), conversation_id: id.clone() });
     let row = conversations::by_id(&state.db, &id).await?.ok_or_else(|| AppError::new(ErrorCode::NotFound))?;
     Ok(Json(view(&state, me, &row).await?))
 }
@@ -353,6 +350,6 @@ pub async fn close(
     state.events.publish(Event::ContactsChanged { organisation_id: me.organisation_id.clone(), seq });
     sharing::publish(&state.events, sharing::audience(&state.db, &ended, &[&me.id]).await?);
     let member_ids: Vec<String> = members.into_iter().map(|m| m.account_id).collect();
-    state.events.publish(Event::ConversationChanged { recipient_ids: Arc::from(member_ids), conversation_id: id });
+    state.events.publish(Event::ConversationChanged { recipient_ids: member_ids.into(), conversation_id: id });
     Ok(StatusCode::NO_CONTENT)
 }

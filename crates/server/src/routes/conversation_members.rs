@@ -8,7 +8,9 @@ use crate::error::{ApiJson, AppError, AppResult};
 use crate::events::Event;
 use crate::messages;
 use crate::routes::conversation_invitations::transfer;
-use crate::routes::conversations::{group_with_right, guard_guest_profile, member_of, view, GroupRight};
+use crate::routes::conversations::{
+    group_with_right, guard_guest_profile, member_of, refuse_org_wide, view, GroupRight,
+};
 use crate::routes::ActiveSession;
 use crate::sharing::{self, Ending};
 use crate::state::AppState;
@@ -18,7 +20,6 @@ use axum::routing::{delete, patch, post, put};
 use axum::Json;
 use parley_core::wire::{AddMembersRequest, Conversation, MessageKind, RenameConversationRequest};
 use parley_core::ErrorCode;
-use std::sync::Arc;
 
 pub fn router() -> axum::Router<AppState> {
     axum::Router::new()
@@ -29,7 +30,7 @@ pub fn router() -> axum::Router<AppState> {
 }
 
 fn publish_changed(state: &AppState, recipients: Vec<String>, conversation_id: &str) {
-    let recipient_ids: Arc<[String]> = recipients.into();
+    let recipient_ids: crate::events::Recipients = recipients.into();
     state.events.publish(Event::ConversationChanged { recipient_ids, conversation_id: conversation_id.to_owned() });
 }
 
@@ -107,6 +108,7 @@ pub async fn remove(
 ) -> AppResult<StatusCode> {
     let me = &session.account;
     let (row, members) = member_of(&state, me, &id).await?;
+    refuse_org_wide(&row)?;
     let is_admin = members.iter().any(|m| m.account_id == me.id && m.admin());
     if Kind::from_db(&row.kind) != Some(Kind::Group) || !(is_admin || account_id == me.id) {
         return Err(AppError::new(ErrorCode::Forbidden));
@@ -208,7 +210,11 @@ pub async fn rename(
         return Err(AppError::on_field(ErrorCode::TooLong, "name"));
     }
     let name = (!name.is_empty()).then_some(name);
-    sqlx::query("UPDATE conversations SET name = $1 WHERE id = $2").bind(name).bind(&id).execute(&state.db).await?;
+    let mut tx = state.db.begin().await?;
+    sqlx::query("UPDATE conversations SET name = $1 WHERE id = $2").bind(name).bind(&id).execute(&mut *tx).await?;
+    // The guests list shows and sorts on the group its guests were invited into.
+    crate::guest_search::refresh(&mut tx, crate::guest_search::SearchKey::Conversation, &id).await?;
+    tx.commit().await?;
     publish_changed(&state, members.into_iter().map(|m| m.account_id).collect(), &id);
     let row = conversations::by_id(&state.db, &id).await?.ok_or_else(|| AppError::new(ErrorCode::NotFound))?;
     Ok(Json(view(&state, me, &row).await?))

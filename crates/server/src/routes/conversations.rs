@@ -154,16 +154,15 @@ pub(crate) async fn view(
     let mut members = Vec::new();
     let mut viewer_is_admin = false;
     let mut read_seq = 0;
+    let mut people: std::collections::HashMap<String, AccountRow> =
+        accounts::in_conversation(&state.db, &row.id).await?.into_iter().map(|a| (a.id.clone(), a)).collect();
     for m in conversations::members(&state.db, &row.id).await? {
         if m.account_id == me.id {
             viewer_is_admin = m.admin();
             read_seq = m.read_seq;
             continue;
         }
-        if let Some(a) = accounts::by_id(&state.db, &m.account_id)
-            .await?
-            .filter(|a| a.status() != parley_core::role::AccountStatus::Deleted)
-        {
+        if let Some(a) = people.remove(&m.account_id) {
             members.push(ConversationMember {
                 contact: a.to_contact(),
                 is_admin: m.admin(),
@@ -203,6 +202,7 @@ pub(crate) async fn view(
         created_at: row.created_at,
         last_seq: row.last_seq,
         viewer_is_owner: row.owner_id.as_deref() == Some(me.id.as_str()),
+        org_wide: row.org_wide(),
         read_seq,
         unread_count: u32::try_from(unread).unwrap_or(u32::MAX),
         last_message,
@@ -249,6 +249,7 @@ pub(crate) async fn group_with_right(
             "Only group conversations have admins and owners.",
         ));
     }
+    refuse_org_wide(&row)?;
     let allowed = match right {
         GroupRight::Admin => members.iter().any(|m| m.account_id == me.id && m.admin()),
         GroupRight::Owner => row.owner_id.as_deref() == Some(me.id.as_str()),
@@ -261,6 +262,18 @@ pub(crate) async fn group_with_right(
         ));
     }
     Ok((row, members))
+}
+
+/// The ALL group is run by the organisation (SPEC §2): nobody renames, adds, removes, makes
+/// admins, shares or closes it, and nobody leaves it.
+pub(crate) fn refuse_org_wide(row: &conversations::ConversationRow) -> AppResult<()> {
+    if row.org_wide() {
+        return Err(AppError::with_message(
+            ErrorCode::Forbidden,
+            "The All group includes every member of the organization; its members cannot be changed.",
+        ));
+    }
+    Ok(())
 }
 
 #[utoipa::path(get, path = "/api/v1/conversations", responses((status = 200, body = [Conversation])), security(("bearer" = [])))]

@@ -3,6 +3,7 @@
 //! admin's scope; a batch is all or nothing.
 
 use crate::accounts::{self, AccountRow};
+use crate::all_group;
 use crate::codes::{self, Purpose};
 use crate::db::next_change_seq;
 use crate::error::{ApiJson, ApiQuery, AppError, AppResult};
@@ -24,7 +25,6 @@ use parley_core::role::AccountStatus;
 use parley_core::settings::OrganisationSettings;
 use parley_core::wire::ApiError;
 use parley_core::ErrorCode;
-use std::sync::Arc;
 
 pub fn router() -> axum::Router<AppState> {
     axum::Router::new()
@@ -85,6 +85,7 @@ pub async fn incorporate(
     let now = state.clock.now_ms();
     let mut tx = state.db.begin().await?;
     let seq = next_change_seq(&mut tx).await?;
+    let mut notices = Vec::new();
     for g in &chosen {
         // Members of their department, with every member right and member visibility; the
         // new scope makes their own next contacts delta a full list.
@@ -107,9 +108,20 @@ pub async fn incorporate(
             .await?;
         crate::activity::record(&mut tx, &admin.organisation_id, &admin.id, ActivityAction::Incorporation, &g.id, now)
             .await?;
+        // A member now: into the ALL group if it is shown (announced there once active).
+        let name = format!("{} {}", g.first_name, g.last_name);
+        let announce = (g.status == AccountStatus::Active).then_some(name.as_str());
+        if let Some((all, Some(notice))) =
+            all_group::join(&mut tx, &admin.organisation_id, &g.id, announce, now).await?
+        {
+            notices.push((all, notice));
+        }
     }
     tx.commit().await?;
     state.events.publish(Event::ContactsChanged { organisation_id: admin.organisation_id.clone(), seq });
+    for (all, notice) in &notices {
+        crate::messages::publish(&state.db, &state.events, all, notice).await?;
+    }
     for g in &chosen {
         state.events.publish(Event::AccountChanged { account_id: g.id.clone() });
         tracing::info!(admin = %admin.id, guest = %g.id, "guest incorporated");
@@ -194,7 +206,7 @@ async fn remove(state: &AppState, admin: &AccountRow, chosen: &[GuestRow], how: 
     state.events.publish(Event::ContactsChanged { organisation_id: admin.organisation_id.clone(), seq: last_seq });
     for c in conversations {
         let recipients = crate::conversations::member_ids(&state.db, &c).await?;
-        state.events.publish(Event::ConversationChanged { recipient_ids: Arc::from(recipients), conversation_id: c });
+        state.events.publish(Event::ConversationChanged { recipient_ids: recipients.into(), conversation_id: c });
     }
     Ok(())
 }
@@ -308,7 +320,7 @@ pub async fn amend(
         .bind(&guest.id)
         .execute(&mut *tx)
         .await?;
-    guests::refresh_search(&mut tx, guests::SearchKey::Guest, &guest.id).await?;
+    crate::guest_search::refresh(&mut tx, crate::guest_search::SearchKey::Guest, &guest.id).await?;
     // The corrected details get the invitation again, with a new code.
     send_again(&mut tx, &state, &guest.id, &settings, Tone::First).await?;
     tx.commit().await?;

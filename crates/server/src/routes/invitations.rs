@@ -124,7 +124,7 @@ pub(crate) async fn provision(
     .bind(now)
     .execute(&mut *tx)
     .await?;
-    crate::guests::refresh_search(&mut tx, crate::guests::SearchKey::Guest, &guest_id).await?;
+    crate::guest_search::refresh(&mut tx, crate::guest_search::SearchKey::Guest, &guest_id).await?;
     crate::activity::record(&mut tx, &inviter.organisation_id, &inviter.id, ActivityAction::Invitation, &guest_id, now)
         .await?;
     let validity = i64::from(settings.activation_code_validity_hours.max(1)) * HOUR_MS;
@@ -184,6 +184,9 @@ pub(crate) async fn group_for_guest(
         .ok_or_else(|| AppError::with_message(ErrorCode::NotFound, "No such conversation."))?;
     if Kind::from_db(&conversation.kind) != Some(Kind::Group) {
         return Err(AppError::with_message(ErrorCode::InvalidRequest, "Guests join group conversations only."));
+    }
+    if conversation.org_wide() {
+        return Err(AppError::with_message(ErrorCode::Forbidden, "Guests are never in the All group."));
     }
     let is_admin = conversations::members(&state.db, id).await?.iter().any(|m| m.account_id == inviter.id && m.admin());
     if !is_admin {

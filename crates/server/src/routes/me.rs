@@ -60,8 +60,8 @@ pub async fn complete_first_login(
     .execute(&mut *tx)
     .await?;
     // The confirmed names are what the guests search finds (as a guest, and as an inviter).
-    crate::guests::refresh_search(&mut tx, crate::guests::SearchKey::Guest, &session.account.id).await?;
-    crate::guests::refresh_search(&mut tx, crate::guests::SearchKey::Inviter, &session.account.id).await?;
+    crate::guest_search::refresh(&mut tx, crate::guest_search::SearchKey::Guest, &session.account.id).await?;
+    crate::guest_search::refresh(&mut tx, crate::guest_search::SearchKey::Inviter, &session.account.id).await?;
     let (pending, written) = if session.account.status() == AccountStatus::Pending {
         let (pending, inviter) =
             accept_invitation(&mut tx, &session.account, first.as_str(), last.as_str(), now).await?;

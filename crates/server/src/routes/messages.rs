@@ -17,7 +17,6 @@ use parley_core::chat::{ClientMessageId, MessageBody};
 use parley_core::wire::{Message, MessageKind, MessagePage, Receipt, ReceiptUpdate, SendMessageRequest};
 use parley_core::ErrorCode;
 use serde::Deserialize;
-use std::sync::Arc;
 
 pub fn router() -> axum::Router<AppState> {
     axum::Router::new()
@@ -82,7 +81,7 @@ pub async fn send(
         Err(e) => return Err(e.into()),
     };
     let message = messages::by_id(&state.db, &stored).await?.ok_or_else(|| AppError::new(ErrorCode::Internal))?;
-    let recipient_ids: Arc<[String]> = members.into_iter().map(|m| m.account_id).collect();
+    let recipient_ids: crate::events::Recipients = members.into_iter().map(|m| m.account_id).collect();
     state.events.publish(Event::Message { recipient_ids, message: message.clone() });
     Ok((StatusCode::CREATED, Json(message)))
 }
@@ -148,7 +147,7 @@ pub async fn receipts(
         .await?
         .ok_or_else(|| AppError::new(ErrorCode::NotFound))?;
     if before != Some((receipt.delivered_seq, receipt.read_seq)) {
-        let recipient_ids: Arc<[String]> = conversations::member_ids(&state.db, &id).await?.into();
+        let recipient_ids: crate::events::Recipients = conversations::member_ids(&state.db, &id).await?.into();
         state.events.publish(Event::Receipt { recipient_ids, conversation_id: id, receipt: receipt.clone() });
     }
     Ok(Json(receipt))

@@ -1,12 +1,14 @@
 //! Organisation settings (SPEC §3) and the per-member right *may invite guests*, for company
-//! admins. Changes apply to the next request: every rule reads the settings when it runs.
+//! admins. Changes apply to the next request: every rule reads the settings when it runs; the
+//! ALL group is shown or hidden in the same transaction as the save.
 
-use crate::accounts;
 use crate::db::next_change_seq;
 use crate::error::{ApiJson, AppError, AppResult};
+use crate::events::Event;
 use crate::routes::ActiveSession;
 use crate::settings;
 use crate::state::AppState;
+use crate::{accounts, all_group};
 use axum::extract::{Path, State};
 use axum::routing::{get, put};
 use axum::Json;
@@ -64,12 +66,29 @@ pub async fn write(
     if new.reminders_max > 30 {
         return Err(AppError::on_field(ErrorCode::InvalidFormat, "reminders_max"));
     }
-    settings::save(&state.db, &session.account.organisation_id, &new).await?;
-    state
-        .events
-        .publish(crate::events::Event::SettingsChanged { organisation_id: session.account.organisation_id.clone() });
+    let organisation_id = &session.account.organisation_id;
+    let mut tx = state.db.begin().await?;
+    settings::save(&mut *tx, organisation_id, &new).await?;
+    let all_group =
+        all_group::apply(&mut tx, organisation_id, new.display_group_all, &session.account.id, state.clock.now_ms())
+            .await?;
+    tx.commit().await?;
+    state.events.publish(Event::SettingsChanged { organisation_id: organisation_id.clone() });
+    if let Some(conversation_id) = all_group {
+        // Shown: it appears in every member's list; hidden: it leaves them.
+        let recipient_ids: crate::events::Recipients = members_of(&state, organisation_id).await?.into();
+        state.events.publish(Event::ConversationChanged { recipient_ids, conversation_id });
+    }
     tracing::info!(admin = %session.account.id, "organisation settings saved");
     Ok(Json(new))
+}
+
+/// Ids of the organisation's live members (who the ALL group concerns).
+async fn members_of(state: &AppState, organisation_id: &str) -> sqlx::Result<Vec<String>> {
+    sqlx::query_scalar("SELECT id FROM accounts WHERE organisation_id = $1 AND kind = 'member' AND status <> 'deleted'")
+        .bind(organisation_id)
+        .fetch_all(&state.db)
+        .await
 }
 
 /// Every entry normalised by `f`, without blanks and duplicates; `None` if one is invalid.

@@ -117,11 +117,15 @@ async fn search_filter_sort_and_pages() {
     }
     // One character: no filter (SPEC §8: from two characters on).
     assert_eq!(s.guests(&s.admin, "search=g").await["total"], 5);
-    // Two characters and more: names, user ID (whatever the spacing) and inviter.
+    // Two characters and more: the start of any word of the names, any part of the user ID
+    // (whatever the spacing), the inviter's name; words in any order.
     assert_eq!(ids(&s.guests(&s.admin, "search=guest3").await), vec![all[2].clone()]);
     assert_eq!(ids(&s.guests(&s.admin, "search=GINA%20GUEST4").await), vec![all[3].clone()]);
+    assert_eq!(ids(&s.guests(&s.admin, "search=guest4%20gi").await), vec![all[3].clone()]);
     assert_eq!(ids(&s.guests(&s.admin, "search=%2B44%2020%207946%200102").await), vec![all[1].clone()]);
-    assert_eq!(s.guests(&s.admin, "search=est%20us").await["total"], 5, "the inviter's name");
+    assert_eq!(ids(&s.guests(&s.admin, "search=7946%200105").await), vec![all[4].clone()]);
+    assert_eq!(s.guests(&s.admin, "search=test%20us").await["total"], 5, "the inviter's name");
+    assert_eq!(s.guests(&s.admin, "search=est%20us").await["total"], 0, "the start of a word, not its middle");
     assert_eq!(s.guests(&s.admin, "search=zz").await["total"], 0);
     assert_eq!(s.guests(&s.admin, "search=%25").await["total"], 5, "one character, even a wildcard, is no filter");
     assert_eq!(s.guests(&s.admin, "search=%25%25").await["total"], 0, "wildcards match themselves");
@@ -543,4 +547,79 @@ async fn the_users_list_grants_the_right_and_settings_changes_are_pushed() {
         .await
         .expect("put");
     assert_eq!(assert_error(r, StatusCode::UNPROCESSABLE_ENTITY, "invalid_format").await["field"], "reminders_max");
+}
+
+/// Adds `n` activated guests named "Lena Bulk0000"… invited by the member, straight into the
+/// database (as an import would), then writes their search words.
+async fn bulk_guests(s: &Setup, n: usize) {
+    let db = &s.app.state.db;
+    let now = s.app.state.clock.now_ms();
+    let mut tx = db.begin().await.expect("tx");
+    for i in 0..n {
+        let id = parley_server::db::new_id();
+        sqlx::query(
+            "INSERT INTO accounts (id, organisation_id, department_id, kind, role, status, first_name, last_name, phone, \
+             invited_by, created_at, updated_at, change_seq) \
+             VALUES ($1, $2, $3, 'guest', 'guest', 'active', 'Lena', $4, $5, $6, $7, $7, 0)",
+        )
+        .bind(&id)
+        .bind(&s.org.id)
+        .bind(&s.org.emea)
+        .bind(format!("Bulk{i:04}"))
+        .bind(format!("+4479000{i:05}"))
+        .bind(&s.org.member.id)
+        .bind(now + i as i64)
+        .execute(&mut *tx)
+        .await
+        .expect("guest");
+        sqlx::query(
+            "INSERT INTO invitations (id, organisation_id, guest_id, inviter_id, department_id, by_sms, by_email, details, \
+             status, created_at) VALUES ($1, $2, $3, $4, $5, 1, 0, '', 'accepted', $6)",
+        )
+        .bind(parley_server::db::new_id())
+        .bind(&s.org.id)
+        .bind(&id)
+        .bind(&s.org.member.id)
+        .bind(&s.org.emea)
+        .bind(now + i as i64)
+        .execute(&mut *tx)
+        .await
+        .expect("invitation");
+    }
+    use parley_server::guest_search::{refresh, SearchKey};
+    refresh(&mut tx, SearchKey::Organisation, &s.org.id).await.expect("search words");
+    tx.commit().await.expect("commit");
+}
+
+fn last_names(page: &Value) -> Vec<String> {
+    page["rows"].as_array().expect("rows").iter().map(|r| r["last_name"].as_str().expect("name").to_owned()).collect()
+}
+
+#[tokio::test]
+async fn a_broad_search_counts_up_to_a_thousand_and_still_pages_in_order() {
+    let s = setup().await;
+    bulk_guests(&s, 1_030).await;
+
+    // "le" matches every guest: the count stops at 1,000 and says so; pages follow the sort.
+    let first = s.guests(&s.admin, "search=le&sort=last_name&direction=asc").await;
+    assert_eq!((first["total"].as_u64(), first["total_is_lower_bound"].as_bool()), (Some(1000), Some(true)));
+    assert_eq!(first["created"], 1030);
+    assert_eq!(last_names(&first)[..3], ["Bulk0000", "Bulk0001", "Bulk0002"]);
+    let past = s.guests(&s.admin, "search=le&sort=last_name&direction=asc&offset=1000").await;
+    assert_eq!(last_names(&past).len(), 30, "pages go on past the counted matches");
+    assert_eq!(last_names(&past)[0], "Bulk1000");
+    let desc = s.guests(&s.admin, "search=lena%20bu&sort=last_name&direction=desc&limit=2").await;
+    assert_eq!(last_names(&desc), ["Bulk1029", "Bulk1028"]);
+
+    // A narrow search is counted exactly (Bulk1000 to Bulk1009).
+    let narrow = s.guests(&s.admin, "search=bulk100").await;
+    assert_eq!((narrow["total"].as_u64(), narrow["total_is_lower_bound"].as_bool()), (Some(10), Some(false)));
+    let by_number = s.guests(&s.admin, "search=79000%2001017").await;
+    assert_eq!(last_names(&by_number), ["Bulk1017"]);
+    // Sorting without a search walks the whole list in order.
+    let by_user_id = s.guests(&s.admin, "sort=user_id&direction=desc&limit=1").await;
+    assert_eq!(last_names(&by_user_id), ["Bulk1029"]);
+    // The department admin of another branch sees none of them.
+    let engineering_admin = s.app.login_active(&s.org.engineering_admin).await;
+    assert_eq!(s.guests(&engineering_admin, "search=le").await["total"], 0);
 }

@@ -4,6 +4,7 @@
 
 mod activation_codes;
 mod admin;
+mod all_group;
 mod auth;
 mod chat;
 mod contacts;

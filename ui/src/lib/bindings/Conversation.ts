@@ -28,6 +28,11 @@ last_seq: number,
  */
 viewer_is_owner: boolean, 
 /**
+ * The organisation's ALL group (SPEC §2): every member, never a guest; nobody adds,
+ * removes, leaves or shares it.
+ */
+org_wide: boolean, 
+/**
  * How far the viewer has read.
  */
 read_seq: number, 

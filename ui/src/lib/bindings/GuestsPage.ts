@@ -7,6 +7,11 @@ export type GuestsPage = {
  */
 created: number, 
 /**
- * How many guests match the search and filter.
+ * How many guests match the search and filter; at most [`MATCHES_COUNT_MAX`] for a search,
+ * see `total_is_lower_bound`.
  */
-total: number, offset: number, rows: Array<GuestRow>, };
+total: number, 
+/**
+ * `total` is a lower bound: the search matches more than [`MATCHES_COUNT_MAX`] guests.
+ */
+total_is_lower_bound: boolean, offset: number, rows: Array<GuestRow>, };

@@ -17,4 +17,8 @@ syncing: boolean, contact_count: number,
 /**
  * The last sync error, cleared by the next success.
  */
-error: ApiError | null, };
+error: ApiError | null, 
+/**
+ * Grows with every change: the UI keeps the newest when an event and an answer cross.
+ */
+revision: number, };
