@@ -3,7 +3,7 @@
 // the organisation's settings and the activity report.
 // URL parameters: ?role=company_admin|department_admin|member (who is signed in; department
 //                 admin by default, administering Engineering)
-//                 ?guests=0 (no guests)  ?admin=error (the first guests page fails) | slow
+//                 ?guests=0 (none) or a number (120 by default)  ?admin=error (the first guests page fails) | slow
 //                 ?report=on (Receive activity report on; the guest feature must be on too)
 //                 ?export=cancel (the save dialog is cancelled)  ?rights=error (set_may_invite fails)
 //                 ?mechange=member|company_admin (the account changes role after 6 s)
@@ -162,7 +162,7 @@ function monthBounds(month: string): [number, number] | null {
 export function mockAdmin(params: URLSearchParams, getMe: () => Me, setMe: (me: Me) => void, settings: OrganisationSettings, directory: Contact[]) {
   const adminMode = params.get("admin") ?? "";
   let failNext = adminMode === "error";
-  let guests = buildGuests(params.get("guests") === "0" ? 0 : 120);
+  let guests = buildGuests(Number(params.get("guests") ?? 120) || 0);
   if (params.get("report") === "on") settings.activity_report_enabled = true;
   const members = buildMembers(directory, getMe());
 

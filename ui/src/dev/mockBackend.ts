@@ -10,7 +10,7 @@
 //   guest profile: ?profile=no-direct|no-group   who: ?as=guest
 //   conversations: ?conversations=0 (none)  ?all=on (the ALL group shown)   notices: ?notices=0 (none)
 //   chat: ?messages=0 (no history)  ?timeline=error|slow (see mockChat.ts)
-//   administration: ?role=company_admin|department_admin|member  ?guests=0  ?admin=error|slow
+//   administration: ?role=company_admin|department_admin|member  ?guests=0|N  ?admin=error|slow
 //                 ?report=on  ?export=cancel  ?mechange=member|company_admin (see mockAdmin.ts)
 
 import { mockIPC } from "@tauri-apps/api/mocks";
