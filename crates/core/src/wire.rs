@@ -254,8 +254,12 @@ pub struct Conversation {
     pub kind: ConversationKind,
     /// The group's name, or the other person's name for a one-to-one conversation.
     pub title: String,
-    /// Everyone in it but the viewer, guests included (SPEC §5).
+    /// Everyone in it but the viewer, guests included (SPEC §5); in the ALL group only the
+    /// first of them (see `member_count`).
     pub members: Vec<ConversationMember>,
+    /// How many people are in it, the viewer included.
+    #[serde(default)]
+    pub member_count: u32,
     /// Whether the viewer is one of its admins (may invite guests into it).
     pub viewer_is_admin: bool,
     #[ts(type = "number")]

@@ -151,6 +151,14 @@ async fn main() -> anyhow::Result<()> {
         "search \"inviter17 \" (inviter)",
         time_get_n(&http, &format!("{base}?search=inviter17%20"), &admin, ROUNDS).await,
     );
+    report(
+        "search \"lena g\" (typing the last name)",
+        time_get_n(&http, &format!("{base}?search=lena%20g"), &admin, ROUNDS).await,
+    );
+    report(
+        "search \"guest12\" (1,111 matches, the oldest)",
+        time_get_n(&http, &format!("{base}?search=guest12"), &admin, ROUNDS).await,
+    );
     report("search \"zzqx\" (no match)", time_get_n(&http, &format!("{base}?search=zzqx"), &admin, ROUNDS).await);
     report(
         "sort by last name, page 100",

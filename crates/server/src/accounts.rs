@@ -119,12 +119,23 @@ where
     sqlx::query_as(&format!("{SELECT_ACCOUNT} WHERE a.id = $1")).bind(id).fetch_optional(db).await
 }
 
-/// The live (not deleted) members of a conversation, in one query (the ALL group may hold
-/// thousands).
-pub async fn in_conversation(db: &Db, conversation_id: &str) -> sqlx::Result<Vec<AccountRow>> {
+/// A live member of a conversation with their role and receipts there.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct MemberAccount {
+    #[sqlx(flatten)]
+    pub account: AccountRow,
+    pub is_admin: i64,
+    pub delivered_seq: i64,
+    pub read_seq: i64,
+}
+
+/// The live (not deleted) members of a conversation in the order they joined, in one query;
+/// at most `limit` of them (the ALL group may hold thousands).
+pub async fn in_conversation(db: &Db, conversation_id: &str, limit: i64) -> sqlx::Result<Vec<MemberAccount>> {
     sqlx::query_as(&format!(
-        "{SELECT_ACCOUNT} JOIN conversation_members m ON m.account_id = a.id \
-         WHERE m.conversation_id = $1 AND a.status <> 'deleted'"
+        "SELECT a.*, m.is_admin, m.delivered_seq, m.read_seq FROM ({SELECT_ACCOUNT}) a \
+         JOIN conversation_members m ON m.account_id = a.id \
+         WHERE m.conversation_id = $1 AND a.status <> 'deleted' ORDER BY m.joined_at, m.account_id LIMIT {limit}"
     ))
     .bind(conversation_id)
     .fetch_all(db)

@@ -27,9 +27,10 @@ pub async fn open_id(conn: &mut sqlx::AnyConnection, organisation_id: &str) -> s
     Ok(find(conn, organisation_id).await?.filter(|(_, open)| *open).map(|(id, _)| id))
 }
 
-/// Applies the setting, inside the transaction that saves it. On: the group exists, is open and
-/// holds every member (not deleted); off: it is closed. Returns the group when this changed
-/// whether it is shown, so its members can be told.
+/// Applies the setting, inside the transaction that saves it (which holds the organisation's
+/// row). On: the group exists, is open and holds every member (not deleted) — checked again on
+/// every save; off: it is closed. Returns the group when this changed whether it is shown, so
+/// its members can be told.
 pub async fn apply(
     conn: &mut sqlx::AnyConnection,
     organisation_id: &str,
@@ -38,8 +39,14 @@ pub async fn apply(
     now_ms: i64,
 ) -> sqlx::Result<Option<String>> {
     let existing = find(conn, organisation_id).await?;
+    let mut changed = true;
     let id = match (existing, shown) {
-        (Some((_, open)), _) if open == shown => return Ok(None),
+        // Shown already: the members are checked again below (nothing is announced).
+        (Some((id, true)), true) => {
+            changed = false;
+            id
+        }
+        (Some((_, false)), false) => return Ok(None),
         (Some((id, _)), false) => {
             sqlx::query("UPDATE conversations SET closed_at = $1 WHERE id = $2")
                 .bind(now_ms)
@@ -86,7 +93,7 @@ pub async fn apply(
     .bind(&id)
     .execute(&mut *conn)
     .await?;
-    Ok(Some(id))
+    Ok(changed.then_some(id))
 }
 
 /// Someone who just became a member (provisioned, or a guest incorporated) joins the group if
@@ -99,6 +106,9 @@ pub async fn join(
     announce: Option<&str>,
     now_ms: i64,
 ) -> sqlx::Result<Option<(String, Option<String>)>> {
+    // The organisation's row lock orders this against a settings save showing the group: the
+    // one that commits second sees the other's work (PostgreSQL reads committed rows anew).
+    sqlx::query("UPDATE organisations SET id = id WHERE id = $1").bind(organisation_id).execute(&mut *conn).await?;
     let Some(id) = open_id(conn, organisation_id).await? else { return Ok(None) };
     let already: Option<i64> =
         sqlx::query_scalar("SELECT 1 FROM conversation_members WHERE conversation_id = $1 AND account_id = $2")

@@ -4,8 +4,12 @@
 use crate::db::{next_change_seq, Db};
 use std::collections::HashSet;
 
-/// The most people in one conversation, its creator included.
+/// The most people in one conversation, its creator included (the ALL group excepted).
 pub const MAX_MEMBERS: usize = 500;
+
+/// How many members of the ALL group a conversation view lists (its member count says how
+/// many there are): it holds the whole organisation, which Contacts already lists.
+pub const ORG_WIDE_LISTED: i64 = 100;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
@@ -106,6 +110,30 @@ pub async fn members(db: &Db, conversation_id: &str) -> sqlx::Result<Vec<MemberR
     )
     .bind(conversation_id)
     .fetch_all(db)
+    .await
+}
+
+/// `account_id`'s membership row, if it is a live member: one row, whatever the size.
+pub async fn member(db: &Db, conversation_id: &str, account_id: &str) -> sqlx::Result<Option<MemberRow>> {
+    sqlx::query_as(
+        "SELECT m.account_id, m.is_admin, m.delivered_seq, m.read_seq FROM conversation_members m \
+         JOIN accounts a ON a.id = m.account_id WHERE m.conversation_id = $1 AND m.account_id = $2 \
+         AND a.status <> 'deleted'",
+    )
+    .bind(conversation_id)
+    .bind(account_id)
+    .fetch_optional(db)
+    .await
+}
+
+/// How many live members it has, the viewer included.
+pub async fn member_count(db: &Db, conversation_id: &str) -> sqlx::Result<i64> {
+    sqlx::query_scalar(
+        "SELECT COUNT(*) FROM conversation_members m JOIN accounts a ON a.id = m.account_id \
+         WHERE m.conversation_id = $1 AND a.status <> 'deleted'",
+    )
+    .bind(conversation_id)
+    .fetch_one(db)
     .await
 }
 

@@ -82,6 +82,15 @@ async fn write(conn: &mut sqlx::AnyConnection, rows: &[Source]) -> sqlx::Result<
 pub async fn ensure_index(db: &Db, backend: Backend) -> anyhow::Result<()> {
     match backend {
         Backend::Sqlite => {
+            // The substring index of an earlier form (never released), if a database has it.
+            for sql in [
+                "DROP TRIGGER IF EXISTS invitations_search_ai",
+                "DROP TRIGGER IF EXISTS invitations_search_ad",
+                "DROP TRIGGER IF EXISTS invitations_search_au",
+                "DROP TABLE IF EXISTS invitations_search",
+            ] {
+                sqlx::query(sql).execute(db).await?;
+            }
             let exists: Option<String> =
                 sqlx::query_scalar("SELECT name FROM sqlite_master WHERE name = 'invitations_words'")
                     .fetch_optional(db)
@@ -89,10 +98,13 @@ pub async fn ensure_index(db: &Db, backend: Backend) -> anyhow::Result<()> {
             if exists.is_none() {
                 let mut tx = db.begin().await?;
                 for sql in [
-                    // Words of letters and digits, case-folded, accents kept (as the core
-                    // splits them); prefix indexes make two- and three-letter searches cheap.
+                    // The stored text is the core's words separated by spaces: the tokenizer
+                    // splits on spaces only (every other character class is a word character),
+                    // so its words are the core's; prefix indexes keep one- to three-letter
+                    // words (typed as one goes) cheap.
                     "CREATE VIRTUAL TABLE invitations_words USING fts5(search_text, content='invitations', \
-                     content_rowid='rowid', tokenize='unicode61 remove_diacritics 0', prefix='2 3')",
+                     content_rowid='rowid', tokenize=\"unicode61 remove_diacritics 0 categories 'L* M* N* P* S* Co Cc Cf'\", \
+                     prefix='1 2 3')",
                     "CREATE TRIGGER invitations_words_ai AFTER INSERT ON invitations BEGIN \
                      INSERT INTO invitations_words (rowid, search_text) VALUES (new.rowid, new.search_text); END",
                     "CREATE TRIGGER invitations_words_ad AFTER DELETE ON invitations BEGIN \
@@ -111,6 +123,7 @@ pub async fn ensure_index(db: &Db, backend: Backend) -> anyhow::Result<()> {
             // The words stored beside the text (a match is then checked without re-reading
             // the text into words), and their GIN index.
             for sql in [
+                "DROP INDEX IF EXISTS invitations_search_trgm",
                 "ALTER TABLE invitations ADD COLUMN IF NOT EXISTS search_words tsvector \
                  GENERATED ALWAYS AS (to_tsvector('simple', search_text)) STORED",
                 "CREATE INDEX IF NOT EXISTS invitations_words ON invitations USING gin (search_words)",

@@ -204,16 +204,6 @@ fn order_by(sort: GuestSort, direction: SortDirection) -> String {
     format!(" ORDER BY {key} {d}, i.created_at {d}, i.id {d}")
 }
 
-/// How the search narrows a page: not at all, to nobody, through the word index (a narrow
-/// search: its matches are read and sorted), or by reading each row's words in list order (a
-/// broad one, with more than [`MATCHES_COUNT_MAX`] matches: the first pages come at once).
-enum Narrowing {
-    None,
-    Nobody,
-    Indexed { query: String, matches: i64 },
-    Scanned { words: Vec<String> },
-}
-
 /// The matches of an indexed search among `filter`'s guests, counted up to one past the cap.
 async fn count_indexed(db: &Db, backend: Backend, filter: &Filter, query: &str) -> sqlx::Result<i64> {
     let mut f = filter.clone();
@@ -236,47 +226,48 @@ pub async fn page(
     let mut filtered = listed.clone();
     filtered.status(q.status);
 
-    let narrowing = match query_words(&q.search) {
-        None => Narrowing::None,
-        Some(words) if words.is_empty() => Narrowing::Nobody,
+    let limit = page_limit(q.limit);
+    let order = order_by(q.sort, q.direction);
+    let (total, total_is_lower_bound, ids) = match query_words(&q.search) {
+        None => {
+            let total = if q.status == GuestStatusFilter::All {
+                created
+            } else {
+                filtered.count(db, &format!("SELECT COUNT(*) FROM invitations i WHERE {}", filtered.text)).await?
+            };
+            let mut rows = Filter::listed(organisation_id, scope, backend, true);
+            rows.status(q.status);
+            let sql =
+                format!("SELECT i.id FROM invitations i WHERE {}{order} LIMIT {limit} OFFSET {}", rows.text, q.offset);
+            (total, false, rows.ids(db, &sql).await?)
+        }
+        Some(words) if words.is_empty() => (0, false, Vec::new()),
         Some(words) => {
             let query = guest_search::index_query(backend, &words);
-            match count_indexed(db, backend, &filtered, &query).await? {
-                n if n <= i64::from(MATCHES_COUNT_MAX) => Narrowing::Indexed { query, matches: n },
-                _ => Narrowing::Scanned { words },
+            let search = Search {
+                db,
+                backend,
+                organisation_id,
+                scope,
+                status: q.status,
+                words: &words,
+                query: &query,
+                order: &order,
+            };
+            if count_indexed(db, backend, &filtered, &query).await? <= i64::from(MATCHES_COUNT_MAX) {
+                // Narrow: every candidate the index gives, judged by the core's rule.
+                let matched = search.indexed_matches().await?;
+                (matched.len() as i64, false, page_of(matched, q.offset, limit))
+            } else {
+                let wanted = q.offset as usize + limit as usize;
+                let matched = match search.walk(wanted).await? {
+                    Some(matched) => matched,
+                    // Sparse in this order: the candidates read and sorted after all.
+                    None => search.indexed_matches().await?,
+                };
+                (i64::from(MATCHES_COUNT_MAX), true, page_of(matched, q.offset, limit))
             }
         }
-    };
-    let mut rows = Filter::listed(organisation_id, scope, backend, !matches!(narrowing, Narrowing::Indexed { .. }));
-    rows.status(q.status);
-    let mut from = "invitations i";
-    let (total, total_is_lower_bound) = match &narrowing {
-        Narrowing::None if q.status == GuestStatusFilter::All => (created, false),
-        Narrowing::None => {
-            (filtered.count(db, &format!("SELECT COUNT(*) FROM invitations i WHERE {}", filtered.text)).await?, false)
-        }
-        Narrowing::Nobody => (0, false),
-        Narrowing::Indexed { query, matches } => {
-            let (tables, matching) = guest_search::indexed(backend, &rows.param(query.clone()));
-            from = tables;
-            rows.and(&matching);
-            (*matches, false)
-        }
-        Narrowing::Scanned { .. } => (i64::from(MATCHES_COUNT_MAX), true),
-    };
-    let order = order_by(q.sort, q.direction);
-    let ids = if let Narrowing::Scanned { words } = &narrowing {
-        walk_matching(db, &rows, &order, words, q.offset, page_limit(q.limit)).await?
-    } else if matches!(narrowing, Narrowing::Nobody) {
-        Vec::new()
-    } else {
-        let sql = format!(
-            "SELECT i.id FROM {from} WHERE {}{order} LIMIT {} OFFSET {}",
-            rows.text,
-            page_limit(q.limit),
-            q.offset
-        );
-        rows.ids(db, &sql).await?
     };
     Ok(GuestsPage {
         created: created as u32,
@@ -287,39 +278,83 @@ pub async fn page(
     })
 }
 
-/// A page of a broad search: the list read in its order, a growing chunk at a time, each row
-/// tested by the core's rule until the page is full. Its matches are dense, so the first pages
-/// come after a few hundred rows — where a database planner, guessing a rare match, would
-/// read and sort every guest.
-async fn walk_matching(
-    db: &Db,
-    filter: &Filter,
-    order: &str,
-    words: &[String],
-    offset: u32,
-    limit: u32,
-) -> sqlx::Result<Vec<String>> {
-    let wanted = offset as usize + limit as usize;
-    let (mut matched, mut read, mut chunk) = (Vec::new(), 0usize, 500usize);
-    loop {
-        let sql = format!(
-            "SELECT i.id, i.search_text FROM invitations i WHERE {}{order} LIMIT {chunk} OFFSET {read}",
-            filter.text
-        );
-        let mut q = sqlx::query_as::<_, (String, String)>(&sql);
+fn page_of(matched: Vec<String>, offset: u32, limit: u32) -> Vec<String> {
+    matched.into_iter().skip(offset as usize).take(limit as usize).collect()
+}
+
+/// How many rows a broad search may read in list order, per match wanted (at least
+/// [`WALK_MIN`]); a search whose matches sit far down this order is read through the index.
+const WALK_PER_MATCH: usize = 10;
+const WALK_MIN: usize = 2_500;
+
+/// One search of one admin's list. The word index gives candidates; the core's rule
+/// (`search_matches`) decides, so both ways of reading give the same guests.
+struct Search<'a> {
+    db: &'a Db,
+    backend: Backend,
+    organisation_id: &'a str,
+    scope: &'a Scope,
+    status: GuestStatusFilter,
+    words: &'a [String],
+    query: &'a str,
+    order: &'a str,
+}
+
+impl Search<'_> {
+    fn filter(&self, walk: bool) -> Filter {
+        let mut f = Filter::listed(self.organisation_id, self.scope, self.backend, walk);
+        f.status(self.status);
+        f
+    }
+
+    async fn rows(&self, filter: &Filter, sql: &str) -> sqlx::Result<Vec<(String, String)>> {
+        let mut q = sqlx::query_as::<_, (String, String)>(sql);
         for p in &filter.params {
             q = q.bind(p.as_str());
         }
-        let rows = q.fetch_all(db).await?;
-        let n = rows.len();
-        matched.extend(rows.into_iter().filter(|(_, text)| search_matches(text, words)).map(|(id, _)| id));
-        read += n;
-        if matched.len() >= wanted || n < chunk {
-            break;
-        }
-        chunk = (chunk * 4).min(20_000);
+        q.fetch_all(self.db).await
     }
-    Ok(matched.into_iter().skip(offset as usize).take(limit as usize).collect())
+
+    /// Every match, in list order: the index's candidates, sorted by the database, judged here.
+    async fn indexed_matches(&self) -> sqlx::Result<Vec<String>> {
+        let mut f = self.filter(false);
+        let (from, matching) = guest_search::indexed(self.backend, &f.param(self.query.to_owned()));
+        f.and(&matching);
+        let sql = format!("SELECT i.id, i.search_text FROM {from} WHERE {}{}", f.text, self.order);
+        let rows = self.rows(&f, &sql).await?;
+        Ok(rows.into_iter().filter(|(_, text)| search_matches(text, self.words)).map(|(id, _)| id).collect())
+    }
+
+    /// The first `wanted` matches of a broad search, reading the list in its order a chunk at
+    /// a time, each chunk sized by the matches seen so far: its matches are usually dense, so
+    /// the first pages come after a few hundred rows (where a planner guessing a rare match
+    /// would read and sort every guest). `None` as soon as the matches seen say the rows
+    /// allowed would not be enough.
+    async fn walk(&self, wanted: usize) -> sqlx::Result<Option<Vec<String>>> {
+        let f = self.filter(true);
+        let most = WALK_MIN.max(wanted * WALK_PER_MATCH);
+        let (mut matched, mut read, mut chunk) = (Vec::new(), 0usize, 500usize);
+        loop {
+            let sql = format!(
+                "SELECT i.id, i.search_text FROM invitations i WHERE {}{} LIMIT {chunk} OFFSET {read}",
+                f.text, self.order
+            );
+            let rows = self.rows(&f, &sql).await?;
+            let n = rows.len();
+            matched.extend(rows.into_iter().filter(|(_, text)| search_matches(text, self.words)).map(|(id, _)| id));
+            read += n;
+            if matched.len() >= wanted || n < chunk {
+                return Ok(Some(matched));
+            }
+            // What is left to read at the density seen so far; too much: the index instead.
+            let density = matched.len().max(1) as f64 / read as f64;
+            let needed = ((wanted - matched.len()) as f64 / density * 1.25).ceil() as usize;
+            if read + needed > most {
+                return Ok(None);
+            }
+            chunk = needed.max(200);
+        }
+    }
 }
 
 /// The shown columns of the invitations `ids`, in that order.

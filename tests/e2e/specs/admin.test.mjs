@@ -1,11 +1,14 @@
 // SPEC §8–§9 in the real window: a guest's running app is logged out the moment an admin
 // deletes them; then the company admin searches the guests list, incorporates one guest and
-// deletes another, each behind its Yes/No confirmation, reads the month's activity report, and
-// shows the group All.
+// deletes another, each behind its Yes/No confirmation, reads the month's activity report and
+// exports it through the native save dialog, and shows the group All.
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
+import fs from "node:fs";
+import path from "node:path";
 import {
-  api, byTestId, codeFromOutbox, logInAgainUk, logInUk, openFreshApp, provisionOrganisation, shot, textsOf, typeInto,
+  api, byTestId, codeFromOutbox, logInAgainUk, logInUk, openFreshApp, provisionOrganisation, saveThroughDialog, shot, textsOf,
+  typeInto,
   waitForScreen, waitForText,
 } from "./helpers.mjs";
 
@@ -137,6 +140,17 @@ test("a deleted guest is logged out at once; an admin searches, incorporates and
   assert.match(text, /Gina Alpha/);
   await shot(app, "77-admin-activity-report");
 
+  // Export CSV: the native save dialog asks where; the file holds the month's six rows.
+  const csv = path.join(process.env.PARLEY_E2E_WORK, "juniper-activity.csv");
+  await (await byTestId(app, "report-export")).click();
+  await saveThroughDialog("Export the activity report", csv);
+  await waitForText(app, "toast", `Saved 6 rows to ${csv}`);
+  const lines = fs.readFileSync(csv, "utf8").trim().split("\r\n");
+  assert.equal(lines[0], "Date,Administrator / Authorised user,Action,Guest");
+  assert.equal(lines.length, 7);
+  assert.ok(lines.some((l) => /,Hana Admin,Incorporation,Gina Alpha/.test(l)), lines.join("\n"));
+  await shot(app, "78-admin-report-exported");
+
   // Display the group All (SPEC §2): saved in Settings, it is in the members' conversations at
   // once — the admin, Ines, and Gina now that she is a member — with no Manage menu.
   await (await byTestId(app, "admin-tab-settings")).click();
@@ -158,7 +172,7 @@ test("a deleted guest is logged out at once; an admin searches, incorporates and
   assert.match(sub, /Everyone in the organization · 3 members/);
   assert.equal(await (await byTestId(app, "manage-menu")).isExisting(), false);
   assert.equal(await (await byTestId(app, "invite-guest-from-conversation")).isExisting(), false);
-  await shot(app, "78-all-group");
+  await shot(app, "79-all-group");
 
   // The next spec starts from the login screen.
   await (await byTestId(app, "logout")).click();

@@ -170,6 +170,26 @@ export async function startServer() {
   throw new Error("the server did not come back");
 }
 
+/** Answers the app's native save dialog (GTK, titled `title`) with `file`: waits for its
+ *  window, gives it the keyboard, types the full path into the name field and presses Enter. */
+export async function saveThroughDialog(title, file, timeout = 10000) {
+  const deadline = Date.now() + timeout;
+  let window = "";
+  while (!window && Date.now() < deadline) {
+    try {
+      window = execFileSync("xdotool", ["search", "--onlyvisible", "--name", title], { encoding: "utf8" }).trim().split("\n")[0];
+    } catch {
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+  if (!window) throw new Error(`no "${title}" dialog appeared`);
+  execFileSync("xdotool", ["windowfocus", "--sync", window]);
+  await new Promise((r) => setTimeout(r, 300));
+  execFileSync("xdotool", ["key", "ctrl+a"]);
+  execFileSync("xdotool", ["type", "--delay", "20", file]);
+  execFileSync("xdotool", ["key", "Return"]);
+}
+
 /** The newest e-mail the SMTP sink received for `to`: { subject, text, html }, waiting for it. */
 export async function mailTo(to, { timeout = 10000 } = {}) {
   const reader = new URL("../read_mail.py", import.meta.url).pathname;

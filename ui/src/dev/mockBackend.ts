@@ -212,7 +212,7 @@ export function installMockBackend(params: URLSearchParams): void {
             created_at: minutes(60),
           }),
           ...(params.get("all") === "on"
-            ? [{ ...conversation({ id: "c-all", kind: "group" as const, title: "All", members: directory.filter((c) => c.kind === "member").map((c) => asContact(c)), viewer_is_admin: false, created_at: minutes(400) }), org_wide: true, viewer_is_owner: false }]
+            ? [{ ...conversation({ id: "c-all", kind: "group" as const, title: "All", members: directory.filter((c) => c.kind === "member").slice(0, 100).map((c) => asContact(c)), viewer_is_admin: false, created_at: minutes(400) }), org_wide: true, viewer_is_owner: false, member_count: 2500 }]
             : []),
           conversation({
             id: "c-group-2",

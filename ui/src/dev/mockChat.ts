@@ -16,7 +16,7 @@ export const member = (contact: Contact, is_admin = false): ConversationMember =
 
 /** A conversation with no messages yet. */
 export function conversation(c: Pick<Conversation, "id" | "kind" | "title" | "members" | "viewer_is_admin" | "created_at">): Conversation {
-  return { viewer_is_owner: c.kind === "group" && c.viewer_is_admin, org_wide: false, ...c, last_seq: 0, read_seq: 0, unread_count: 0, last_message: null };
+  return { viewer_is_owner: c.kind === "group" && c.viewer_is_admin, org_wide: false, member_count: c.members.length + 1, ...c, last_seq: 0, read_seq: 0, unread_count: 0, last_message: null };
 }
 
 type Stored = Message & { state?: TimelineItem["state"] };

@@ -4,6 +4,7 @@ import type { Conversation } from "./bindings/Conversation";
 import {
   conversationActions,
   manageActions,
+  unlistedMembers,
   memberActions,
   conversationSubtitle,
   interlocutor,
@@ -34,6 +35,7 @@ const conv = (id: string, kind: Conversation["kind"], names: string[], viewer_is
   viewer_is_admin,
   viewer_is_owner: viewer_is_admin,
   org_wide: false,
+  member_count: 0,
   created_at: 0,
   last_seq: 0,
   read_seq: 0,
@@ -49,6 +51,11 @@ describe("conversations", () => {
     expect(conversationSubtitle({ ...conv("all", "group", ["Ada", "Alan"]), org_wide: true })).toBe(
       "Everyone in the organization · 3 members",
     );
+    // The ALL group lists its first members; the count says how many there are.
+    const big = { ...conv("all", "group", ["Ada", "Alan"]), org_wide: true, member_count: 10_000 };
+    expect(conversationSubtitle(big)).toBe("Everyone in the organization · 10000 members");
+    expect(unlistedMembers(big)).toBe(9_997);
+    expect(unlistedMembers(conv("g", "group", ["Ada", "Alan"]))).toBe(0);
     expect(conversationSubtitle(conv("s", "system", []))).toBe("Messages from Parley");
     expect(conversationActions(conv("s", "system", []), { kind: "member" })).toEqual({
       groupMenu: false,

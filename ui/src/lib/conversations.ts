@@ -7,13 +7,19 @@ import type { Me } from "./bindings/Me";
 import { fullName } from "./format";
 
 /** Everyone in it, the viewer included (`members` lists the others). */
-export function memberCount(c: Pick<Conversation, "members">): number {
-  return c.members.length + 1;
+export function memberCount(c: Pick<Conversation, "members" | "member_count">): number {
+  // A copy cached before the server said how many (member_count 0) lists everyone.
+  return c.member_count || c.members.length + 1;
+}
+
+/** How many members the list leaves out (the ALL group lists only its first members). */
+export function unlistedMembers(c: Pick<Conversation, "members" | "member_count">): number {
+  return Math.max(0, memberCount(c) - c.members.length - 1);
 }
 
 /** "One-to-one", "3 members", for the ALL group "Everyone in the organization · 51 members", or
  *  for the system account's conversation "Messages from Parley". */
-export function conversationSubtitle(c: Pick<Conversation, "kind" | "members" | "org_wide">): string {
+export function conversationSubtitle(c: Pick<Conversation, "kind" | "members" | "member_count" | "org_wide">): string {
   if (c.kind === "direct") return "One-to-one";
   if (c.kind === "system") return "Messages from Parley";
   const n = memberCount(c);

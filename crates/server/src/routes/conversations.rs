@@ -151,26 +151,26 @@ pub(crate) async fn view(
     me: &AccountRow,
     row: &conversations::ConversationRow,
 ) -> AppResult<Conversation> {
-    let mut members = Vec::new();
-    let mut viewer_is_admin = false;
-    let mut read_seq = 0;
-    let mut people: std::collections::HashMap<String, AccountRow> =
-        accounts::in_conversation(&state.db, &row.id).await?.into_iter().map(|a| (a.id.clone(), a)).collect();
-    for m in conversations::members(&state.db, &row.id).await? {
-        if m.account_id == me.id {
-            viewer_is_admin = m.admin();
-            read_seq = m.read_seq;
-            continue;
-        }
-        if let Some(a) = people.remove(&m.account_id) {
-            members.push(ConversationMember {
-                contact: a.to_contact(),
-                is_admin: m.admin(),
-                delivered_seq: m.delivered_seq,
-                read_seq: m.read_seq,
-            });
-        }
-    }
+    let mine = conversations::member(&state.db, &row.id, &me.id).await?;
+    let (viewer_is_admin, read_seq) = mine.as_ref().map_or((false, 0), |m| (m.admin(), m.read_seq));
+    let listed = if row.org_wide() { conversations::ORG_WIDE_LISTED + 1 } else { i64::MAX };
+    let members: Vec<ConversationMember> = accounts::in_conversation(&state.db, &row.id, listed)
+        .await?
+        .into_iter()
+        .filter(|m| m.account.id != me.id)
+        .take(usize::try_from(listed - 1).unwrap_or(usize::MAX))
+        .map(|m| ConversationMember {
+            contact: m.account.to_contact(),
+            is_admin: m.is_admin != 0,
+            delivered_seq: m.delivered_seq,
+            read_seq: m.read_seq,
+        })
+        .collect();
+    let member_count = if row.org_wide() {
+        conversations::member_count(&state.db, &row.id).await?
+    } else {
+        members.len() as i64 + i64::from(mine.is_some())
+    };
     let kind = match Kind::from_db(&row.kind) {
         Some(Kind::Direct) => ConversationKind::Direct,
         Some(Kind::System) => ConversationKind::System,
@@ -203,6 +203,7 @@ pub(crate) async fn view(
         last_seq: row.last_seq,
         viewer_is_owner: row.owner_id.as_deref() == Some(me.id.as_str()),
         org_wide: row.org_wide(),
+        member_count: u32::try_from(member_count).unwrap_or(u32::MAX),
         read_seq,
         unread_count: u32::try_from(unread).unwrap_or(u32::MAX),
         last_message,
@@ -225,6 +226,21 @@ pub(crate) async fn member_of(
         return Err(AppError::new(ErrorCode::NotFound));
     }
     Ok((row, members))
+}
+
+/// The conversation and `me`'s membership row, if `me` is a member; 404 otherwise. One row
+/// read, whatever the size of the conversation (receipts and history pages of the ALL group).
+pub(crate) async fn joined(
+    state: &AppState,
+    me: &AccountRow,
+    id: &str,
+) -> AppResult<(conversations::ConversationRow, conversations::MemberRow)> {
+    let row = conversations::by_id(&state.db, id)
+        .await?
+        .filter(|c| c.organisation_id == me.organisation_id)
+        .ok_or_else(|| AppError::new(ErrorCode::NotFound))?;
+    let mine = conversations::member(&state.db, id, &me.id).await?.ok_or_else(|| AppError::new(ErrorCode::NotFound))?;
+    Ok((row, mine))
 }
 
 /// What running a group takes: being one of its admins, or its owner (SPEC §10, §10.1).
@@ -301,6 +317,6 @@ pub async fn read(
     session: ActiveSession,
     Path(id): Path<String>,
 ) -> AppResult<Json<Conversation>> {
-    let (row, _) = member_of(&state, &session.account, &id).await?;
+    let (row, _) = joined(&state, &session.account, &id).await?;
     Ok(Json(view(&state, &session.account, &row).await?))
 }

@@ -119,12 +119,15 @@ pub async fn incorporate(
     }
     tx.commit().await?;
     state.events.publish(Event::ContactsChanged { organisation_id: admin.organisation_id.clone(), seq });
-    for (all, notice) in &notices {
-        crate::messages::publish(&state.db, &state.events, all, notice).await?;
-    }
     for g in &chosen {
         state.events.publish(Event::AccountChanged { account_id: g.id.clone() });
         tracing::info!(admin = %admin.id, guest = %g.id, "guest incorporated");
+    }
+    // Done and committed: a notice that cannot be pushed now is read with the history later.
+    for (all, notice) in &notices {
+        if let Err(e) = crate::messages::publish(&state.db, &state.events, all, notice).await {
+            tracing::warn!(error = %e, "the All group's arrival notice was not pushed");
+        }
     }
     Ok(Json(GuestsChanged { count: chosen.len() as u32 }))
 }

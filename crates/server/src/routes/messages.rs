@@ -6,7 +6,7 @@ use crate::conversations::{self, Kind};
 use crate::error::{ApiJson, AppError, AppResult};
 use crate::events::Event;
 use crate::messages::{self, NewMessage};
-use crate::routes::conversations::{guard_guest_profile, member_of};
+use crate::routes::conversations::{guard_guest_profile, joined, member_of};
 use crate::routes::ActiveSession;
 use crate::state::AppState;
 use axum::extract::{Path, Query, State};
@@ -121,7 +121,7 @@ pub async fn history(
     if !(1..=MAX_PAGE).contains(&limit) {
         return Err(AppError::with_message(ErrorCode::InvalidRequest, "limit must be between 1 and 200."));
     }
-    member_of(&state, &session.account, &id).await?;
+    joined(&state, &session.account, &id).await?;
     let (messages, has_more) = match (q.before, q.after) {
         (Some(_), Some(_)) => {
             return Err(AppError::with_message(ErrorCode::InvalidRequest, "Give before or after, not both."))
@@ -141,13 +141,19 @@ pub async fn receipts(
     ApiJson(req): ApiJson<ReceiptUpdate>,
 ) -> AppResult<Json<Receipt>> {
     let me = &session.account;
-    let (_, members) = member_of(&state, me, &id).await?;
-    let before = members.iter().find(|m| m.account_id == me.id).map(|m| (m.delivered_seq, m.read_seq));
+    let (row, mine) = joined(&state, me, &id).await?;
+    let before = (mine.delivered_seq, mine.read_seq);
     let receipt = messages::advance_receipt(&state.db, &id, &me.id, req.delivered_seq, req.read_seq)
         .await?
         .ok_or_else(|| AppError::new(ErrorCode::NotFound))?;
-    if before != Some((receipt.delivered_seq, receipt.read_seq)) {
-        let recipient_ids: crate::events::Recipients = conversations::member_ids(&state.db, &id).await?.into();
+    if before != (receipt.delivered_seq, receipt.read_seq) {
+        // In the ALL group only the reader's own devices hear of it: every member's receipt
+        // told to every member would grow with the square of the organisation.
+        let recipient_ids: crate::events::Recipients = if row.org_wide() {
+            vec![me.id.clone()].into()
+        } else {
+            conversations::member_ids(&state.db, &id).await?.into()
+        };
         state.events.publish(Event::Receipt { recipient_ids, conversation_id: id, receipt: receipt.clone() });
     }
     Ok(Json(receipt))

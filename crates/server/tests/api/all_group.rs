@@ -82,6 +82,27 @@ async fn the_all_group_holds_every_member_never_a_guest_and_follows_the_setting(
     let seen: Value =
         s.app.get_auth(&format!("/api/v1/conversations/{id}/messages"), &s.colleague).await.json().await.expect("page");
     assert!(seen["messages"].as_array().expect("messages").iter().any(|m| m["body"] == "Hello everyone"));
+    let sent = next_event(&mut socket).await.expect("the message, live");
+    assert_eq!((sent["type"].as_str(), sent["message"]["body"].as_str()), (Some("message"), Some("Hello everyone")));
+    // Receipts in the ALL group reach only the reader's own devices (everyone's to everyone
+    // would grow with the square of the organisation): the member hears the colleague's reply,
+    // not the colleague's receipt that came first, then their own receipt.
+    let receipts = format!("/api/v1/conversations/{id}/receipts");
+    let read = json!({"delivered_seq": 1, "read_seq": 1});
+    assert_eq!(s.app.post_json_auth(&receipts, &s.colleague, &read).await.status(), StatusCode::OK);
+    let reply = json!({"client_id": "00000000-0000-4000-8000-000000000002", "body": "Hi"});
+    let r = s.app.post_json_auth(&format!("/api/v1/conversations/{id}/messages"), &s.colleague, &reply).await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let next = next_event(&mut socket).await.expect("the reply");
+    assert_eq!((next["type"].as_str(), next["message"]["body"].as_str()), (Some("message"), Some("Hi")));
+    let mine = json!({"delivered_seq": 2, "read_seq": 2});
+    assert_eq!(s.app.post_json_auth(&receipts, &s.member, &mine).await.status(), StatusCode::OK);
+    let receipt = next_event(&mut socket).await.expect("a receipt");
+    assert_eq!(
+        (receipt["type"].as_str(), receipt["receipt"]["account_id"].as_str()),
+        (Some("receipt"), Some(o.member.id.as_str()))
+    );
+    assert_eq!(s.all_group(&s.member).await.expect("shown")["member_count"], 5, "the viewer included");
 
     // Its members are the organisation's: nobody adds, removes, leaves, renames, promotes,
     // shares or closes it, not even a company admin.

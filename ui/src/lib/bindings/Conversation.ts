@@ -12,9 +12,14 @@ export type Conversation = { id: string, kind: ConversationKind,
  */
 title: string, 
 /**
- * Everyone in it but the viewer, guests included (SPEC §5).
+ * Everyone in it but the viewer, guests included (SPEC §5); in the ALL group only the
+ * first of them (see `member_count`).
  */
 members: Array<ConversationMember>, 
+/**
+ * How many people are in it, the viewer included.
+ */
+member_count: number, 
 /**
  * Whether the viewer is one of its admins (may invite guests into it).
  */
