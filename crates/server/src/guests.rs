@@ -170,19 +170,22 @@ impl Filter {
             GuestStatusFilter::Active => self.and("i.status = 'accepted'"),
         }
     }
-    async fn count(&self, db: &Db, sql: &str) -> sqlx::Result<i64> {
-        let mut q = sqlx::query_scalar::<_, i64>(sql);
-        for p in &self.params {
-            q = q.bind(p.as_str());
-        }
-        q.fetch_one(db).await
-    }
-    async fn ids(&self, db: &Db, sql: &str) -> sqlx::Result<Vec<String>> {
-        let mut q = sqlx::query_scalar::<_, String>(sql);
+    /// Runs `sql` (written around this filter) with this filter's parameters.
+    async fn fetch<T>(&self, db: &Db, sql: &str) -> sqlx::Result<Vec<T>>
+    where
+        T: for<'r> sqlx::FromRow<'r, sqlx::any::AnyRow> + Send + Unpin,
+    {
+        let mut q = sqlx::query_as::<_, T>(sql);
         for p in &self.params {
             q = q.bind(p.as_str());
         }
         q.fetch_all(db).await
+    }
+    async fn count(&self, db: &Db, sql: &str) -> sqlx::Result<i64> {
+        Ok(self.fetch::<(i64,)>(db, sql).await?.first().map_or(0, |(n,)| *n))
+    }
+    async fn ids(&self, db: &Db, sql: &str) -> sqlx::Result<Vec<String>> {
+        Ok(self.fetch::<(String,)>(db, sql).await?.into_iter().map(|(id,)| id).collect())
     }
 }
 
@@ -307,21 +310,13 @@ impl Search<'_> {
         f
     }
 
-    async fn rows(&self, filter: &Filter, sql: &str) -> sqlx::Result<Vec<(String, String)>> {
-        let mut q = sqlx::query_as::<_, (String, String)>(sql);
-        for p in &filter.params {
-            q = q.bind(p.as_str());
-        }
-        q.fetch_all(self.db).await
-    }
-
     /// Every match, in list order: the index's candidates, sorted by the database, judged here.
     async fn indexed_matches(&self) -> sqlx::Result<Vec<String>> {
         let mut f = self.filter(false);
         let (from, matching) = guest_search::indexed(self.backend, &f.param(self.query.to_owned()));
         f.and(&matching);
         let sql = format!("SELECT i.id, i.search_text FROM {from} WHERE {}{}", f.text, self.order);
-        let rows = self.rows(&f, &sql).await?;
+        let rows = f.fetch::<(String, String)>(self.db, &sql).await?;
         Ok(rows.into_iter().filter(|(_, text)| search_matches(text, self.words)).map(|(id, _)| id).collect())
     }
 
@@ -339,7 +334,7 @@ impl Search<'_> {
                 "SELECT i.id, i.search_text FROM invitations i WHERE {}{} LIMIT {chunk} OFFSET {read}",
                 f.text, self.order
             );
-            let rows = self.rows(&f, &sql).await?;
+            let rows = f.fetch::<(String, String)>(self.db, &sql).await?;
             let n = rows.len();
             matched.extend(rows.into_iter().filter(|(_, text)| search_matches(text, self.words)).map(|(id, _)| id));
             read += n;

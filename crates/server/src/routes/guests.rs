@@ -73,7 +73,8 @@ async fn selection(state: &AppState, admin: &AccountRow, sel: &GuestSelection) -
 }
 
 #[utoipa::path(post, path = "/api/v1/admin/guests/incorporate", request_body = GuestSelection,
-    responses((status = 200, body = GuestsChanged), (status = 403, body = ApiError), (status = 404, body = ApiError)),
+    responses((status = 200, body = GuestsChanged), (status = 403, body = ApiError), (status = 404, body = ApiError),
+               (status = 409, body = ApiError, description = "a guest changed meanwhile")),
     security(("bearer" = [])))]
 pub async fn incorporate(
     State(state): State<AppState>,
@@ -89,25 +90,7 @@ pub async fn incorporate(
     for g in &chosen {
         // Members of their department, with every member right and member visibility; the
         // new scope makes their own next contacts delta a full list.
-        let changed = sqlx::query(
-            "UPDATE accounts SET kind = 'member', role = 'member', updated_at = $1, change_seq = $2, \
-             scope_seq = $2 WHERE id = $3 AND kind = 'guest' AND status <> 'deleted'",
-        )
-        .bind(now)
-        .bind(seq)
-        .bind(&g.id)
-        .execute(&mut *tx)
-        .await?;
-        // Another admin got there first (incorporated or deleted meanwhile): nothing changes.
-        if changed.rows_affected() != 1 {
-            return Err(AppError::with_message(ErrorCode::NotFound, "No such guest."));
-        }
-        sqlx::query("UPDATE invitations SET status = 'incorporated' WHERE guest_id = $1")
-            .bind(&g.id)
-            .execute(&mut *tx)
-            .await?;
-        crate::activity::record(&mut tx, &admin.organisation_id, &admin.id, ActivityAction::Incorporation, &g.id, now)
-            .await?;
+        leave_list(&mut tx, admin, &g.id, Leaving::Incorporated, (now, seq)).await?;
         // A member now: into the ALL group if it is shown (announced there once active).
         let name = format!("{} {}", g.first_name, g.last_name);
         let announce = (g.status == AccountStatus::Active).then_some(name.as_str());
@@ -133,7 +116,8 @@ pub async fn incorporate(
 }
 
 #[utoipa::path(post, path = "/api/v1/admin/guests/delete", request_body = GuestSelection,
-    responses((status = 200, body = GuestsChanged), (status = 403, body = ApiError), (status = 404, body = ApiError)),
+    responses((status = 200, body = GuestsChanged), (status = 403, body = ApiError), (status = 404, body = ApiError),
+               (status = 409, body = ApiError, description = "a guest changed meanwhile")),
     security(("bearer" = [])))]
 pub async fn delete(
     State(state): State<AppState>,
@@ -141,49 +125,59 @@ pub async fn delete(
     ApiJson(sel): ApiJson<GuestSelection>,
 ) -> AppResult<Json<GuestsChanged>> {
     let chosen = selection(&state, &session.account, &sel).await?;
-    remove(&state, &session.account, &chosen, Removal::Delete).await?;
+    remove(&state, &session.account, &chosen, Leaving::Deleted).await?;
     Ok(Json(GuestsChanged { count: chosen.len() as u32 }))
+}
+
+/// How a guest leaves the list: incorporated as a member (SPEC §8), deleted by an admin
+/// (SPEC §8), or their pending invitation cancelled (SPEC §7.6; a *Deletion* in the activity
+/// report).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Leaving {
+    Incorporated,
+    Deleted,
+    Cancelled,
+}
+
+impl Leaving {
+    /// What changes on the account.
+    fn change(self) -> &'static str {
+        match self {
+            Self::Incorporated => "kind = 'member', role = 'member', scope_seq = $2",
+            Self::Deleted | Self::Cancelled => "status = 'deleted'",
+        }
+    }
+    /// What must still hold for it (a cancellation only while the guest is pending).
+    fn still(self) -> &'static str {
+        match self {
+            Self::Cancelled => "status = 'pending'",
+            Self::Incorporated | Self::Deleted => "status <> 'deleted'",
+        }
+    }
+    fn invitation_status(self) -> &'static str {
+        match self {
+            Self::Incorporated => "incorporated",
+            Self::Deleted => "deleted",
+            Self::Cancelled => "cancelled",
+        }
+    }
+    fn action(self) -> ActivityAction {
+        match self {
+            Self::Incorporated => ActivityAction::Incorporation,
+            Self::Deleted | Self::Cancelled => ActivityAction::Deletion,
+        }
+    }
 }
 
 /// Deletes guests (SPEC §8): they can no longer log in (sessions revoked and sockets closed at
 /// once), they leave contacts and member lists; their messages stay, from a *former guest*.
-/// Why guests are removed: deleted by an admin (SPEC §8), or a pending invitation cancelled
-/// (SPEC §7.6); both are *Deletion* in the activity report.
-#[derive(Debug, Clone, Copy)]
-enum Removal {
-    Delete,
-    Cancel,
-}
-
-async fn remove(state: &AppState, admin: &AccountRow, chosen: &[GuestRow], how: Removal) -> AppResult<()> {
+async fn remove(state: &AppState, admin: &AccountRow, chosen: &[GuestRow], how: Leaving) -> AppResult<()> {
     let now = state.clock.now_ms();
     let mut tx = state.db.begin().await?;
     let seq = next_change_seq(&mut tx).await?;
     let mut conversations: Vec<String> = Vec::new();
-    let (still, invitation_status) = match how {
-        Removal::Delete => (" AND status <> 'deleted'", "deleted"),
-        // A cancellation removes a guest only while it is pending.
-        Removal::Cancel => (" AND status = 'pending'", "cancelled"),
-    };
     for g in chosen {
-        let changed = sqlx::query(&format!(
-            "UPDATE accounts SET status = 'deleted', updated_at = $1, change_seq = $2 WHERE id = $3 AND kind = 'guest'{still}"
-        ))
-        .bind(now)
-        .bind(seq)
-        .bind(&g.id)
-        .execute(&mut *tx)
-        .await?;
-        if changed.rows_affected() != 1 {
-            return Err(AppError::with_message(ErrorCode::Conflict, "This guest changed meanwhile. Reload the list."));
-        }
-        sqlx::query("UPDATE invitations SET status = $1 WHERE guest_id = $2")
-            .bind(invitation_status)
-            .bind(&g.id)
-            .execute(&mut *tx)
-            .await?;
-        crate::activity::record(&mut tx, &admin.organisation_id, &admin.id, ActivityAction::Deletion, &g.id, now)
-            .await?;
+        leave_list(&mut tx, admin, &g.id, how, (now, seq)).await?;
         let theirs: Vec<String> =
             sqlx::query_scalar("SELECT conversation_id FROM conversation_members WHERE account_id = $1")
                 .bind(&g.id)
@@ -204,13 +198,50 @@ async fn remove(state: &AppState, admin: &AccountRow, chosen: &[GuestRow], how: 
         if let Err(e) = crate::sessions::revoke_all(&state.db, &state.events, &g.id, now).await {
             tracing::warn!(error = %e, guest = %g.id, "revoking a removed guest's sessions");
         }
-        tracing::info!(admin = %admin.id, guest = %g.id, status = invitation_status, "guest removed");
+        tracing::info!(admin = %admin.id, guest = %g.id, status = how.invitation_status(), "guest removed");
     }
     state.events.publish(Event::ContactsChanged { organisation_id: admin.organisation_id.clone(), seq: last_seq });
+    // Committed: a conversation whose members cannot be read now is refreshed on the next list.
     for c in conversations {
-        let recipients = crate::conversations::member_ids(&state.db, &c).await?;
-        state.events.publish(Event::ConversationChanged { recipient_ids: recipients.into(), conversation_id: c });
+        match crate::conversations::member_ids(&state.db, &c).await {
+            Ok(recipients) => state
+                .events
+                .publish(Event::ConversationChanged { recipient_ids: recipients.into(), conversation_id: c }),
+            Err(e) => tracing::warn!(error = %e, conversation = %c, "members not told of a removed guest"),
+        }
     }
+    Ok(())
+}
+
+/// Takes a guest off the list inside the admin's transaction: the account changes only while
+/// it is still as read (another admin may have got there first: then nothing changes, all or
+/// nothing), the invitation's status follows, and the activity row is written.
+async fn leave_list(
+    tx: &mut sqlx::AnyConnection,
+    admin: &AccountRow,
+    guest_id: &str,
+    how: Leaving,
+    (now, seq): (i64, i64),
+) -> AppResult<()> {
+    let changed = sqlx::query(&format!(
+        "UPDATE accounts SET {}, updated_at = $1, change_seq = $2 WHERE id = $3 AND kind = 'guest' AND {}",
+        how.change(),
+        how.still()
+    ))
+    .bind(now)
+    .bind(seq)
+    .bind(guest_id)
+    .execute(&mut *tx)
+    .await?;
+    if changed.rows_affected() != 1 {
+        return Err(AppError::with_message(ErrorCode::Conflict, "This guest changed meanwhile. Reload the list."));
+    }
+    sqlx::query("UPDATE invitations SET status = $1 WHERE guest_id = $2")
+        .bind(how.invitation_status())
+        .bind(guest_id)
+        .execute(&mut *tx)
+        .await?;
+    crate::activity::record(tx, &admin.organisation_id, &admin.id, how.action(), guest_id, now).await?;
     Ok(())
 }
 
@@ -242,7 +273,7 @@ pub async fn cancel(
     Path(id): Path<String>,
 ) -> AppResult<Json<serde_json::Value>> {
     let guest = pending_guest(&state, &session.account, &id).await?;
-    remove(&state, &session.account, std::slice::from_ref(&guest), Removal::Cancel).await?;
+    remove(&state, &session.account, std::slice::from_ref(&guest), Leaving::Cancelled).await?;
     Ok(Json(serde_json::json!({})))
 }
 

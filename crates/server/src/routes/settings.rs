@@ -75,20 +75,15 @@ pub async fn write(
     tx.commit().await?;
     state.events.publish(Event::SettingsChanged { organisation_id: organisation_id.clone() });
     if let Some(conversation_id) = all_group {
-        // Shown: it appears in every member's list; hidden: it leaves them.
-        let recipient_ids: crate::events::Recipients = members_of(&state, organisation_id).await?.into();
-        state.events.publish(Event::ConversationChanged { recipient_ids, conversation_id });
+        // Shown: it appears in every member's list; hidden: it leaves them. Saved already: if
+        // the members cannot be read now, their lists catch up on the next load.
+        match crate::conversations::member_ids(&state.db, &conversation_id).await {
+            Ok(ids) => state.events.publish(Event::ConversationChanged { recipient_ids: ids.into(), conversation_id }),
+            Err(e) => tracing::warn!(error = %e, "the All group's members were not told"),
+        }
     }
     tracing::info!(admin = %session.account.id, "organisation settings saved");
     Ok(Json(new))
-}
-
-/// Ids of the organisation's live members (who the ALL group concerns).
-async fn members_of(state: &AppState, organisation_id: &str) -> sqlx::Result<Vec<String>> {
-    sqlx::query_scalar("SELECT id FROM accounts WHERE organisation_id = $1 AND kind = 'member' AND status <> 'deleted'")
-        .bind(organisation_id)
-        .fetch_all(&state.db)
-        .await
 }
 
 /// Every entry normalised by `f`, without blanks and duplicates; `None` if one is invalid.
