@@ -2,7 +2,8 @@
 //! `sync-status`, `contacts-changed`, `session-ended`, `notice`, `chat-changed` (a conversation
 //! id, or null for all), `open-conversation` (a notification was clicked), `invitations-changed`,
 //! `open-invitations`, `key-link` (the app was opened with a key link), `me-changed` (the
-//! signed-in account changed), `settings-changed` (the organisation's settings changed).
+//! signed-in account changed), `settings-changed` (the organisation's settings changed),
+//! `notices-changed` (notices may have arrived unannounced: read them again).
 
 use parley_client::ipc::SyncStatus;
 use parley_client::UiEvents;
@@ -67,5 +68,8 @@ impl UiEvents for TauriEvents {
     }
     fn settings_changed(&self) {
         let _ = self.app.emit("settings-changed", ());
+    }
+    fn notices_changed(&self) {
+        let _ = self.app.emit("notices-changed", ());
     }
 }

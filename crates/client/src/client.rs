@@ -46,6 +46,8 @@ pub trait UiEvents: Send + Sync + 'static {
     fn me_changed(&self, me: &Me);
     /// The organisation's settings changed: forms that depend on them reload.
     fn settings_changed(&self);
+    /// Notices may have arrived unannounced (after a reconnect or a resync): read them again.
+    fn notices_changed(&self);
 }
 
 #[derive(Clone)]

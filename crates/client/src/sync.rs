@@ -15,6 +15,8 @@ use tokio_tungstenite::tungstenite;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 
 const MAX_BACKOFF: Duration = Duration::from_secs(30);
+/// How long a new socket may take to say hello.
+const HELLO_WAIT: Duration = Duration::from_secs(15);
 
 fn now_ms() -> i64 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0)
@@ -113,6 +115,15 @@ async fn sync_once(shared: &Shared, session: &Session, live_event: bool) -> Resu
     Ok(())
 }
 
+/// Everything live events would have said, read from the server: messages and receipts
+/// (from the conversation list and each cached run's gap), invitations and notices.
+async fn resync(shared: &Arc<Shared>, session: &Session) -> Result<(), ApiError> {
+    chat::catch_up(shared, session).await?;
+    shared.ui.invitations_changed();
+    shared.ui.notices_changed();
+    Ok(())
+}
+
 enum Ended {
     Revoked(ApiError),
     Disconnected,
@@ -136,15 +147,25 @@ async fn live(shared: &Arc<Shared>, session: &Session, backoff: &mut Duration) -
             return Ended::Disconnected;
         }
     };
+    // The server says hello once events for this socket are routed to it: what commits
+    // after that arrives live, what committed before is read by the catch-up.
+    match tokio::time::timeout(HELLO_WAIT, socket.next()).await {
+        Ok(Some(Ok(tungstenite::Message::Text(text))))
+            if matches!(serde_json::from_str(&text), Ok(ServerEvent::Hello { .. })) => {}
+        _ => {
+            tracing::info!("websocket: no hello");
+            return Ended::Disconnected;
+        }
+    }
     *backoff = Duration::from_secs(1);
     shared.update_status(|s| s.connection = Connection::Online);
     tracing::info!("websocket: connected");
     // Connected: what was missed while offline, then the offline queue.
-    if let Err(e) = chat::catch_up(shared, session).await {
+    if let Err(e) = resync(shared, session).await {
         if e.code == ErrorCode::Unauthorized {
             return Ended::Revoked(e);
         }
-        tracing::warn!(code = e.code.as_str(), "chat catch-up");
+        tracing::warn!(code = e.code.as_str(), "catch-up");
     }
     loop {
         tokio::select! {
@@ -192,6 +213,13 @@ async fn live(shared: &Arc<Shared>, session: &Session, backoff: &mut Duration) -
                     Ok(ServerEvent::SettingsChanged) => {
                         if let Ok(mut o) = shared.invitation_options.lock() { *o = None; }
                         shared.ui.settings_changed();
+                    }
+                    Ok(ServerEvent::Resync) => {
+                        tracing::info!("websocket: the server dropped events for this socket; catching up");
+                        if let Err(e) = sync_once(shared, session, false).await.and(resync(shared, session).await) {
+                            if e.code == ErrorCode::Unauthorized { return Ended::Revoked(e); }
+                            tracing::warn!(code = e.code.as_str(), "resync");
+                        }
                     }
                     Ok(ServerEvent::Hello { .. }) => {}
                     Err(e) => tracing::warn!(error = %e, "websocket: unknown event"),

@@ -167,6 +167,10 @@ pub enum ServerEvent {
     AccountChanged,
     /// The organisation's settings changed (SPEC §3): forms that depend on them reload.
     SettingsChanged,
+    /// Events for this socket were dropped (it fell behind, or the server lost touch with the
+    /// other nodes for a moment): catch up messages, receipts, invitations, notices and
+    /// contacts from the client's own cursors, as after a reconnect.
+    Resync,
 }
 
 /// An in-app notice (SPEC §7.4 step 4).

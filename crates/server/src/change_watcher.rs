@@ -1,9 +1,10 @@
-//! Publishes contact changes made outside this process — by the admin CLI, or by another
-//! server node sharing the database — by watching the shared change sequence. Changes made
-//! in-process are published at once by their handlers; the watcher only fills the gap.
+//! Announces to this node's sockets the contact changes made outside any server — by the admin
+//! CLI — by watching the shared change sequence once a second. Changes made by a node are
+//! published at once by their handlers, to the other nodes too through NATS; the watcher skips
+//! what was already delivered here and only fills the gap.
 
 use crate::db::{current_change_seq, Db};
-use crate::events::{Event, EventBus};
+use crate::events::EventBus;
 use crate::shutdown::Shutdown;
 use std::time::Duration;
 
@@ -23,7 +24,7 @@ pub async fn publish_new_changes(db: &Db, events: &EventBus, seen: &mut i64) -> 
     .fetch_all(db)
     .await?;
     for (organisation_id, seq) in orgs {
-        events.publish_if_newer(Event::ContactsChanged { organisation_id, seq });
+        events.publish_local_if_newer(organisation_id, seq);
     }
     *seen = current;
     Ok(())

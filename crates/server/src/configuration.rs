@@ -106,6 +106,10 @@ pub struct CommonSettings {
     /// Where invitations say the desktop app can be downloaded (default: `<public-url>/download`).
     #[arg(long, env = "PARLEY_DOWNLOAD_URL", global = true)]
     pub download_url: Option<String>,
+    /// Fan events out to the other server nodes through NATS (e.g. `nats://127.0.0.1:4222`).
+    /// Without it, events reach this node's sockets only (the embedded single node).
+    #[arg(long, env = "PARLEY_NATS_URL", global = true)]
+    pub nats_url: Option<String>,
     /// Bearer token for the SMS gateway.
     #[arg(long, env = "PARLEY_SMS_GATEWAY_TOKEN", global = true, hide_env_values = true)]
     pub sms_gateway_token: Option<String>,
@@ -125,6 +129,7 @@ impl CommonSettings {
             sms_gateway_token: None,
             public_url: "http://127.0.0.1:8080".into(),
             download_url: None,
+            nats_url: None,
         }
     }
 }

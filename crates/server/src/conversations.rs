@@ -2,6 +2,7 @@
 //! administers it, and how far each member has received and read. Messages: [`crate::messages`].
 
 use crate::db::{next_change_seq, Db};
+use crate::events::Recipients;
 use std::collections::HashSet;
 
 /// The most people in one conversation, its creator included (the ALL group excepted).
@@ -137,9 +138,23 @@ pub async fn member_count(db: &Db, conversation_id: &str) -> sqlx::Result<i64> {
     .await
 }
 
-/// The ids of every member (where a conversation's events go).
+/// The ids of every member.
 pub async fn member_ids(db: &Db, conversation_id: &str) -> sqlx::Result<Vec<String>> {
     Ok(members(db, conversation_id).await?.into_iter().map(|m| m.account_id).collect())
+}
+
+/// Where a conversation's events go: its members, or for the ALL group the organisation's
+/// members without listing them.
+pub async fn recipients(db: &Db, conversation_id: &str) -> sqlx::Result<Recipients> {
+    let row: Option<(String, i64)> =
+        sqlx::query_as("SELECT organisation_id, org_wide FROM conversations WHERE id = $1")
+            .bind(conversation_id)
+            .fetch_optional(db)
+            .await?;
+    match row {
+        Some((organisation_id, org_wide)) if org_wide != 0 => Ok(Recipients::OrgMembers(organisation_id)),
+        _ => Ok(member_ids(db, conversation_id).await?.into()),
+    }
 }
 
 pub async fn add_member(

@@ -239,8 +239,7 @@ pub async fn advance_receipt(
 /// Tells the sockets of every member of the conversation about a stored message.
 pub async fn publish(db: &Db, events: &EventBus, conversation_id: &str, message_id: &str) -> sqlx::Result<()> {
     if let Some(message) = by_id(db, message_id).await? {
-        let recipient_ids: crate::events::Recipients =
-            crate::conversations::member_ids(db, conversation_id).await?.into();
+        let recipient_ids = crate::conversations::recipients(db, conversation_id).await?;
         events.publish(Event::Message { recipient_ids, message });
     }
     Ok(())

@@ -24,13 +24,16 @@ pub async fn find(db: &Db, token: &SessionToken) -> sqlx::Result<Option<(String,
         .await
 }
 
-pub async fn revoke(db: &Db, events: &EventBus, session_id: &str, now_ms: i64) -> sqlx::Result<()> {
+pub async fn revoke(db: &Db, events: &EventBus, account_id: &str, session_id: &str, now_ms: i64) -> sqlx::Result<()> {
     sqlx::query("UPDATE sessions SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
         .bind(now_ms)
         .bind(session_id)
         .execute(db)
         .await?;
-    events.publish(Event::SessionsRevoked { session_ids: vec![session_id.to_owned()] });
+    events.publish(Event::SessionsRevoked {
+        account_id: account_id.to_owned(),
+        session_ids: vec![session_id.to_owned()],
+    });
     Ok(())
 }
 
@@ -45,7 +48,7 @@ pub async fn revoke_all(db: &Db, events: &EventBus, account_id: &str, now_ms: i6
     .await?;
     let n = ids.len();
     if n > 0 {
-        events.publish(Event::SessionsRevoked { session_ids: ids });
+        events.publish(Event::SessionsRevoked { account_id: account_id.to_owned(), session_ids: ids });
     }
     Ok(n)
 }

@@ -22,11 +22,15 @@ pub async fn state(settings: &CommonSettings) -> anyhow::Result<AppState> {
     let url = settings.database_url();
     let (db, backend) = db::connect(&url).await?;
     let code_key = db::code_key(settings.code_key.as_deref(), &url)?;
+    let events = match &settings.nats_url {
+        Some(nats) => EventBus::with_nats(nats).await?,
+        None => EventBus::default(),
+    };
     Ok(AppState {
         db,
         backend,
         clock: Clock::default(),
-        events: EventBus::default(),
+        events,
         throttle: Arc::new(Throttle::default()),
         code_key: Arc::new(code_key),
         outbox_wake: Arc::new(tokio::sync::Notify::new()),

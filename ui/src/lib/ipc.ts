@@ -414,6 +414,11 @@ export function onMeChanged(handler: (me: Me) => void): Promise<UnlistenFn> {
   return listen<Me>("me-changed", (e) => handler(e.payload));
 }
 
+/** Notices may have arrived unannounced (after a reconnect or a resync): read them again. */
+export function onNoticesChanged(handler: () => void): Promise<UnlistenFn> {
+  return listen<null>("notices-changed", () => handler());
+}
+
 /** The organisation's settings changed: reload what depends on them. */
 export function onSettingsChanged(handler: () => void): Promise<UnlistenFn> {
   return listen<null>("settings-changed", () => handler());

@@ -202,6 +202,6 @@ async fn record_failure(
 #[utoipa::path(post, path = "/api/v1/auth/logout", responses((status = 204), (status = 401, body = parley_core::wire::ApiError)),
     security(("bearer" = [])))]
 pub async fn logout(State(state): State<AppState>, session: AnySession) -> AppResult<StatusCode> {
-    sessions::revoke(&state.db, &state.events, &session.session_id, state.clock.now_ms()).await?;
+    sessions::revoke(&state.db, &state.events, &session.account.id, &session.session_id, state.clock.now_ms()).await?;
     Ok(StatusCode::NO_CONTENT)
 }

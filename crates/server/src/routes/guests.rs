@@ -103,7 +103,7 @@ pub async fn incorporate(
     tx.commit().await?;
     state.events.publish(Event::ContactsChanged { organisation_id: admin.organisation_id.clone(), seq });
     for g in &chosen {
-        state.events.publish(Event::AccountChanged { account_id: g.id.clone() });
+        state.events.publish(Event::AccountChanged { account_id: g.id.clone(), member: true });
         tracing::info!(admin = %admin.id, guest = %g.id, "guest incorporated");
     }
     // Done and committed: a notice that cannot be pushed now is read with the history later.

@@ -4,7 +4,7 @@
 use crate::accounts;
 use crate::conversations::{self, Kind};
 use crate::error::{ApiJson, AppError, AppResult};
-use crate::events::Event;
+use crate::events::{Event, Recipients};
 use crate::messages::{self, NewMessage};
 use crate::routes::conversations::{guard_guest_profile, joined, member_of};
 use crate::routes::ActiveSession;
@@ -81,7 +81,11 @@ pub async fn send(
         Err(e) => return Err(e.into()),
     };
     let message = messages::by_id(&state.db, &stored).await?.ok_or_else(|| AppError::new(ErrorCode::Internal))?;
-    let recipient_ids: crate::events::Recipients = members.into_iter().map(|m| m.account_id).collect();
+    let recipient_ids: Recipients = if row.org_wide() {
+        Recipients::org_members(&row.organisation_id)
+    } else {
+        members.into_iter().map(|m| m.account_id).collect()
+    };
     state.events.publish(Event::Message { recipient_ids, message: message.clone() });
     Ok((StatusCode::CREATED, Json(message)))
 }
@@ -149,7 +153,7 @@ pub async fn receipts(
     if before != (receipt.delivered_seq, receipt.read_seq) {
         // In the ALL group only the reader's own devices hear of it: every member's receipt
         // told to every member would grow with the square of the organisation.
-        let recipient_ids: crate::events::Recipients = if row.org_wide() {
+        let recipient_ids: Recipients = if row.org_wide() {
             vec![me.id.clone()].into()
         } else {
             conversations::member_ids(&state.db, &id).await?.into()

@@ -4,7 +4,7 @@
 
 use crate::db::next_change_seq;
 use crate::error::{ApiJson, AppError, AppResult};
-use crate::events::Event;
+use crate::events::{Event, Recipients};
 use crate::routes::ActiveSession;
 use crate::settings;
 use crate::state::AppState;
@@ -75,12 +75,9 @@ pub async fn write(
     tx.commit().await?;
     state.events.publish(Event::SettingsChanged { organisation_id: organisation_id.clone() });
     if let Some(conversation_id) = all_group {
-        // Shown: it appears in every member's list; hidden: it leaves them. Saved already: if
-        // the members cannot be read now, their lists catch up on the next load.
-        match crate::conversations::member_ids(&state.db, &conversation_id).await {
-            Ok(ids) => state.events.publish(Event::ConversationChanged { recipient_ids: ids.into(), conversation_id }),
-            Err(e) => tracing::warn!(error = %e, "the All group's members were not told"),
-        }
+        // Shown: it appears in every member's list; hidden: it leaves them.
+        let recipient_ids = Recipients::org_members(organisation_id);
+        state.events.publish(Event::ConversationChanged { recipient_ids, conversation_id });
     }
     tracing::info!(admin = %session.account.id, "organisation settings saved");
     Ok(Json(new))

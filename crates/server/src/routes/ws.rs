@@ -1,17 +1,33 @@
 //! `GET /api/v1/ws`: the live channel. Authenticated by the same bearer token as the API,
-//! before the upgrade. Pushes [`ServerEvent`]s; closes at once when the session is revoked.
+//! before the upgrade. The socket registers in the node's connection registry
+//! ([`crate::events::registry`]), says `hello` once events for it are delivered, then sends
+//! the frames queued for it; `resync` when some were dropped, and `session_revoked` before
+//! closing a revoked session.
 
-use crate::events::Event;
-use crate::routes::contacts::encode_cursor;
+use crate::events::registry::{Peer, Signal};
 use crate::routes::ActiveSession;
 use crate::state::AppState;
-use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
+use axum::extract::ws::{Message, Utf8Bytes, WebSocket, WebSocketUpgrade};
 use axum::extract::State;
 use axum::response::Response;
 use axum::routing::get;
+use parley_core::role::AccountKind;
 use parley_core::wire::ServerEvent;
-use std::time::Duration;
-use tokio::sync::broadcast::error::RecvError;
+use std::time::{Duration, Instant};
+
+/// Clients send nothing but control frames: nothing larger is read.
+const MAX_INCOMING: usize = 4 * 1024;
+/// Read in small steps: the buffer is per socket and zero-filled as it grows.
+const READ_BUFFER: usize = 4 * 1024;
+/// What may wait in the socket's write buffer before the socket counts as stuck.
+const MAX_WRITE_BUFFER: usize = 256 * 1024;
+const PING_EVERY: Duration = Duration::from_secs(25);
+/// A socket silent for this long (not even a pong) is closed.
+const SILENT_FOR: Duration = Duration::from_secs(75);
+/// A send that takes longer closes the socket: the client reconnects and catches up.
+const SEND_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long `hello` waits for the other nodes' events to be routed here.
+const REGISTER_WAIT: Duration = Duration::from_secs(5);
 
 pub fn router() -> axum::Router<AppState> {
     axum::Router::new().route("/api/v1/ws", get(upgrade))
@@ -20,70 +36,67 @@ pub fn router() -> axum::Router<AppState> {
 #[utoipa::path(get, path = "/api/v1/ws", responses((status = 101, description = "WebSocket of ServerEvent JSON messages"),
     (status = 401, body = parley_core::wire::ApiError)), security(("bearer" = [])))]
 pub async fn upgrade(State(state): State<AppState>, session: ActiveSession, ws: WebSocketUpgrade) -> Response {
-    ws.on_upgrade(move |socket| serve(socket, state, session))
+    ws.read_buffer_size(READ_BUFFER)
+        .write_buffer_size(0)
+        .max_write_buffer_size(MAX_WRITE_BUFFER)
+        .max_message_size(MAX_INCOMING)
+        .max_frame_size(MAX_INCOMING)
+        .on_upgrade(move |socket| serve(socket, state, session))
+}
+
+async fn send_text(socket: &mut WebSocket, text: Utf8Bytes) -> bool {
+    matches!(tokio::time::timeout(SEND_TIMEOUT, socket.send(Message::Text(text))).await, Ok(Ok(())))
 }
 
 async fn send(socket: &mut WebSocket, event: &ServerEvent) -> bool {
     match serde_json::to_string(event) {
-        Ok(text) => socket.send(Message::Text(text.into())).await.is_ok(),
+        Ok(text) => send_text(socket, text.into()).await,
         Err(_) => false,
     }
 }
 
 async fn serve(mut socket: WebSocket, state: AppState, session: ActiveSession) {
-    let mut events = state.events.subscribe();
-    let org = session.account.organisation_id.clone();
-    if !send(&mut socket, &ServerEvent::Hello { account_id: session.account.id.clone() }).await {
+    let peer = Peer {
+        account_id: session.account.id.clone(),
+        organisation_id: session.account.organisation_id.clone(),
+        session_id: session.session_id.clone(),
+        member: session.account.kind() == AccountKind::Member,
+    };
+    drop(session);
+    let mut registration = state.events.registry().register(peer, REGISTER_WAIT).await;
+    let connection = registration.connection.clone();
+    if !send(&mut socket, &ServerEvent::Hello { account_id: connection.peer.account_id.clone() }).await {
         return;
     }
-    let mut ping = tokio::time::interval(Duration::from_secs(25));
+    let mut ping = tokio::time::interval(PING_EVERY);
+    let mut last_heard = Instant::now();
     loop {
         tokio::select! {
-            event = events.recv() => match event {
-                Ok(Event::ContactsChanged { organisation_id, seq }) if organisation_id == org => {
-                    if !send(&mut socket, &ServerEvent::ContactsChanged { cursor: encode_cursor(seq) }).await { return; }
-                }
-                Ok(Event::SessionsRevoked { session_ids }) if session_ids.contains(&session.session_id) => {
+            biased;
+            () = connection.flagged() => match connection.take_signal() {
+                Signal::Revoked => {
                     let _ = send(&mut socket, &ServerEvent::SessionRevoked).await;
                     let _ = socket.send(Message::Close(None)).await;
                     return;
                 }
-                Ok(Event::Notice { recipient_id, notice }) if recipient_id == session.account.id => {
-                    if !send(&mut socket, &ServerEvent::Notice { notice }).await { return; }
-                }
-                Ok(Event::Message { recipient_ids, message }) if recipient_ids.contains(&session.account.id) => {
-                    if !send(&mut socket, &ServerEvent::Message { message }).await { return; }
-                }
-                Ok(Event::Receipt { recipient_ids, conversation_id, receipt }) if recipient_ids.contains(&session.account.id) => {
-                    if !send(&mut socket, &ServerEvent::Receipt { conversation_id, receipt }).await { return; }
-                }
-                Ok(Event::ConversationChanged { recipient_ids, conversation_id }) if recipient_ids.contains(&session.account.id) => {
-                    if !send(&mut socket, &ServerEvent::ConversationChanged { conversation_id }).await { return; }
-                }
-                Ok(Event::InvitationsChanged { recipient_ids }) if recipient_ids.contains(&session.account.id) => {
-                    if !send(&mut socket, &ServerEvent::InvitationsChanged).await { return; }
-                }
-                Ok(Event::AccountChanged { account_id }) if account_id == session.account.id => {
-                    if !send(&mut socket, &ServerEvent::AccountChanged).await { return; }
-                }
-                Ok(Event::SettingsChanged { organisation_id }) if organisation_id == org => {
-                    if !send(&mut socket, &ServerEvent::SettingsChanged).await { return; }
-                }
-                Ok(_) => {}
-                // Fell behind: tell the client to sync from its own cursor.
-                Err(RecvError::Lagged(_)) => {
-                    if let Ok(seq) = crate::db::current_change_seq(&state.db).await {
-                        if !send(&mut socket, &ServerEvent::ContactsChanged { cursor: encode_cursor(seq) }).await { return; }
-                    }
-                }
-                Err(RecvError::Closed) => return,
+                Signal::Resync => if !send(&mut socket, &ServerEvent::Resync).await { return },
+                Signal::Nothing => {}
+            },
+            frame = registration.frames.recv() => match frame {
+                Some(text) => if !send_text(&mut socket, text).await { return },
+                None => return,
             },
             incoming = socket.recv() => match incoming {
                 Some(Ok(Message::Close(_))) | None | Some(Err(_)) => return,
-                Some(Ok(_)) => {}
+                Some(Ok(_)) => last_heard = Instant::now(),
             },
             _ = ping.tick() => {
-                if socket.send(Message::Ping(Vec::new().into())).await.is_err() { return; }
+                if last_heard.elapsed() > SILENT_FOR {
+                    return;
+                }
+                if !matches!(tokio::time::timeout(SEND_TIMEOUT, socket.send(Message::Ping(Default::default()))).await, Ok(Ok(()))) {
+                    return;
+                }
             }
         }
     }

@@ -10,7 +10,7 @@ use reqwest::{Response, StatusCode};
 use serde_json::{json, Value};
 use std::collections::HashSet;
 use std::path::PathBuf;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 pub struct TestApp {
@@ -23,12 +23,33 @@ pub struct TestApp {
     pub outbox_dir: PathBuf,
     /// Outbox files already read by a test.
     consumed: Mutex<HashSet<PathBuf>>,
-    _env: TestEnv,
+    /// Shared by the nodes of a cluster.
+    _env: Arc<TestEnv>,
 }
 
 /// Starts the application on a random port with a fresh database and file outbox.
 pub async fn spawn_app() -> TestApp {
-    let env = TestEnv::new().await;
+    spawn_node(Arc::new(TestEnv::new().await)).await
+}
+
+/// Where the cluster tests find NATS (`PARLEY_TEST_NATS_URL`, or the local default).
+pub fn nats_url() -> String {
+    std::env::var("PARLEY_TEST_NATS_URL").unwrap_or_else(|_| "nats://127.0.0.1:4222".to_owned())
+}
+
+/// Starts `n` nodes on one fresh database, their events crossing over NATS.
+pub async fn spawn_cluster(n: usize) -> Vec<TestApp> {
+    let mut env = TestEnv::new().await;
+    env.settings.nats_url = Some(nats_url());
+    let env = Arc::new(env);
+    let mut nodes = Vec::with_capacity(n);
+    for _ in 0..n {
+        nodes.push(spawn_node(env.clone()).await);
+    }
+    nodes
+}
+
+async fn spawn_node(env: Arc<TestEnv>) -> TestApp {
     let state = startup::state(&env.settings).await.expect("building the state");
     let sinks = startup::sinks(&env.settings).expect("building the sinks");
     let serve = ServeSettings { host: "127.0.0.1".into(), port: 0, scheduler_secs: 0 };

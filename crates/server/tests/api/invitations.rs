@@ -16,7 +16,11 @@ pub(crate) struct Setup {
 }
 
 pub(crate) async fn setup() -> Setup {
-    let app = spawn_app().await;
+    setup_on(spawn_app().await).await
+}
+
+/// [`setup`] on a given node (of a cluster).
+pub(crate) async fn setup_on(app: TestApp) -> Setup {
     let org = app.seed_org("Acme", 0).await;
     let admin = app.login_active(&org.company_admin).await;
     let member = app.login_active(&org.member).await;

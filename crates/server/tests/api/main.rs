@@ -7,6 +7,7 @@ mod admin;
 mod all_group;
 mod auth;
 mod chat;
+mod cluster;
 mod contacts;
 mod first_login;
 mod guests_admin;

@@ -6,4 +6,4 @@ import type { Receipt } from "./Receipt";
 /**
  * Events the server pushes over `GET /api/v1/ws`.
  */
-export type ServerEvent = { "type": "hello", account_id: string, } | { "type": "contacts_changed", cursor: string, } | { "type": "session_revoked" } | { "type": "notice", notice: Notice, } | { "type": "message", message: Message, } | { "type": "receipt", conversation_id: string, receipt: Receipt, } | { "type": "conversation_changed", conversation_id: string, } | { "type": "invitations_changed" } | { "type": "account_changed" } | { "type": "settings_changed" };
+export type ServerEvent = { "type": "hello", account_id: string, } | { "type": "contacts_changed", cursor: string, } | { "type": "session_revoked" } | { "type": "notice", notice: Notice, } | { "type": "message", message: Message, } | { "type": "receipt", conversation_id: string, receipt: Receipt, } | { "type": "conversation_changed", conversation_id: string, } | { "type": "invitations_changed" } | { "type": "account_changed" } | { "type": "settings_changed" } | { "type": "resync" };
