@@ -142,6 +142,30 @@ pub async fn in_conversation(db: &Db, conversation_id: &str, limit: i64) -> sqlx
     .await
 }
 
+/// The live members of every conversation `account_id` is in (the ALL group left out: it is
+/// listed by [`in_conversation`] with a limit), with the conversation each row belongs to: the
+/// conversation list's members in one query.
+pub async fn in_conversations_of(db: &Db, account_id: &str) -> sqlx::Result<Vec<(String, MemberAccount)>> {
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        conversation_id: String,
+        #[sqlx(flatten)]
+        member: MemberAccount,
+    }
+    let rows: Vec<Row> = sqlx::query_as(&format!(
+        "SELECT m.conversation_id, a.*, m.is_admin, m.delivered_seq, m.read_seq FROM ({SELECT_ACCOUNT}) a \
+         JOIN conversation_members m ON m.account_id = a.id \
+         JOIN conversation_members mine ON mine.conversation_id = m.conversation_id \
+         JOIN conversations c ON c.id = m.conversation_id \
+         WHERE mine.account_id = $1 AND c.closed_at IS NULL AND c.org_wide = 0 AND a.status <> 'deleted' \
+         ORDER BY m.conversation_id, m.joined_at, m.account_id"
+    ))
+    .bind(account_id)
+    .fetch_all(db)
+    .await?;
+    Ok(rows.into_iter().map(|r| (r.conversation_id, r.member)).collect())
+}
+
 /// The live (not deleted) account holding a phone number, if any.
 pub async fn live_by_phone(db: &Db, phone: &str) -> sqlx::Result<Option<AccountRow>> {
     sqlx::query_as(&format!("{SELECT_ACCOUNT} WHERE a.phone = $1 AND a.status <> 'deleted'"))

@@ -67,6 +67,8 @@ pub struct ConversationRow {
     pub owner_id: Option<String>,
     /// 1 for the organisation's ALL group ([`crate::all_group`]).
     pub org_wide: i64,
+    /// How many of its messages count as unread (all but arrival and departure notices).
+    pub countable: i64,
 }
 
 impl ConversationRow {
@@ -76,8 +78,14 @@ impl ConversationRow {
     }
 }
 
-pub const SELECT_CONVERSATION: &str =
-    "SELECT c.id, c.organisation_id, c.kind, c.name, c.created_by, c.created_at, c.last_seq, c.owner_id, c.org_wide FROM conversations c";
+/// The columns of a [`ConversationRow`], for queries that add others.
+macro_rules! conversation_columns {
+    () => {
+        "SELECT c.id, c.organisation_id, c.kind, c.name, c.created_by, c.created_at, c.last_seq, c.owner_id, \
+         c.org_wide, c.countable"
+    };
+}
+pub const SELECT_CONVERSATION: &str = concat!(conversation_columns!(), " FROM conversations c");
 
 pub async fn by_id(db: &Db, id: &str) -> sqlx::Result<Option<ConversationRow>> {
     sqlx::query_as(&format!("{SELECT_CONVERSATION} WHERE c.id = $1 AND c.closed_at IS NULL"))
@@ -93,9 +101,15 @@ pub struct MemberRow {
     pub is_admin: i64,
     pub delivered_seq: i64,
     pub read_seq: i64,
+    /// The conversation's `countable` at this member's read position: its unread counter is
+    /// the difference.
+    pub read_countable: i64,
 }
 
 impl MemberRow {
+    pub fn unread(&self, conversation: &ConversationRow) -> i64 {
+        (conversation.countable - self.read_countable).max(0)
+    }
     pub fn admin(&self) -> bool {
         self.is_admin != 0
     }
@@ -105,7 +119,7 @@ impl MemberRow {
 /// longer members: no events reach them and no list shows them.
 pub async fn members(db: &Db, conversation_id: &str) -> sqlx::Result<Vec<MemberRow>> {
     sqlx::query_as(
-        "SELECT m.account_id, m.is_admin, m.delivered_seq, m.read_seq FROM conversation_members m \
+        "SELECT m.account_id, m.is_admin, m.delivered_seq, m.read_seq, m.read_countable FROM conversation_members m \
          JOIN accounts a ON a.id = m.account_id WHERE m.conversation_id = $1 AND a.status <> 'deleted' \
          ORDER BY m.joined_at, m.account_id",
     )
@@ -117,13 +131,74 @@ pub async fn members(db: &Db, conversation_id: &str) -> sqlx::Result<Vec<MemberR
 /// `account_id`'s membership row, if it is a live member: one row, whatever the size.
 pub async fn member(db: &Db, conversation_id: &str, account_id: &str) -> sqlx::Result<Option<MemberRow>> {
     sqlx::query_as(
-        "SELECT m.account_id, m.is_admin, m.delivered_seq, m.read_seq FROM conversation_members m \
+        "SELECT m.account_id, m.is_admin, m.delivered_seq, m.read_seq, m.read_countable FROM conversation_members m \
          JOIN accounts a ON a.id = m.account_id WHERE m.conversation_id = $1 AND m.account_id = $2 \
          AND a.status <> 'deleted'",
     )
     .bind(conversation_id)
     .bind(account_id)
     .fetch_optional(db)
+    .await
+}
+
+/// An open conversation and `account_id`'s live membership in it, in one query.
+pub async fn with_membership(
+    db: &Db,
+    conversation_id: &str,
+    account_id: &str,
+) -> sqlx::Result<Option<(ConversationRow, MemberRow)>> {
+    #[derive(sqlx::FromRow)]
+    struct Joined {
+        #[sqlx(flatten)]
+        conversation: ConversationRow,
+        #[sqlx(flatten)]
+        member: MemberRow,
+    }
+    let row: Option<Joined> = sqlx::query_as(&format!(
+        "{}, m.account_id, m.is_admin, m.delivered_seq, m.read_seq, m.read_countable \
+         FROM conversations c JOIN conversation_members m ON m.conversation_id = c.id \
+         JOIN accounts a ON a.id = m.account_id \
+         WHERE c.id = $1 AND c.closed_at IS NULL AND m.account_id = $2 AND a.status <> 'deleted'",
+        conversation_columns!()
+    ))
+    .bind(conversation_id)
+    .bind(account_id)
+    .fetch_optional(db)
+    .await?;
+    Ok(row.map(|j| (j.conversation, j.member)))
+}
+
+/// Every open conversation `account_id` is a member of, with its membership row: the
+/// conversation list in one query.
+pub async fn of_account(db: &Db, account_id: &str) -> sqlx::Result<Vec<(ConversationRow, MemberRow)>> {
+    #[derive(sqlx::FromRow)]
+    struct Joined {
+        #[sqlx(flatten)]
+        conversation: ConversationRow,
+        #[sqlx(flatten)]
+        member: MemberRow,
+    }
+    let rows: Vec<Joined> = sqlx::query_as(concat!(
+        conversation_columns!(),
+        ", m.account_id, m.is_admin, m.delivered_seq, m.read_seq, m.read_countable \
+         FROM conversations c JOIN conversation_members m ON m.conversation_id = c.id \
+         WHERE m.account_id = $1 AND c.closed_at IS NULL"
+    ))
+    .bind(account_id)
+    .fetch_all(db)
+    .await?;
+    Ok(rows.into_iter().map(|j| (j.conversation, j.member)).collect())
+}
+
+/// Every live member's id and account kind (`member`, `guest`): a message's recipients and
+/// whether a guest is among them, in one query.
+pub async fn member_kinds(db: &Db, conversation_id: &str) -> sqlx::Result<Vec<(String, String)>> {
+    sqlx::query_as(
+        "SELECT m.account_id, a.kind FROM conversation_members m JOIN accounts a ON a.id = m.account_id \
+         WHERE m.conversation_id = $1 AND a.status <> 'deleted'",
+    )
+    .bind(conversation_id)
+    .fetch_all(db)
     .await
 }
 

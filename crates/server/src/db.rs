@@ -140,6 +140,49 @@ pub fn escape_like(term: &str) -> String {
 }
 
 #[cfg(test)]
+mod migration_tests {
+    use sqlx::Executor;
+
+    /// Migration 0008 numbers the messages already stored: a database with history keeps
+    /// the unread counters it had when they were counted.
+    #[tokio::test]
+    async fn stored_unread_counters_are_backfilled_from_existing_history() {
+        sqlx::any::install_default_drivers();
+        let dir = tempfile::tempdir().expect("temp dir");
+        let url = format!("sqlite://{}?mode=rwc", dir.path().join("old.db").display());
+        let pool = sqlx::AnyPool::connect(&url).await.expect("pool");
+        let all = sqlx::migrate!("./migrations");
+        let mut before_0008 = sqlx::migrate!("./migrations");
+        before_0008.migrations = all.migrations.iter().filter(|m| m.version < 8).cloned().collect::<Vec<_>>().into();
+        before_0008.run(&pool).await.expect("migrations up to 0007");
+        pool.execute(
+            "PRAGMA foreign_keys = OFF; \
+             INSERT INTO conversations (id, organisation_id, kind, created_by, created_at, last_seq) VALUES ('c', 'o', 'group', 'a', 0, 5); \
+             INSERT INTO conversation_members (conversation_id, account_id, joined_at, read_seq) VALUES ('c', 'a', 0, 5), ('c', 'b', 0, 2); \
+             INSERT INTO messages (id, conversation_id, seq, sender_id, kind, body, created_at) VALUES \
+               ('m1', 'c', 1, 'a', 'text', 'x', 0), ('m2', 'c', 2, 'b', 'joined', 'x', 0), ('m3', 'c', 3, 'a', 'text', 'x', 0), \
+               ('m4', 'c', 4, 'b', 'left', 'x', 0), ('m5', 'c', 5, 'a', 'text', 'x', 0);",
+        )
+        .await
+        .expect("old history");
+        all.run(&pool).await.expect("migration 0008");
+        let numbers: Vec<i64> = sqlx::query_scalar("SELECT countable_no FROM messages ORDER BY seq")
+            .fetch_all(&pool)
+            .await
+            .expect("numbers");
+        assert_eq!(numbers, vec![1, 1, 2, 2, 3]);
+        let countable: i64 =
+            sqlx::query_scalar("SELECT countable FROM conversations").fetch_one(&pool).await.expect("c");
+        assert_eq!(countable, 3);
+        let bases: Vec<i64> = sqlx::query_scalar("SELECT read_countable FROM conversation_members ORDER BY account_id")
+            .fetch_all(&pool)
+            .await
+            .expect("bases");
+        assert_eq!(bases, vec![3, 1], "b read up to its arrival: two messages unread, as counted before");
+    }
+}
+
+#[cfg(test)]
 mod like_tests {
     #[test]
     fn like_wildcards_are_taken_literally() {

@@ -86,15 +86,19 @@ pub struct NewMessage<'a> {
 /// RETURNING` takes the conversation row's write lock, so numbers are gap-free and in commit
 /// order on both SQLite and PostgreSQL. The sender has read what they wrote.
 pub async fn append(conn: &mut sqlx::AnyConnection, m: &NewMessage<'_>) -> sqlx::Result<(String, i64)> {
-    let seq: i64 =
-        sqlx::query_scalar("UPDATE conversations SET last_seq = last_seq + 1 WHERE id = $1 RETURNING last_seq")
-            .bind(m.conversation_id)
-            .fetch_one(&mut *conn)
-            .await?;
+    let counts = i64::from(counts_as_unread(m.kind));
+    let (seq, countable): (i64, i64) = sqlx::query_as(
+        "UPDATE conversations SET last_seq = last_seq + 1, countable = countable + $1 WHERE id = $2 \
+         RETURNING last_seq, countable",
+    )
+    .bind(counts)
+    .bind(m.conversation_id)
+    .fetch_one(&mut *conn)
+    .await?;
     let id = new_id();
     sqlx::query(
-        "INSERT INTO messages (id, conversation_id, seq, sender_id, client_id, kind, body, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        "INSERT INTO messages (id, conversation_id, seq, sender_id, client_id, kind, body, created_at, countable_no) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
     )
     .bind(&id)
     .bind(m.conversation_id)
@@ -104,14 +108,17 @@ pub async fn append(conn: &mut sqlx::AnyConnection, m: &NewMessage<'_>) -> sqlx:
     .bind(kind_str(m.kind))
     .bind(m.body)
     .bind(m.now_ms)
+    .bind(countable)
     .execute(&mut *conn)
     .await?;
     if let (Some(sender), MessageKind::Text) = (m.sender_id, m.kind) {
         sqlx::query(
-            "UPDATE conversation_members SET delivered_seq = $1, read_seq = $2 WHERE conversation_id = $3 AND account_id = $4",
+            "UPDATE conversation_members SET delivered_seq = $1, read_seq = $2, read_countable = $3 \
+             WHERE conversation_id = $4 AND account_id = $5",
         )
         .bind(seq)
         .bind(seq)
+        .bind(countable)
         .bind(m.conversation_id)
         .bind(sender)
         .execute(&mut *conn)
@@ -154,6 +161,19 @@ pub async fn by_client_id(db: &Db, sender_id: &str, client_id: &str) -> sqlx::Re
     Ok(row.map(Message::from))
 }
 
+/// The newest message of every open conversation `account_id` is in, in one query.
+pub async fn newest_of_conversations_of(db: &Db, account_id: &str) -> sqlx::Result<Vec<Message>> {
+    let rows: Vec<MessageRow> = sqlx::query_as(&format!(
+        "{SELECT} JOIN conversations c ON c.id = m.conversation_id AND m.seq = c.last_seq \
+         JOIN conversation_members mine ON mine.conversation_id = c.id \
+         WHERE mine.account_id = $1 AND c.closed_at IS NULL"
+    ))
+    .bind(account_id)
+    .fetch_all(db)
+    .await?;
+    Ok(rows.into_iter().map(Message::from).collect())
+}
+
 /// Up to `limit` messages numbered below `before`, oldest first; and whether older ones exist.
 pub async fn before(db: &Db, conversation_id: &str, before: i64, limit: i64) -> sqlx::Result<(Vec<Message>, bool)> {
     let mut rows: Vec<MessageRow> =
@@ -183,52 +203,41 @@ pub async fn after(db: &Db, conversation_id: &str, after: i64, limit: i64) -> sq
     Ok((rows.into_iter().map(Message::from).collect(), more))
 }
 
-/// Messages from others after `read_seq` (the unread counter).
-pub async fn unread_count(db: &Db, conversation_id: &str, account_id: &str, read_seq: i64) -> sqlx::Result<i64> {
-    sqlx::query_scalar(
-        "SELECT COUNT(*) FROM messages WHERE conversation_id = $1 AND seq > $2 \
-         AND (sender_id IS NULL OR sender_id <> $3) AND kind <> 'joined' AND kind <> 'left'",
-    )
-    .bind(conversation_id)
-    .bind(read_seq)
-    .bind(account_id)
-    .fetch_one(db)
-    .await
+/// Whether a message of this kind counts as unread for the others (arrival and departure
+/// notices do not; the sender has read what they wrote).
+fn counts_as_unread(kind: MessageKind) -> bool {
+    !matches!(kind, MessageKind::Joined | MessageKind::Left)
 }
 
-/// Moves a member's positions forward (never back, never past the newest message) and
-/// returns the receipt as it now stands, or None when the account is not a member.
+/// Moves a member's positions forward (never back, never past `last_seq`, the newest message
+/// the caller saw) in one statement and returns the receipt as it now stands, or None when
+/// the account is not a member. Moving the read position also moves the member's unread
+/// counter base to the running count of the message read up to.
 pub async fn advance_receipt(
     db: &Db,
     conversation_id: &str,
     account_id: &str,
+    last_seq: i64,
     delivered: Option<i64>,
     read: Option<i64>,
 ) -> sqlx::Result<Option<Receipt>> {
-    let last_seq: Option<i64> = sqlx::query_scalar("SELECT last_seq FROM conversations WHERE id = $1")
-        .bind(conversation_id)
-        .fetch_optional(db)
-        .await?;
-    let Some(last_seq) = last_seq else { return Ok(None) };
     let read = read.unwrap_or(0).clamp(0, last_seq);
     let delivered = delivered.unwrap_or(0).clamp(0, last_seq).max(read);
-    sqlx::query(
+    let row: Option<(i64, i64)> = sqlx::query_as(
         "UPDATE conversation_members SET \
          delivered_seq = CASE WHEN delivered_seq < $1 THEN $2 ELSE delivered_seq END, \
-         read_seq = CASE WHEN read_seq < $3 THEN $4 ELSE read_seq END \
-         WHERE conversation_id = $5 AND account_id = $6",
+         read_countable = CASE WHEN read_seq < $3 THEN COALESCE((SELECT m.countable_no FROM messages m \
+             WHERE m.conversation_id = $4 AND m.seq = $5), read_countable) ELSE read_countable END, \
+         read_seq = CASE WHEN read_seq < $6 THEN $7 ELSE read_seq END \
+         WHERE conversation_id = $8 AND account_id = $9 RETURNING delivered_seq, read_seq",
     )
     .bind(delivered)
     .bind(delivered)
-    .bind(read)
     .bind(read)
     .bind(conversation_id)
-    .bind(account_id)
-    .execute(db)
-    .await?;
-    let row: Option<(i64, i64)> = sqlx::query_as(
-        "SELECT delivered_seq, read_seq FROM conversation_members WHERE conversation_id = $1 AND account_id = $2",
-    )
+    .bind(read)
+    .bind(read)
+    .bind(read)
     .bind(conversation_id)
     .bind(account_id)
     .fetch_optional(db)

@@ -1,5 +1,6 @@
 //! Sessions: opaque tokens handed out at login, stored only as hashes.
 
+use crate::accounts::{AccountRow, SELECT_ACCOUNT};
 use crate::db::{new_id, Db};
 use crate::events::{Event, EventBus};
 use parley_core::session::SessionToken;
@@ -16,12 +17,23 @@ pub async fn create(db: &Db, account_id: &str, now_ms: i64) -> sqlx::Result<Sess
     Ok(token)
 }
 
-/// The live session of a token: `(session id, account id)`.
-pub async fn find(db: &Db, token: &SessionToken) -> sqlx::Result<Option<(String, String)>> {
-    sqlx::query_as("SELECT id, account_id FROM sessions WHERE token_hash = $1 AND revoked_at IS NULL")
-        .bind(token.hash())
-        .fetch_optional(db)
-        .await
+/// A live session and its account, read together.
+#[derive(Debug, sqlx::FromRow)]
+pub struct LiveSession {
+    pub session_id: String,
+    #[sqlx(flatten)]
+    pub account: AccountRow,
+}
+
+/// The live session of a token with its account, in one query (every request runs it).
+pub async fn find(db: &Db, token: &SessionToken) -> sqlx::Result<Option<LiveSession>> {
+    sqlx::query_as(&format!(
+        "SELECT s.id AS session_id, a.* FROM sessions s JOIN ({SELECT_ACCOUNT}) a ON a.id = s.account_id \
+         WHERE s.token_hash = $1 AND s.revoked_at IS NULL"
+    ))
+    .bind(token.hash())
+    .fetch_optional(db)
+    .await
 }
 
 pub async fn revoke(db: &Db, events: &EventBus, account_id: &str, session_id: &str, now_ms: i64) -> sqlx::Result<()> {

@@ -18,6 +18,7 @@ use axum::Json;
 use parley_core::role::AccountKind;
 use parley_core::wire::{Conversation, ConversationKind, ConversationMember, CreateConversationRequest};
 use parley_core::ErrorCode;
+use std::collections::HashMap;
 
 pub fn router() -> axum::Router<AppState> {
     axum::Router::new()
@@ -115,7 +116,13 @@ pub(crate) async fn guard_guest_profile(
     if !guest_involved {
         return Ok(());
     }
-    let profile = settings::load(&state.db, &me.organisation_id).await?.guest_profile;
+    guest_profile_allows(state, &me.organisation_id, kind).await
+}
+
+/// Whether the organisation's guest profile allows a conversation of `kind` with a guest in
+/// it (SPEC §6).
+pub(crate) async fn guest_profile_allows(state: &AppState, organisation_id: &str, kind: Kind) -> AppResult<()> {
+    let profile = settings::load(&state.db, organisation_id).await?.guest_profile;
     let allowed = match kind {
         Kind::Direct => profile.direct_messages,
         Kind::Group => profile.group_conversations,
@@ -152,13 +159,37 @@ pub(crate) async fn view(
     row: &conversations::ConversationRow,
 ) -> AppResult<Conversation> {
     let mine = conversations::member(&state.db, &row.id, &me.id).await?;
-    let (viewer_is_admin, read_seq) = mine.as_ref().map_or((false, 0), |m| (m.admin(), m.read_seq));
     let listed = if row.org_wide() { conversations::ORG_WIDE_LISTED + 1 } else { i64::MAX };
-    let members: Vec<ConversationMember> = accounts::in_conversation(&state.db, &row.id, listed)
-        .await?
+    let members = accounts::in_conversation(&state.db, &row.id, listed).await?;
+    let member_count = match row.org_wide() {
+        true => Some(conversations::member_count(&state.db, &row.id).await?),
+        false => None,
+    };
+    let last_message = match row.last_seq {
+        0 => None,
+        seq => messages::before(&state.db, &row.id, seq + 1, 1).await?.0.pop(),
+    };
+    Ok(assemble(me, row, mine.as_ref(), members, member_count, last_message))
+}
+
+/// A conversation view from what was read for it: its members in the order they joined (the
+/// viewer among them or not; at most [`conversations::ORG_WIDE_LISTED`] others are listed for
+/// the ALL group, whose `member_count` is given), the viewer's membership and the newest
+/// message.
+fn assemble(
+    me: &AccountRow,
+    row: &conversations::ConversationRow,
+    mine: Option<&conversations::MemberRow>,
+    members: Vec<accounts::MemberAccount>,
+    member_count: Option<i64>,
+    last_message: Option<parley_core::wire::Message>,
+) -> Conversation {
+    let (viewer_is_admin, read_seq, unread) = mine.map_or((false, 0, 0), |m| (m.admin(), m.read_seq, m.unread(row)));
+    let listed = if row.org_wide() { conversations::ORG_WIDE_LISTED as usize } else { usize::MAX };
+    let members: Vec<ConversationMember> = members
         .into_iter()
         .filter(|m| m.account.id != me.id)
-        .take(usize::try_from(listed - 1).unwrap_or(usize::MAX))
+        .take(listed)
         .map(|m| ConversationMember {
             contact: m.account.to_contact(),
             is_admin: m.is_admin != 0,
@@ -166,11 +197,7 @@ pub(crate) async fn view(
             read_seq: m.read_seq,
         })
         .collect();
-    let member_count = if row.org_wide() {
-        conversations::member_count(&state.db, &row.id).await?
-    } else {
-        members.len() as i64 + i64::from(mine.is_some())
-    };
+    let member_count = member_count.unwrap_or(members.len() as i64 + i64::from(mine.is_some()));
     let kind = match Kind::from_db(&row.kind) {
         Some(Kind::Direct) => ConversationKind::Direct,
         Some(Kind::System) => ConversationKind::System,
@@ -188,12 +215,7 @@ pub(crate) async fn view(
             names.join(", ")
         }
     };
-    let last_message = match row.last_seq {
-        0 => None,
-        seq => messages::before(&state.db, &row.id, seq + 1, 1).await?.0.pop(),
-    };
-    let unread = messages::unread_count(&state.db, &row.id, &me.id, read_seq).await?;
-    Ok(Conversation {
+    Conversation {
         id: row.id.clone(),
         kind,
         title,
@@ -207,7 +229,7 @@ pub(crate) async fn view(
         read_seq,
         unread_count: u32::try_from(unread).unwrap_or(u32::MAX),
         last_message,
-    })
+    }
 }
 
 /// The conversation, if `me` is one of its members; 404 otherwise (whether it exists is not
@@ -235,12 +257,10 @@ pub(crate) async fn joined(
     me: &AccountRow,
     id: &str,
 ) -> AppResult<(conversations::ConversationRow, conversations::MemberRow)> {
-    let row = conversations::by_id(&state.db, id)
+    conversations::with_membership(&state.db, id, &me.id)
         .await?
-        .filter(|c| c.organisation_id == me.organisation_id)
-        .ok_or_else(|| AppError::new(ErrorCode::NotFound))?;
-    let mine = conversations::member(&state.db, id, &me.id).await?.ok_or_else(|| AppError::new(ErrorCode::NotFound))?;
-    Ok((row, mine))
+        .filter(|(c, _)| c.organisation_id == me.organisation_id)
+        .ok_or_else(|| AppError::new(ErrorCode::NotFound))
 }
 
 /// What running a group takes: being one of its admins, or its owner (SPEC §10, §10.1).
@@ -293,17 +313,31 @@ pub(crate) fn refuse_org_wide(row: &conversations::ConversationRow) -> AppResult
 }
 
 #[utoipa::path(get, path = "/api/v1/conversations", responses((status = 200, body = [Conversation])), security(("bearer" = [])))]
+/// Every conversation of the account, most recent activity first, in a constant number of
+/// queries whatever their number and size: the rows with the viewer's membership, every
+/// member of them (the ALL group's first ones and its count apart), and the newest messages.
 pub async fn list(State(state): State<AppState>, session: ActiveSession) -> AppResult<Json<Vec<Conversation>>> {
-    let rows: Vec<conversations::ConversationRow> = sqlx::query_as(&format!(
-        "{} JOIN conversation_members m ON m.conversation_id = c.id WHERE m.account_id = $1 AND c.closed_at IS NULL",
-        conversations::SELECT_CONVERSATION
-    ))
-    .bind(&session.account.id)
-    .fetch_all(&state.db)
-    .await?;
+    let me = &session.account;
+    let rows = conversations::of_account(&state.db, &me.id).await?;
+    let mut members: HashMap<String, Vec<accounts::MemberAccount>> = HashMap::new();
+    for (conversation_id, member) in accounts::in_conversations_of(&state.db, &me.id).await? {
+        members.entry(conversation_id).or_default().push(member);
+    }
+    let mut newest: HashMap<String, parley_core::wire::Message> =
+        messages::newest_of_conversations_of(&state.db, &me.id)
+            .await?
+            .into_iter()
+            .map(|m| (m.conversation_id.clone(), m))
+            .collect();
     let mut out = Vec::with_capacity(rows.len());
-    for row in &rows {
-        out.push(view(&state, &session.account, row).await?);
+    for (row, mine) in &rows {
+        let (listed, count) = if row.org_wide() {
+            let listed = accounts::in_conversation(&state.db, &row.id, conversations::ORG_WIDE_LISTED + 1).await?;
+            (listed, Some(conversations::member_count(&state.db, &row.id).await?))
+        } else {
+            (members.remove(&row.id).unwrap_or_default(), None)
+        };
+        out.push(assemble(me, row, Some(mine), listed, count, newest.remove(&row.id)));
     }
     // Most recent activity first.
     out.sort_by_key(|c| std::cmp::Reverse(c.last_message.as_ref().map_or(c.created_at, |m| m.created_at)));

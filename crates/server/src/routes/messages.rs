@@ -1,12 +1,11 @@
 //! Messages (SPEC §10): send (idempotent by the client's id), page through history, move
 //! receipts. Every member's sockets get new messages and receipts at once.
 
-use crate::accounts;
 use crate::conversations::{self, Kind};
 use crate::error::{ApiJson, AppError, AppResult};
 use crate::events::{Event, Recipients};
 use crate::messages::{self, NewMessage};
-use crate::routes::conversations::{guard_guest_profile, joined, member_of};
+use crate::routes::conversations::{guest_profile_allows, joined};
 use crate::routes::ActiveSession;
 use crate::state::AppState;
 use axum::extract::{Path, Query, State};
@@ -14,6 +13,7 @@ use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::Json;
 use parley_core::chat::{ClientMessageId, MessageBody};
+use parley_core::role::AccountKind;
 use parley_core::wire::{Message, MessageKind, MessagePage, Receipt, ReceiptUpdate, SendMessageRequest};
 use parley_core::ErrorCode;
 use serde::Deserialize;
@@ -41,19 +41,25 @@ pub async fn send(
         return already_stored(existing, &id);
     }
     let body = MessageBody::parse(&req.body).map_err(|c| AppError::on_field(c, "body"))?;
-    let (row, members) = member_of(&state, me, &id).await?;
-    // SPEC §6: with a guest in it, the conversation's kind must be on in the guest profile.
-    let mut others = Vec::new();
-    for m in members.iter().filter(|m| m.account_id != me.id) {
-        if let Some(a) = accounts::by_id(&state.db, &m.account_id).await? {
-            others.push(a);
-        }
-    }
+    let (row, _) = joined(&state, me, &id).await?;
     let kind = Kind::from_db(&row.kind).unwrap_or(Kind::Group);
     if kind == Kind::System {
         return Err(AppError::with_message(ErrorCode::Forbidden, "This conversation is read-only."));
     }
-    guard_guest_profile(&state, me, &others, kind).await?;
+    // The ALL group's recipients are the organisation's members, never a guest (SPEC §2); any
+    // other conversation's are read in one query, whatever its size.
+    let recipient_ids = if row.org_wide() {
+        Recipients::org_members(&row.organisation_id)
+    } else {
+        let members = conversations::member_kinds(&state.db, &id).await?;
+        // SPEC §6: with a guest in it, the conversation's kind must be on in the guest profile.
+        let guest_involved =
+            me.kind() == AccountKind::Guest || members.iter().any(|(_, k)| k == AccountKind::Guest.as_str());
+        if guest_involved {
+            guest_profile_allows(&state, &me.organisation_id, kind).await?;
+        }
+        members.into_iter().map(|(account_id, _)| account_id).collect()
+    };
 
     let now = state.clock.now_ms();
     let mut tx = state.db.begin().await?;
@@ -65,10 +71,10 @@ pub async fn send(
         body: body.as_str(),
         now_ms: now,
     };
-    let stored = match messages::append(&mut tx, &new).await {
-        Ok((message_id, _)) => {
+    let (message_id, seq) = match messages::append(&mut tx, &new).await {
+        Ok(stored) => {
             tx.commit().await?;
-            message_id
+            stored
         }
         // The same client id raced in on another request: that one is the message.
         Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
@@ -80,11 +86,17 @@ pub async fn send(
         }
         Err(e) => return Err(e.into()),
     };
-    let message = messages::by_id(&state.db, &stored).await?.ok_or_else(|| AppError::new(ErrorCode::Internal))?;
-    let recipient_ids: Recipients = if row.org_wide() {
-        Recipients::org_members(&row.organisation_id)
-    } else {
-        members.into_iter().map(|m| m.account_id).collect()
+    // What was stored, as the history will read it: no need to read it back.
+    let message = Message {
+        id: message_id,
+        conversation_id: id,
+        seq,
+        client_id: Some(client_id.as_str().to_owned()),
+        sender_id: Some(me.id.clone()),
+        sender_name: format!("{} {}", me.first_name, me.last_name),
+        kind: MessageKind::Text,
+        body: body.as_str().to_owned(),
+        created_at: now,
     };
     state.events.publish(Event::Message { recipient_ids, message: message.clone() });
     Ok((StatusCode::CREATED, Json(message)))
@@ -147,7 +159,7 @@ pub async fn receipts(
     let me = &session.account;
     let (row, mine) = joined(&state, me, &id).await?;
     let before = (mine.delivered_seq, mine.read_seq);
-    let receipt = messages::advance_receipt(&state.db, &id, &me.id, req.delivered_seq, req.read_seq)
+    let receipt = messages::advance_receipt(&state.db, &id, &me.id, row.last_seq, req.delivered_seq, req.read_seq)
         .await?
         .ok_or_else(|| AppError::new(ErrorCode::NotFound))?;
     if before != (receipt.delivered_seq, receipt.read_seq) {

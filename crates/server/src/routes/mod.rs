@@ -19,7 +19,7 @@ pub mod openapi;
 pub mod settings;
 pub mod ws;
 
-use crate::accounts::{self, AccountRow};
+use crate::accounts::AccountRow;
 use crate::error::AppError;
 use crate::state::AppState;
 use axum::extract::FromRequestParts;
@@ -74,11 +74,9 @@ impl FromRequestParts<AppState> for AnySession {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
         let token = bearer(parts).ok_or_else(|| AppError::new(ErrorCode::Unauthorized))?;
-        let (session_id, account_id) =
-            crate::sessions::find(&state.db, &token).await?.ok_or_else(|| AppError::new(ErrorCode::Unauthorized))?;
-        let account = accounts::by_id(&state.db, &account_id)
+        let crate::sessions::LiveSession { session_id, account } = crate::sessions::find(&state.db, &token)
             .await?
-            .filter(|a| a.status() != AccountStatus::Deleted)
+            .filter(|s| s.account.status() != AccountStatus::Deleted)
             .ok_or_else(|| AppError::new(ErrorCode::Unauthorized))?;
         Ok(Self { session_id, account })
     }
