@@ -8,12 +8,13 @@
 #   scripts/load.sh --database postgres --users 1000 --rate 1000
 #   scripts/load.sh --users 1000 --group-size 10 --rate 1000
 #   scripts/load.sh --idle 10000 --rate 0         # memory per idle WebSocket session only
+#   scripts/load.sh --bin-dir /path/to/old/target/release …      # a baseline build, same run
 #
 # Figures are printed and written as JSON to --out (default: target/load/<time>/).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-database=sqlite users=1000 rate=2000 duration=20 warmup=3 group_size=2 idle=0 profile=release strict=""
+bin_dir="" database=sqlite users=1000 rate=2000 duration=20 warmup=3 group_size=2 idle=0 profile=release strict=""
 out="target/load/$(date -u +%Y%m%dT%H%M%SZ)"
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -28,6 +29,7 @@ while [ $# -gt 0 ]; do
     --profile) profile=$2; shift 2 ;;   # release or dev
     --out) out=$2; shift 2 ;;
     --strict) strict=--strict; shift ;;
+    --bin-dir) bin_dir=$2; shift 2 ;;   # parley-server and parley-load built elsewhere
     *) echo "load.sh: unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -35,6 +37,7 @@ done
 cargo build -q --profile "$profile" -p parley-server -p parley-load
 bin=target/release
 [ "$profile" = dev ] && bin=target/debug
+[ -n "$bin_dir" ] && bin=$bin_dir
 mkdir -p "$out"
 work=$(mktemp -d)
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
@@ -71,7 +74,7 @@ server_pid=$!
 for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/health" >/dev/null && break; sleep 0.1; done
 curl -sf "http://127.0.0.1:$port/health" >/dev/null || { echo "load.sh: the server did not start" >&2; cat "$out/server.log" >&2; exit 1; }
 
-echo "== $(date -u +%FT%TZ) $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo); server: $profile, $database, ${server_core:-no taskset}"
+echo "== $(date -u +%FT%TZ) $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo); server: $bin/parley-server, $database, ${server_core:-no taskset}"
 if [ "$idle" -gt 0 ]; then
   $load_core "$bin/parley-load" idle --server "http://127.0.0.1:$port" --sessions "$work/sessions.json" \
     --users "$idle" --server-pid "$server_pid" --json "$out/idle.json"

@@ -71,13 +71,7 @@ mod tests {
         let settings = CommonSettings::throwaway(dir.path());
         let state = startup::state(&settings).await.unwrap();
         let sinks = startup::sinks(&settings).unwrap();
-        let app = Application::with_state(
-            state,
-            sinks,
-            &ServeSettings { host: "127.0.0.1".into(), port: 0, scheduler_secs: 0 },
-        )
-        .await
-        .unwrap();
+        let app = Application::with_state(state, sinks, &ServeSettings::ephemeral()).await.unwrap();
         let (url, state) = (format!("http://127.0.0.1:{}", app.port()), app.state().clone());
         tokio::spawn(app.run_until(std::future::pending()));
         Server { url, state, _dir: dir }

@@ -23,9 +23,7 @@ async fn main() -> anyhow::Result<()> {
     let settings = CommonSettings::throwaway(dir.path());
     let state = startup::state(&settings).await?;
     let sinks = startup::sinks(&settings)?;
-    let app =
-        Application::with_state(state, sinks, &ServeSettings { host: "127.0.0.1".into(), port: 0, scheduler_secs: 0 })
-            .await?;
+    let app = Application::with_state(state, sinks, &ServeSettings::ephemeral()).await?;
     let (url, state) = (format!("http://127.0.0.1:{}", app.port()), app.state().clone());
     tokio::spawn(app.run_until(std::future::pending()));
     let http = reqwest::Client::new();

@@ -32,7 +32,7 @@ async fn main() -> anyhow::Result<()> {
     }
     let state = startup::state(&settings).await?;
     let sinks = startup::sinks(&settings)?;
-    let serve = ServeSettings { host: "127.0.0.1".into(), port: 0, scheduler_secs: 0 };
+    let serve = ServeSettings::ephemeral();
     let app = Application::with_state(state, sinks, &serve).await?;
     let (url, state) = (format!("http://127.0.0.1:{}", app.port()), app.state().clone());
     tokio::spawn(app.run_until(std::future::pending()));

@@ -145,6 +145,18 @@ pub struct ServeSettings {
     /// report e-mail); 0 turns them off on this node.
     #[arg(long, env = "PARLEY_SCHEDULER_SECS", default_value_t = 60)]
     pub scheduler_secs: u64,
+    /// Behind a load balancer (HAProxy `option forwardfor`): throttle per the client address it
+    /// appends to `X-Forwarded-For`, not per the balancer's own address. Only set it when every
+    /// request comes through that balancer.
+    #[arg(long, env = "PARLEY_TRUST_FORWARDED_FOR")]
+    pub trust_forwarded_for: bool,
+}
+
+impl ServeSettings {
+    /// 127.0.0.1 on a free port, no scheduler: a node for tests, benchmarks and examples.
+    pub fn ephemeral() -> Self {
+        Self { host: "127.0.0.1".into(), port: 0, scheduler_secs: 0, trust_forwarded_for: false }
+    }
 }
 
 impl CommonSettings {

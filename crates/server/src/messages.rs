@@ -245,11 +245,23 @@ pub async fn advance_receipt(
     Ok(row.map(|(delivered_seq, read_seq)| Receipt { account_id: account_id.to_owned(), delivered_seq, read_seq }))
 }
 
-/// Tells the sockets of every member of the conversation about a stored message.
-pub async fn publish(db: &Db, events: &EventBus, conversation_id: &str, message_id: &str) -> sqlx::Result<()> {
-    if let Some(message) = by_id(db, message_id).await? {
-        let recipient_ids = crate::conversations::recipients(db, conversation_id).await?;
-        events.publish(Event::Message { recipient_ids, message });
+/// Tells the sockets of every member of the conversation about a stored message. Called after
+/// the commit that stored it, so it never fails the request: reading the message back is
+/// retried a few times, then given up with a log line (the members read it with the history).
+pub async fn publish(db: &Db, events: &EventBus, conversation_id: &str, message_id: &str) {
+    let mut wait = std::time::Duration::from_millis(20);
+    for attempt in 1..=3 {
+        let read = async {
+            let message = by_id(db, message_id).await?;
+            let recipient_ids = crate::conversations::recipients(db, conversation_id).await?;
+            Ok::<_, sqlx::Error>(message.map(|message| Event::Message { recipient_ids, message }))
+        };
+        match read.await {
+            Ok(event) => return event.into_iter().for_each(|e| events.publish(e)),
+            Err(e) if attempt < 3 => tracing::warn!(error = %e, attempt, "a stored message's push: retrying"),
+            Err(e) => tracing::error!(error = %e, message_id, "a stored message was not pushed; it is in the history"),
+        }
+        tokio::time::sleep(wait).await;
+        wait *= 4;
     }
-    Ok(())
 }

@@ -8,7 +8,6 @@ use crate::events::EventBus;
 use crate::outbox::{self, FileSink, HttpSmsSink, Sink, Sinks, SmtpSink};
 use crate::shutdown;
 use crate::state::{AppState, PublicLinks};
-use crate::throttle::Throttle;
 use anyhow::Context;
 use std::future::Future;
 use std::net::SocketAddr;
@@ -31,7 +30,6 @@ pub async fn state(settings: &CommonSettings) -> anyhow::Result<AppState> {
         backend,
         clock: Clock::default(),
         events,
-        throttle: Arc::new(Throttle::default()),
         code_key: Arc::new(code_key),
         outbox_wake: Arc::new(tokio::sync::Notify::new()),
         links: Arc::new(PublicLinks {
@@ -41,6 +39,7 @@ pub async fn state(settings: &CommonSettings) -> anyhow::Result<AppState> {
                 .clone()
                 .unwrap_or_else(|| format!("{}/download", settings.public_url.trim_end_matches('/'))),
         }),
+        trust_forwarded_for: false,
     })
 }
 
@@ -74,7 +73,8 @@ impl Application {
         Self::with_state(state, sinks(common)?, serve).await
     }
 
-    pub async fn with_state(state: AppState, sinks: Sinks, serve: &ServeSettings) -> anyhow::Result<Self> {
+    pub async fn with_state(mut state: AppState, sinks: Sinks, serve: &ServeSettings) -> anyhow::Result<Self> {
+        state.trust_forwarded_for = serve.trust_forwarded_for;
         let listener = tokio::net::TcpListener::bind((serve.host.as_str(), serve.port))
             .await
             .with_context(|| format!("binding {}:{}", serve.host, serve.port))?;
@@ -106,6 +106,7 @@ impl Application {
             .scheduler_every
             .map(|every| tokio::spawn(crate::scheduler::run(self.state.clone(), every, stop.clone())));
         let app = crate::routes::router(self.state.clone())
+            .layer(axum::middleware::from_fn(run_to_completion))
             .layer(RequestBodyLimitLayer::new(64 * 1024))
             .layer(TraceLayer::new_for_http());
         tracing::info!(addr = %self.listener.local_addr()?, database = self.state.backend.name(), "parley-server listening");
@@ -123,6 +124,21 @@ impl Application {
         }
         self.state.db.close().await;
         result.context("server error")
+    }
+}
+
+/// Runs each request's handler in a task of its own. A client that goes away makes hyper drop
+/// the request's future; without this, a handler could be cancelled between `BEGIN` and
+/// `COMMIT` and its pooled connection handed on mid-transaction (PostgreSQL then warns "there
+/// is already a transaction in progress"). Now every unit of work commits or rolls back as
+/// its handler decided, and a resend finds what was committed.
+async fn run_to_completion(request: axum::extract::Request, next: axum::middleware::Next) -> axum::response::Response {
+    match tokio::spawn(next.run(request)).await {
+        Ok(response) => response,
+        Err(e) => {
+            tracing::error!(error = %e, "a request's handler panicked");
+            axum::response::IntoResponse::into_response(crate::error::AppError::new(parley_core::ErrorCode::Internal))
+        }
     }
 }
 

@@ -3,7 +3,6 @@
 use crate::clock::Clock;
 use crate::db::{Backend, Db};
 use crate::events::EventBus;
-use crate::throttle::Throttle;
 use std::sync::Arc;
 
 #[derive(Clone)]
@@ -12,13 +11,14 @@ pub struct AppState {
     pub backend: Backend,
     pub clock: Clock,
     pub events: EventBus,
-    pub throttle: Arc<Throttle>,
     /// Key of the activation-code HMAC. Never logged.
     pub code_key: Arc<Vec<u8>>,
     /// Wakes the outbox worker when a message is queued.
     pub outbox_wake: Arc<tokio::sync::Notify>,
     /// Addresses printed in invitations.
     pub links: Arc<PublicLinks>,
+    /// Behind a load balancer: take the client's address from `X-Forwarded-For`.
+    pub trust_forwarded_for: bool,
 }
 
 #[derive(Debug, Clone)]

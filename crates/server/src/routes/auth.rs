@@ -4,10 +4,10 @@ use crate::accounts::{self, AccountRow};
 use crate::codes::{self, Purpose};
 use crate::db::new_id;
 use crate::error::{ApiJson, AppError, AppResult};
-use crate::routes::AnySession;
+use crate::routes::{AnySession, ClientAddress};
 use crate::sessions;
 use crate::state::AppState;
-use axum::extract::{ConnectInfo, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::post;
 use axum::Json;
@@ -15,7 +15,6 @@ use parley_core::activation::{self as rules, ActivationCode, CodeState};
 use parley_core::role::AccountKind;
 use parley_core::wire::{LoginRequest, LoginResponse, RequestCodeRequest, RequestCodeResponse, REQUEST_CODE_ANSWER};
 use parley_core::{ErrorCode, PhoneNumber};
-use std::net::SocketAddr;
 
 pub fn router() -> axum::Router<AppState> {
     axum::Router::new()
@@ -24,8 +23,8 @@ pub fn router() -> axum::Router<AppState> {
         .route("/api/v1/auth/logout", post(logout))
 }
 
-fn throttle(state: &AppState, key: String, limit: u32) -> AppResult<()> {
-    if state.throttle.allow(&key, limit, rules::THROTTLE_WINDOW_MS, state.clock.now_ms()) {
+async fn throttle(state: &AppState, key: String, limit: u32) -> AppResult<()> {
+    if crate::throttle::allow(&state.db, &key, limit, rules::THROTTLE_WINDOW_MS, state.clock.now_ms()).await? {
         Ok(())
     } else {
         Err(AppError::new(ErrorCode::Throttled))
@@ -43,12 +42,12 @@ fn parse_phone(s: &str) -> AppResult<PhoneNumber> {
     responses((status = 202, body = RequestCodeResponse), (status = 422, body = parley_core::wire::ApiError), (status = 429, body = parley_core::wire::ApiError)))]
 pub async fn request_code(
     State(state): State<AppState>,
-    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    ClientAddress(addr): ClientAddress,
     ApiJson(req): ApiJson<RequestCodeRequest>,
 ) -> AppResult<(StatusCode, Json<RequestCodeResponse>)> {
-    throttle(&state, format!("addr:{}", addr.ip()), rules::MAX_REQUESTS_PER_ADDRESS)?;
+    throttle(&state, format!("addr:{addr}"), rules::MAX_REQUESTS_PER_ADDRESS).await?;
     let phone = parse_phone(&req.phone)?;
-    throttle(&state, format!("request:{phone}"), rules::MAX_CODE_REQUESTS_PER_NUMBER)?;
+    throttle(&state, format!("request:{phone}"), rules::MAX_CODE_REQUESTS_PER_NUMBER).await?;
     tokio::spawn(async move {
         if let Err(e) = send_new_user_code(&state, &phone).await {
             tracing::error!(error = %e, "new user code: failed");
@@ -86,13 +85,13 @@ struct StoredCode {
               (status = 422, body = parley_core::wire::ApiError), (status = 429, body = parley_core::wire::ApiError)))]
 pub async fn login(
     State(state): State<AppState>,
-    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    ClientAddress(addr): ClientAddress,
     ApiJson(req): ApiJson<LoginRequest>,
 ) -> AppResult<Json<LoginResponse>> {
-    throttle(&state, format!("addr:{}", addr.ip()), rules::MAX_REQUESTS_PER_ADDRESS)?;
+    throttle(&state, format!("addr:{addr}"), rules::MAX_REQUESTS_PER_ADDRESS).await?;
     let phone = parse_phone(&req.phone)?;
     let code = ActivationCode::parse(&req.code).map_err(|_| AppError::on_field(ErrorCode::InvalidFormat, "code"))?;
-    throttle(&state, format!("login:{phone}"), rules::MAX_LOGINS_PER_NUMBER)?;
+    throttle(&state, format!("login:{phone}"), rules::MAX_LOGINS_PER_NUMBER).await?;
 
     let Some(account) = accounts::live_by_phone(&state.db, phone.as_str()).await? else {
         return Err(AppError::new(ErrorCode::InvalidCode));

@@ -221,7 +221,7 @@ pub async fn accept(
     tx.commit().await?;
     let conversation_id = invitation.conversation_id.clone();
     state.events.publish(Event::ContactsChanged { organisation_id: me.organisation_id.clone(), seq });
-    messages::publish(&state.db, &state.events, &conversation_id, &message_id).await?;
+    messages::publish(&state.db, &state.events, &conversation_id, &message_id).await;
     let member_ids = conversations::member_ids(&state.db, &conversation_id).await?;
     let targets = [(invitation.invitee_id.clone(), invitation.department_id.clone())];
     sharing::publish(&state.events, sharing::audience(&state.db, &targets, &[&invitation.inviter_id]).await?);

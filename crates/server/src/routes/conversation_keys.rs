@@ -11,11 +11,11 @@ use crate::error::{ApiJson, AppError, AppResult};
 use crate::outbox::{self, Channel, OutgoingMessage};
 use crate::routes::conversations::{group_with_right, GroupRight};
 use crate::routes::invitations::{group_for_guest, may_invite, provision, refuse_existing_contact};
-use crate::routes::ActiveSession;
+use crate::routes::{ActiveSession, ClientAddress};
 use crate::settings;
 use crate::state::AppState;
 use crate::templates;
-use axum::extract::{ConnectInfo, Path, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::Json;
@@ -27,7 +27,6 @@ use parley_core::wire::{
     ApiError, ConversationKey, CreateKeyRequest, KeyCreated, KeyPreview, KeyRedeemed, RedeemKeyRequest, SendKeyRequest,
 };
 use parley_core::{EmailAddress, ErrorCode};
-use std::net::SocketAddr;
 
 pub fn router() -> axum::Router<AppState> {
     axum::Router::new()
@@ -243,9 +242,9 @@ async fn live_key(state: &AppState, code: &str) -> AppResult<KeyRow> {
     row.filter(|r| key_redeemable(&r.status, r.expires_at, state.clock.now_ms())).ok_or_else(gone)
 }
 
-fn throttle(state: &AppState, addr: &SocketAddr) -> AppResult<()> {
-    let key = format!("key-redeem:{}", addr.ip());
-    if state.throttle.allow(&key, REDEEM_PER_ADDRESS, THROTTLE_WINDOW_MS, state.clock.now_ms()) {
+async fn throttle(state: &AppState, addr: std::net::IpAddr) -> AppResult<()> {
+    let key = format!("key-redeem:{addr}");
+    if crate::throttle::allow(&state.db, &key, REDEEM_PER_ADDRESS, THROTTLE_WINDOW_MS, state.clock.now_ms()).await? {
         Ok(())
     } else {
         Err(AppError::new(ErrorCode::Throttled))
@@ -256,10 +255,10 @@ fn throttle(state: &AppState, addr: &SocketAddr) -> AppResult<()> {
     responses((status = 200, body = KeyPreview), (status = 404, body = parley_core::wire::ApiError), (status = 429, body = parley_core::wire::ApiError)))]
 pub async fn preview(
     State(state): State<AppState>,
-    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    ClientAddress(addr): ClientAddress,
     Path(code): Path<String>,
 ) -> AppResult<Json<KeyPreview>> {
-    throttle(&state, &addr)?;
+    throttle(&state, addr).await?;
     let key = live_key(&state, &code).await?;
     let owner = accounts::by_id(&state.db, &key.created_by).await?.ok_or_else(|| AppError::new(ErrorCode::NotFound))?;
     let conversation = conversations::by_id(&state.db, &key.conversation_id)
@@ -281,10 +280,10 @@ pub async fn preview(
               (status = 429, body = parley_core::wire::ApiError)))]
 pub async fn redeem(
     State(state): State<AppState>,
-    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    ClientAddress(addr): ClientAddress,
     ApiJson(req): ApiJson<RedeemKeyRequest>,
 ) -> AppResult<(StatusCode, Json<KeyRedeemed>)> {
-    throttle(&state, &addr)?;
+    throttle(&state, addr).await?;
     let key = live_key(&state, &req.code).await?;
     let owner = accounts::by_id(&state.db, &key.created_by).await?.ok_or_else(|| AppError::new(ErrorCode::NotFound))?;
     let settings = settings::load(&state.db, &owner.organisation_id).await?;

@@ -89,7 +89,7 @@ pub async fn add(
     tx.commit().await?;
     state.events.publish(Event::ContactsChanged { organisation_id: me.organisation_id.clone(), seq });
     for message_id in &notices {
-        messages::publish(&state.db, &state.events, &id, message_id).await?;
+        messages::publish(&state.db, &state.events, &id, message_id).await;
     }
     publish_changed(&state, conversations::member_ids(&state.db, &id).await?, &id);
     let row = conversations::by_id(&state.db, &row.id).await?.ok_or_else(|| AppError::new(ErrorCode::NotFound))?;
@@ -160,7 +160,7 @@ pub async fn remove(
         sharing::publish(&state.events, sharing::audience(&state.db, &withdrawn, &[&account_id]).await?);
     }
     state.events.publish(Event::ContactsChanged { organisation_id: me.organisation_id.clone(), seq });
-    messages::publish(&state.db, &state.events, &id, &message_id).await?;
+    messages::publish(&state.db, &state.events, &id, &message_id).await;
     publish_changed(&state, members.into_iter().map(|m| m.account_id).collect(), &id);
     Ok(StatusCode::NO_CONTENT)
 }

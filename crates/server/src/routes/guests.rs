@@ -108,9 +108,7 @@ pub async fn incorporate(
     }
     // Done and committed: a notice that cannot be pushed now is read with the history later.
     for (all, notice) in &notices {
-        if let Err(e) = crate::messages::publish(&state.db, &state.events, all, notice).await {
-            tracing::warn!(error = %e, "the All group's arrival notice was not pushed");
-        }
+        crate::messages::publish(&state.db, &state.events, all, notice).await;
     }
     Ok(Json(GuestsChanged { count: chosen.len() as u32 }))
 }

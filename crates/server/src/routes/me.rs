@@ -76,7 +76,7 @@ pub async fn complete_first_login(
     state.events.publish(Event::ContactsChanged { organisation_id: session.account.organisation_id.clone(), seq });
     notices::publish(&state.events, pending);
     for w in written {
-        messages::publish(&state.db, &state.events, &w.conversation_id, &w.message_id).await?;
+        messages::publish(&state.db, &state.events, &w.conversation_id, &w.message_id).await;
     }
     let account =
         accounts::by_id(&state.db, &session.account.id).await?.ok_or_else(|| AppError::new(ErrorCode::NotFound))?;

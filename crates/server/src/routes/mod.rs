@@ -51,6 +51,27 @@ pub fn router(state: AppState) -> axum::Router {
         .with_state(state)
 }
 
+/// Where a request comes from, for the per-address throttles: the peer's address or, behind a
+/// load balancer the node is told to trust (`--trust-forwarded-for`), the address the balancer
+/// appended last to `X-Forwarded-For`.
+pub struct ClientAddress(pub std::net::IpAddr);
+
+impl FromRequestParts<AppState> for ClientAddress {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
+        let forwarded = state
+            .trust_forwarded_for
+            .then(|| parts.headers.get_all("x-forwarded-for").iter().last())
+            .flatten()
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.rsplit(',').next())
+            .and_then(|ip| ip.trim().parse().ok());
+        let peer = parts.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip());
+        forwarded.or(peer).map(Self).ok_or_else(|| AppError::new(ErrorCode::Internal))
+    }
+}
+
 /// A request with a live session, whatever the account's activation status.
 pub struct AnySession {
     pub session_id: String,

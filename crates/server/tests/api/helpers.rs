@@ -52,7 +52,7 @@ pub async fn spawn_cluster(n: usize) -> Vec<TestApp> {
 async fn spawn_node(env: Arc<TestEnv>) -> TestApp {
     let state = startup::state(&env.settings).await.expect("building the state");
     let sinks = startup::sinks(&env.settings).expect("building the sinks");
-    let serve = ServeSettings { host: "127.0.0.1".into(), port: 0, scheduler_secs: 0 };
+    let serve = ServeSettings::ephemeral();
     let app = Application::with_state(state, sinks, &serve).await.expect("binding the listener");
     let port = app.port();
     let state = app.state().clone();
