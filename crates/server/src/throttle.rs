@@ -39,7 +39,7 @@ pub async fn allow(db: &Db, key: &str, limit: u32, window_ms: i64, now_ms: i64) 
             .execute(&mut *tx)
             .await?;
     }
-    if rand::random::<u32>() % PRUNE_EVERY == 0 {
+    if rand::random::<u32>().is_multiple_of(PRUNE_EVERY) {
         sqlx::query("DELETE FROM throttle_hits WHERE at <= $1").bind(since).execute(&mut *tx).await?;
         sqlx::query("DELETE FROM throttle_keys WHERE touched_at <= $1").bind(since).execute(&mut *tx).await?;
     }
