@@ -67,7 +67,7 @@ trap cleanup EXIT
 seeded=$(( users > idle ? users : idle ))
 "$bin/parley-load" seed --database-url "$url" --users "$seeded" --out "$work/sessions.json"
 
-port=$(( 20000 + RANDOM % 20000 ))
+port=$(( 20000 + RANDOM % 10000 ))  # below the ephemeral range (32768+)
 PARLEY_OUTBOX_DIR="$work/outbox" RUST_LOG=warn $server_core "$bin/parley-server" serve \
   --port "$port" --database-url "$url" --scheduler-secs 0 >"$out/server.log" 2>&1 &
 server_pid=$!

@@ -23,6 +23,9 @@ use tokio_tungstenite::tungstenite::Message;
 pub struct Args {
     #[arg(long, default_value = "http://127.0.0.1:8080")]
     server: String,
+    /// Hold the sockets on this server instead (another node: every delivery crosses nodes).
+    #[arg(long)]
+    ws_server: Option<String>,
     /// The file `parley-load seed` wrote.
     #[arg(long)]
     sessions: PathBuf,
@@ -91,9 +94,9 @@ struct IncomingMessage {
     sender_id: Option<String>,
 }
 
-struct Conversation {
-    id: String,
-    members: Vec<usize>,
+pub(crate) struct Conversation {
+    pub id: String,
+    pub members: Vec<usize>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -122,7 +125,7 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
         ack_latency: Mutex::new(report::histogram()),
         counters: Counters::default(),
     });
-    let url = sockets::ws_url(&server);
+    let url = sockets::ws_url(args.ws_server.as_deref().unwrap_or(&server));
     let opened: Vec<Socket> =
         stream::iter(users.iter()).map(|u| sockets::connect(&url, &u.token)).buffered(64).try_collect().await?;
     for (socket, user) in opened.into_iter().zip(users) {
@@ -137,6 +140,7 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
     );
 
     let cpu_before = args.server_pid.and_then(report::cpu_time);
+    let measuring = Instant::now();
     let total = ((args.warmup + args.duration) * args.rate).round() as u64;
     let measured_from = ((args.warmup * args.rate).round()) as u64;
     let start = tokio::time::Instant::now() + Duration::from_millis(100);
@@ -180,6 +184,7 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
     while drain_started.elapsed() < DRAIN_WAIT && lock(&shared.in_flight).values().any(|f| f.measured) {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
+    let wall = measuring.elapsed();
     let cpu = match (cpu_before, args.server_pid.and_then(report::cpu_time)) {
         (Some(a), Some(b)) => Some(b.saturating_sub(a)),
         _ => None,
@@ -210,6 +215,7 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
         "sending_took_s": sending_took.as_secs_f64(),
         "server_rss_mib": args.server_pid.and_then(report::rss_kib).map(|k| k as f64 / 1024.0),
         "server_cpu_s": cpu.map(|d| d.as_secs_f64()),
+        "wall_s": wall.as_secs_f64(),
     });
     println!(
         "offered        {} msg/s for {} s over {} conversations of {} ({} users)",
@@ -235,7 +241,7 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
             "server         RSS {:.1} MiB, CPU {:.2} s over {:.1} s",
             report::rss_kib(pid).unwrap_or(0) as f64 / 1024.0,
             cpu.map_or(0.0, |d| d.as_secs_f64()),
-            sending_took.as_secs_f64() + drain_started.elapsed().as_secs_f64()
+            wall.as_secs_f64()
         );
     }
     if let Some(path) = &args.json {
@@ -249,7 +255,7 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
     Ok(())
 }
 
-async fn create_conversations(
+pub(crate) async fn create_conversations(
     http: &reqwest::Client,
     server: &str,
     users: &[crate::SeededUser],

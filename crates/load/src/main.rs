@@ -7,10 +7,13 @@
 //!   are created through the API; messages are offered at an open-loop rate; each delivery's
 //!   send→receive latency (from the instant the send was due) goes into an HDR histogram.
 //! - [`idle`]: N sockets held open, the server's memory per session.
+//! - [`failover`]: clients that reconnect and resend like the desktop client, a node killed
+//!   under load behind the load balancer, and the history checked afterwards.
 //! - [`report`]: the histogram's figures, the server's RSS and CPU from `/proc`.
 //! - [`sockets`]: connecting a socket the way the desktop client does (bearer token, `hello`).
 
 mod chat;
+mod failover;
 mod idle;
 mod report;
 mod seed;
@@ -34,6 +37,9 @@ enum Command {
     Chat(chat::Args),
     /// Hold idle WebSocket sessions and measure the server's memory per session.
     Idle(idle::Args),
+    /// Kill a node under load behind the load balancer; check nothing acknowledged is lost or
+    /// duplicated and every dropped socket is served again in time.
+    Failover(failover::Args),
 }
 
 /// The sessions file `seed` writes and the other commands read.
@@ -63,5 +69,6 @@ async fn main() -> anyhow::Result<()> {
         Command::Seed(args) => seed::run(args).await,
         Command::Chat(args) => chat::run(args).await,
         Command::Idle(args) => idle::run(args).await,
+        Command::Failover(args) => failover::run(args).await,
     }
 }

@@ -70,6 +70,9 @@ pub async fn connect(url: &str) -> anyhow::Result<(Db, Backend)> {
                     sqlx::query("PRAGMA busy_timeout = 10000").execute(&mut *conn).await?;
                     sqlx::query("PRAGMA foreign_keys = ON").execute(&mut *conn).await?;
                     sqlx::query("PRAGMA synchronous = NORMAL").execute(&mut *conn).await?;
+                    // Checkpoints run in the background ([`checkpoints`]), not inside whichever
+                    // commit crosses the threshold while every other writer waits behind it.
+                    sqlx::query("PRAGMA wal_autocheckpoint = 0").execute(&mut *conn).await?;
                 }
                 Ok(())
             })
@@ -80,6 +83,41 @@ pub async fn connect(url: &str) -> anyhow::Result<(Db, Backend)> {
     sqlx::migrate!("./migrations").run(&pool).await.context("running migrations")?;
     crate::guest_search::ensure_index(&pool, backend).await.context("the guests search index")?;
     Ok((pool, backend))
+}
+
+/// SQLite only: copies the write-ahead log back into the database file every `period`, off the
+/// commit path (`PASSIVE`: it never waits for, or blocks, readers and the writer), until
+/// `shutdown`. The last connection to close checkpoints what is left.
+pub async fn checkpoints(db: Db, period: std::time::Duration, shutdown: crate::shutdown::Shutdown) {
+    loop {
+        tokio::select! {
+            _ = tokio::time::sleep(period) => {}
+            _ = shutdown.wait() => return,
+        }
+        if let Err(e) = sqlx::query("PRAGMA wal_checkpoint(PASSIVE)").execute(&db).await {
+            tracing::warn!(error = %e, "WAL checkpoint");
+        }
+    }
+}
+
+/// Queues the busiest writers (message sends, receipts) in the process on SQLite, where one
+/// writer at a time holds the file: a writer that finds it taken would otherwise sleep in
+/// SQLite's busy handler (1, 2, 5, 10… ms) even when it frees a moment later. Waiting here is
+/// first come, first served and wakes at once. PostgreSQL needs no gate (row locks).
+#[derive(Clone, Default)]
+pub struct WriteGate(Option<std::sync::Arc<tokio::sync::Semaphore>>);
+
+impl WriteGate {
+    pub fn for_backend(backend: Backend) -> Self {
+        Self((backend == Backend::Sqlite).then(|| std::sync::Arc::new(tokio::sync::Semaphore::new(1))))
+    }
+    /// Held until dropped: the caller's write transaction runs alone in this process.
+    pub async fn enter(&self) -> Option<tokio::sync::SemaphorePermit<'_>> {
+        match &self.0 {
+            Some(gate) => gate.acquire().await.ok(),
+            None => None,
+        }
+    }
 }
 
 /// Reads the code-hashing key, or creates one beside the SQLite file on first use.

@@ -31,6 +31,7 @@ pub async fn state(settings: &CommonSettings) -> anyhow::Result<AppState> {
         clock: Clock::default(),
         events,
         code_key: Arc::new(code_key),
+        writes: db::WriteGate::for_backend(backend),
         outbox_wake: Arc::new(tokio::sync::Notify::new()),
         links: Arc::new(PublicLinks {
             server_url: settings.public_url.trim_end_matches('/').to_owned(),
@@ -102,6 +103,8 @@ impl Application {
         ));
         let watcher =
             tokio::spawn(crate::change_watcher::run(self.state.db.clone(), self.state.events.clone(), stop.clone()));
+        let checkpoints = (self.state.backend == crate::db::Backend::Sqlite)
+            .then(|| tokio::spawn(db::checkpoints(self.state.db.clone(), Duration::from_millis(500), stop.clone())));
         let scheduler = self
             .scheduler_every
             .map(|every| tokio::spawn(crate::scheduler::run(self.state.clone(), every, stop.clone())));
@@ -119,6 +122,9 @@ impl Application {
             .await;
         let _ = tokio::time::timeout(Duration::from_secs(10), worker).await;
         let _ = tokio::time::timeout(Duration::from_secs(2), watcher).await;
+        if let Some(checkpoints) = checkpoints {
+            let _ = tokio::time::timeout(Duration::from_secs(2), checkpoints).await;
+        }
         if let Some(scheduler) = scheduler {
             let _ = tokio::time::timeout(Duration::from_secs(10), scheduler).await;
         }

@@ -13,6 +13,8 @@ pub struct AppState {
     pub events: EventBus,
     /// Key of the activation-code HMAC. Never logged.
     pub code_key: Arc<Vec<u8>>,
+    /// Queues the hot writers on SQLite ([`crate::db::WriteGate`]).
+    pub writes: crate::db::WriteGate,
     /// Wakes the outbox worker when a message is queued.
     pub outbox_wake: Arc<tokio::sync::Notify>,
     /// Addresses printed in invitations.

@@ -62,6 +62,7 @@ pub async fn send(
     };
 
     let now = state.clock.now_ms();
+    let gate = state.writes.enter().await;
     let mut tx = state.db.begin().await?;
     let new = NewMessage {
         conversation_id: &id,
@@ -74,6 +75,7 @@ pub async fn send(
     let (message_id, seq) = match messages::append(&mut tx, &new).await {
         Ok(stored) => {
             tx.commit().await?;
+            drop(gate);
             stored
         }
         // The same client id raced in on another request: that one is the message.
@@ -159,9 +161,11 @@ pub async fn receipts(
     let me = &session.account;
     let (row, mine) = joined(&state, me, &id).await?;
     let before = (mine.delivered_seq, mine.read_seq);
+    let gate = state.writes.enter().await;
     let receipt = messages::advance_receipt(&state.db, &id, &me.id, row.last_seq, req.delivered_seq, req.read_seq)
         .await?
         .ok_or_else(|| AppError::new(ErrorCode::NotFound))?;
+    drop(gate);
     if before != (receipt.delivered_seq, receipt.read_seq) {
         // In the ALL group only the reader's own devices hear of it: every member's receipt
         // told to every member would grow with the square of the organisation.
