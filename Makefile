@@ -48,6 +48,12 @@ test: deps
 	  || { echo "ui/src/lib/bindings is stale: run 'make bindings' and commit"; exit 1; }
 	@echo "== server suite on PostgreSQL =="
 	PARLEY_TEST_DATABASE=postgres cargo nextest run --workspace --no-fail-fast -E 'package(parley-server)'
+	@echo "== load smoke: one node on SQLite, 200 users, 100 msg/s for 20 s (full runs: docs/BENCHMARKS.md) =="
+	scripts/load.sh --smoke
+	@echo "== SIGKILL under load: one node killed and restarted, nothing acknowledged lost or duplicated =="
+	scripts/crash.sh --smoke
+	@echo "== cluster: 2 nodes on PostgreSQL + NATS behind HAProxy, one killed under load =="
+	scripts/cluster.sh --smoke
 	$(MAKE) build-debug
 	tests/e2e/run.sh
 

@@ -72,9 +72,11 @@ port_a=$(free_port); port_b=$(( port_a + 1 )); port_lb=$(( port_a + 2 ))
 start_node a "$port_a"; start_node b "$port_b"
 wait_health "$port_a"; wait_health "$port_b"
 
+# Each proxied connection takes two descriptors.
+maxconn=$(( ($(ulimit -n) - 100) / 2 ))
 cat >"$work/haproxy.cfg" <<EOF
 global
-    maxconn 20000
+    maxconn $maxconn
 defaults
     mode http
     timeout connect 2s

@@ -7,6 +7,7 @@
 #   scripts/load.sh --database sqlite --users 1000 --rate 2000 --duration 20
 #   scripts/load.sh --database postgres --users 1000 --rate 1000
 #   scripts/load.sh --users 1000 --group-size 10 --rate 1000
+#   scripts/load.sh --rate 2000 --receipts         # receivers acknowledge each delivery, as the app does
 #   scripts/load.sh --idle 10000 --rate 0         # memory per idle WebSocket session only
 #   scripts/load.sh --bin-dir /path/to/old/target/release …      # a baseline build, same run
 #
@@ -14,7 +15,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-bin_dir="" database=sqlite users=1000 rate=2000 duration=20 warmup=3 group_size=2 idle=0 profile=release strict=""
+receipts="" bin_dir="" database=sqlite users=1000 rate=2000 duration=20 warmup=3 group_size=2 idle=0 profile=release strict=""
 out="target/load/$(date -u +%Y%m%dT%H%M%SZ)"
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -29,6 +30,7 @@ while [ $# -gt 0 ]; do
     --profile) profile=$2; shift 2 ;;   # release or dev
     --out) out=$2; shift 2 ;;
     --strict) strict=--strict; shift ;;
+    --receipts) receipts=--receipts; shift ;;   # receivers send delivered receipts, as the app does
     --bin-dir) bin_dir=$2; shift 2 ;;   # parley-server and parley-load built elsewhere
     *) echo "load.sh: unknown option $1" >&2; exit 2 ;;
   esac
@@ -82,6 +84,6 @@ fi
 if [ "$rate" != 0 ]; then
   $load_core "$bin/parley-load" chat --server "http://127.0.0.1:$port" --sessions "$work/sessions.json" \
     --users "$users" --group-size "$group_size" --rate "$rate" --duration "$duration" --warmup "$warmup" \
-    --server-pid "$server_pid" --json "$out/chat.json" $strict
+    --server-pid "$server_pid" --json "$out/chat.json" $strict $receipts
 fi
 echo "figures: $out"

@@ -50,6 +50,10 @@ pub struct Args {
     /// Also write the figures as JSON to this file.
     #[arg(long)]
     json: Option<PathBuf>,
+    /// Receivers acknowledge each message with a *delivered* receipt, as the desktop client
+    /// does (one more write per delivery).
+    #[arg(long)]
+    receipts: bool,
     /// Exit with an error if any send fails or any delivery is missing.
     #[arg(long)]
     strict: bool,
@@ -74,6 +78,7 @@ struct Counters {
     unexpected: AtomicU64,
     resyncs: AtomicU64,
     closed_sockets: AtomicU64,
+    receipt_errors: AtomicU64,
 }
 
 struct Shared {
@@ -90,8 +95,17 @@ struct Incoming {
 
 #[derive(Deserialize)]
 struct IncomingMessage {
+    conversation_id: String,
+    seq: i64,
     client_id: Option<String>,
     sender_id: Option<String>,
+}
+
+/// How a receiver sends its *delivered* receipts.
+struct Receipts {
+    http: reqwest::Client,
+    server: String,
+    token: String,
 }
 
 pub(crate) struct Conversation {
@@ -129,7 +143,9 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
     let opened: Vec<Socket> =
         stream::iter(users.iter()).map(|u| sockets::connect(&url, &u.token)).buffered(64).try_collect().await?;
     for (socket, user) in opened.into_iter().zip(users) {
-        tokio::spawn(read(socket, user.id.clone(), shared.clone()));
+        let receipts =
+            args.receipts.then(|| Receipts { http: http.clone(), server: server.clone(), token: user.token.clone() });
+        tokio::spawn(read(socket, user.id.clone(), receipts, shared.clone()));
     }
     eprintln!(
         "{} sockets open; offering {} msg/s for {} s (+{} s warm-up)",
@@ -209,6 +225,8 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
         "deliveries_missing": missing,
         "unexpected_deliveries": c.unexpected.load(Ordering::Relaxed),
         "resyncs": c.resyncs.load(Ordering::Relaxed),
+        "receipts": args.receipts,
+        "receipt_errors": c.receipt_errors.load(Ordering::Relaxed),
         "sockets_closed": c.closed_sockets.load(Ordering::Relaxed),
         "send_to_receive": report::latency_json(&latency),
         "send_to_ack": report::latency_json(&ack_latency),
@@ -234,6 +252,9 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
         figures["send_timeouts"]
     );
     println!("deliveries     expected {expected}, received {}, missing {missing}, unexpected {}, resyncs {}, sockets closed {}", latency.len(), figures["unexpected_deliveries"], figures["resyncs"], figures["sockets_closed"]);
+    if args.receipts {
+        println!("receipts       one per delivery, {} failed", figures["receipt_errors"]);
+    }
     println!("send→receive   {}", report::latency_line(&latency));
     println!("send→ack       {}", report::latency_line(&ack_latency));
     if let Some(pid) = args.server_pid {
@@ -248,7 +269,10 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
         std::fs::write(path, serde_json::to_vec_pretty(&figures)?)
             .with_context(|| format!("writing {}", path.display()))?;
     }
-    let failed = c.errors.load(Ordering::Relaxed) + c.timeouts.load(Ordering::Relaxed) + missing;
+    let failed = c.errors.load(Ordering::Relaxed)
+        + c.timeouts.load(Ordering::Relaxed)
+        + c.receipt_errors.load(Ordering::Relaxed)
+        + missing;
     if args.strict && failed > 0 {
         bail!("{failed} sends failed or deliveries missing");
     }
@@ -319,7 +343,7 @@ async fn send(
 }
 
 /// Reads one socket: each message from someone else is a delivery of an in-flight send.
-async fn read(mut socket: Socket, me: String, shared: Arc<Shared>) {
+async fn read(mut socket: Socket, me: String, receipts: Option<Receipts>, shared: Arc<Shared>) {
     let c = &shared.counters;
     while let Some(Ok(frame)) = socket.next().await {
         let Message::Text(text) = frame else { continue };
@@ -333,6 +357,19 @@ async fn read(mut socket: Socket, me: String, shared: Arc<Shared>) {
         let Ok(Incoming { message }) = serde_json::from_str::<Incoming>(&text) else { continue };
         if message.sender_id.as_deref() == Some(me.as_str()) {
             continue;
+        }
+        if let Some(r) = &receipts {
+            let request = r
+                .http
+                .post(format!("{}/api/v1/conversations/{}/receipts", r.server, message.conversation_id))
+                .bearer_auth(&r.token)
+                .json(&json!({ "delivered_seq": message.seq }));
+            let counters = shared.clone();
+            tokio::spawn(async move {
+                if !request.send().await.is_ok_and(|r| r.status().is_success()) {
+                    counters.counters.receipt_errors.fetch_add(1, Ordering::Relaxed);
+                }
+            });
         }
         let Some(client_id) = message.client_id else { continue };
         let arrived = Instant::now();

@@ -1,7 +1,8 @@
 //! `failover`: clients behave as the desktop client does — one socket each, reconnecting when
 //! it drops and catching up from the last message they hold; every send keeps its client id
-//! and is resent until acknowledged — while a node is killed (SIGKILL) under load behind the
-//! load balancer. Then the history is read back: every acknowledged message must be there
+//! and is resent until acknowledged — while a node is killed (SIGKILL) under load: behind the
+//! load balancer (another node serves), or alone (`--restart` starts it again on its
+//! database). Then the history is read back: every acknowledged message must be there
 //! exactly once, must have reached its recipient, and every dropped socket must have been
 //! served again within the bar.
 
@@ -39,6 +40,9 @@ pub struct Args {
     /// … this many seconds into the run.
     #[arg(long, default_value_t = 8.0)]
     kill_after: f64,
+    /// A shell command run right after the kill (a single node restarting on its database).
+    #[arg(long)]
+    restart: Option<String>,
     /// The longest a dropped socket may take to be served again (SPEC §13: 5 s).
     #[arg(long, default_value_t = 5.0)]
     reconnect_bar: f64,
@@ -139,11 +143,15 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
 
     let start = tokio::time::Instant::now();
     let kill_at = start + Duration::from_secs_f64(args.kill_after);
-    let kill_pid = args.kill_pid;
+    let (kill_pid, restart) = (args.kill_pid, args.restart.clone());
     let killer = tokio::spawn(async move {
         tokio::time::sleep_until(kill_at).await;
         let status = std::process::Command::new("kill").args(["-9", &kill_pid.to_string()]).status();
         eprintln!("killed node {kill_pid} (SIGKILL): {status:?}");
+        if let Some(command) = restart {
+            let started = std::process::Command::new("sh").args(["-c", &command]).status();
+            eprintln!("restarted: {started:?}");
+        }
     });
     let total = (args.duration * args.rate).round() as usize;
     let every = Duration::from_secs_f64(1.0 / args.rate);

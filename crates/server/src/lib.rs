@@ -20,6 +20,7 @@
 //! - [`activity`]: the activity report, and its monthly e-mail (SPEC §9).
 //! - [`scheduler`]: periodic jobs — invitation reminders, the monthly report — safe on
 //!   several nodes.
+//! - [`invitation_messages`]: an invitation's SMS and e-mail, first, resent and as reminders.
 //! - [`provisioning`]: creating organisations, departments and members (CLI, demo).
 //! - [`notices`]: in-app notices, stored and pushed.
 //! - [`outbox`]: durable queue of SMS and e-mail, its worker and its sinks.
@@ -43,6 +44,7 @@ pub mod error;
 pub mod events;
 pub mod guest_search;
 pub mod guests;
+pub mod invitation_messages;
 pub mod messages;
 pub mod notices;
 pub mod outbox;

@@ -2,8 +2,7 @@
 //! e-mail (SPEC §9). Every node runs them; each piece of work is claimed by a conditional
 //! write in the same transaction that queues its messages, so two nodes never both send it.
 
-use crate::routes::guests::send_again;
-use crate::routes::invitations::Tone;
+use crate::invitation_messages::{send_again, Tone};
 use crate::shutdown::Shutdown;
 use crate::state::AppState;
 use parley_core::activation::HOUR_MS;

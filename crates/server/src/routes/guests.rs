@@ -2,27 +2,24 @@
 //! for pending invitations resend, amend and cancel. Every guest acted on must be in the
 //! admin's scope; a batch is all or nothing.
 
-use crate::accounts::{self, AccountRow};
+use crate::accounts::AccountRow;
 use crate::all_group;
-use crate::codes::{self, Purpose};
 use crate::db::next_change_seq;
 use crate::error::{ApiJson, ApiQuery, AppError, AppResult};
 use crate::events::Event;
 use crate::guests::{self, Scope};
-use crate::routes::invitations::{queue_messages, Tone};
+use crate::invitation_messages::{send_again, Tone};
 use crate::routes::ActiveSession;
 use crate::settings;
 use crate::state::AppState;
 use axum::extract::{Path, State};
 use axum::routing::{get, post, put};
 use axum::Json;
-use parley_core::activation::HOUR_MS;
 use parley_core::admin::{
     ActivityAction, AmendGuestRequest, GuestRow, GuestSelection, GuestsChanged, GuestsPage, GuestsQuery, BATCH_MAX,
 };
-use parley_core::invitation::{check_contact, ValidInvitation};
+use parley_core::invitation::check_contact;
 use parley_core::role::AccountStatus;
-use parley_core::settings::OrganisationSettings;
 use parley_core::wire::ApiError;
 use parley_core::ErrorCode;
 
@@ -363,65 +360,4 @@ pub async fn amend(
     tracing::info!(admin = %session.account.id, guest = %guest.id, "pending guest amended");
     let scope = Scope::Organisation;
     Ok(Json(guests::in_scope(&state.db, &session.account.organisation_id, &scope, &id).await?))
-}
-
-/// The stored invitation of a pending guest, sent again with a fresh code through the modes
-/// still on for the organisation (SPEC §7.6: resend, reminders). In the caller's transaction.
-pub(crate) async fn send_again(
-    conn: &mut sqlx::AnyConnection,
-    state: &AppState,
-    guest_id: &str,
-    settings: &OrganisationSettings,
-    tone: Tone,
-) -> AppResult<()> {
-    if !settings.guest_invitations_enabled {
-        return Err(AppError::new(ErrorCode::NotAuthorizedToInvite));
-    }
-    let (inviter_id, by_sms, by_email, details): (String, i64, i64, String) =
-        sqlx::query_as("SELECT inviter_id, by_sms, by_email, details FROM invitations WHERE guest_id = $1")
-            .bind(guest_id)
-            .fetch_one(&mut *conn)
-            .await?;
-    let guest = accounts::by_id(&mut *conn, guest_id).await?.ok_or_else(|| AppError::new(ErrorCode::NotFound))?;
-    let inviter = accounts::by_id(&mut *conn, &inviter_id).await?.ok_or_else(|| AppError::new(ErrorCode::NotFound))?;
-    let (sms, email) =
-        (by_sms != 0 && settings.sms_invitations_enabled, by_email != 0 && settings.email_invitations_enabled);
-    // A mode turned off since: the other one, if it is on.
-    let (sms, email) = match (sms, email) {
-        (false, false) if settings.sms_invitations_enabled => (true, false),
-        (false, false) if settings.email_invitations_enabled && guest.email.is_some() => (false, true),
-        (false, false) => return Err(AppError::new(ErrorCode::NoInvitationMode)),
-        modes => modes,
-    };
-    let mut errors = Vec::new();
-    let contact = check_contact(
-        &guest.first_name,
-        &guest.last_name,
-        guest.email.as_deref().unwrap_or_default(),
-        &guest.phone,
-        &OrganisationSettings::default(),
-        &mut errors,
-    )
-    .ok_or_else(|| AppError::with_message(ErrorCode::Internal, "The stored guest details are not valid."))?;
-    let valid = ValidInvitation {
-        first_name: contact.first_name,
-        last_name: contact.last_name,
-        email: contact.email,
-        phone: contact.phone,
-        by_sms: sms,
-        by_email: email,
-        details,
-    };
-    let now = state.clock.now_ms();
-    let validity = i64::from(settings.activation_code_validity_hours.max(1)) * HOUR_MS;
-    let (code, expires_at) =
-        codes::issue(&mut *conn, &state.code_key, guest_id, Purpose::Invitation, validity, now).await?;
-    queue_messages(&mut *conn, state, &inviter, &valid, settings, &code, expires_at, now, tone).await?;
-    // A manual resend restarts the day before the next reminder.
-    sqlx::query("UPDATE invitations SET last_reminder_at = $1 WHERE guest_id = $2")
-        .bind(now)
-        .bind(guest_id)
-        .execute(&mut *conn)
-        .await?;
-    Ok(())
 }

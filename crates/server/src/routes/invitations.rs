@@ -8,22 +8,20 @@ use crate::conversations::{self, Kind};
 use crate::db::{new_id, next_change_seq};
 use crate::error::{ApiJson, AppError, AppResult};
 use crate::events::Event;
+use crate::invitation_messages::{self, Tone};
 use crate::notices;
-use crate::outbox::{self, Channel, OutgoingMessage};
 use crate::routes::ActiveSession;
 use crate::settings;
 use crate::state::AppState;
-use crate::templates::{self, InvitationTemplates};
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::Json;
-use parley_core::activation::{ActivationCode, HOUR_MS};
+use parley_core::activation::HOUR_MS;
 use parley_core::admin::ActivityAction;
 use parley_core::invitation::{check_invitation, InvitationRequest, ValidInvitation, DETAILS_MAX_CHARS};
 use parley_core::role::{AccountKind, AccountStatus, Role};
 use parley_core::settings::OrganisationSettings;
-use parley_core::time::format_utc;
 use parley_core::wire::{InvitationCreated, InvitationOptions};
 use parley_core::ErrorCode;
 
@@ -130,7 +128,7 @@ pub(crate) async fn provision(
     let validity = i64::from(settings.activation_code_validity_hours.max(1)) * HOUR_MS;
     let (code, expires_at) =
         codes::issue(&mut tx, &state.code_key, &guest_id, Purpose::Invitation, validity, now).await?;
-    queue_messages(&mut tx, state, inviter, valid, settings, &code, expires_at, now, Tone::First).await?;
+    invitation_messages::queue(&mut tx, state, inviter, valid, settings, &code, expires_at, now, Tone::First).await?;
     let mut last_seq = seq;
     if let Some(key_id) = redeemed_key {
         let used = sqlx::query(
@@ -224,82 +222,4 @@ fn contact_exists(e: sqlx::Error) -> AppError {
         err if err.code() == ErrorCode::Conflict => AppError::new(ErrorCode::ContactExists),
         err => err,
     }
-}
-
-/// Whether an invitation message is the first one, or a reminder with a fresh code (SPEC §7.6).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Tone {
-    First,
-    Reminder,
-}
-
-/// Queues the invitation's SMS and/or e-mail (SPEC §7.5) with `code`, in the caller's
-/// transaction; also used to resend it and for reminders.
-#[allow(clippy::too_many_arguments)]
-pub(crate) async fn queue_messages(
-    conn: &mut sqlx::AnyConnection,
-    state: &AppState,
-    inviter: &AccountRow,
-    valid: &ValidInvitation,
-    settings: &OrganisationSettings,
-    code: &ActivationCode,
-    expires_at: i64,
-    now: i64,
-    tone: Tone,
-) -> sqlx::Result<()> {
-    let t: &InvitationTemplates =
-        if settings.guest_profile.desktop_access { &templates::INVITATION } else { &templates::INVITATION_MOBILE_ONLY };
-    let inviter_name = format!("{} {}", inviter.first_name, inviter.last_name);
-    let expires = format_utc(expires_at);
-    let details_text = if valid.details.is_empty() {
-        String::new()
-    } else {
-        format!("\nMessage from {inviter_name}: {}\n", valid.details)
-    };
-    let details_sms = if valid.details.is_empty() {
-        String::new()
-    } else {
-        format!(" Message from {inviter_name}: {}", valid.details)
-    };
-    let values = [
-        ("inviter", inviter_name.as_str()),
-        ("organisation", inviter.organisation_name.as_str()),
-        ("first_name", valid.first_name.as_str()),
-        ("phone", valid.phone.international()),
-        ("code", code.expose()),
-        ("expires_at", expires.as_str()),
-        ("server_url", state.links.server_url.as_str()),
-        ("download_url", state.links.download_url.as_str()),
-        ("details", valid.details.as_str()),
-        ("details_text", details_text.as_str()),
-        ("details_sms", details_sms.as_str()),
-        ("recipient", valid.email.as_str()),
-    ];
-    if valid.by_sms {
-        let sms = OutgoingMessage {
-            channel: Channel::Sms,
-            recipient: valid.phone.as_str().to_owned(),
-            subject: None,
-            body_text: match tone {
-                Tone::First => t.sms.render(&values),
-                Tone::Reminder => format!("Reminder: {}", t.sms.render(&values)),
-            },
-            body_html: None,
-        };
-        outbox::enqueue(conn, &sms, now).await?;
-    }
-    if valid.by_email {
-        let email = OutgoingMessage {
-            channel: Channel::Email,
-            recipient: valid.email.as_str().to_owned(),
-            subject: Some(match tone {
-                Tone::First => templates::INVITATION_SUBJECT.render(&values),
-                Tone::Reminder => templates::REMINDER_SUBJECT.render(&values),
-            }),
-            body_text: t.email_text.render(&values),
-            body_html: Some(t.email_html.render(&values)),
-        };
-        outbox::enqueue(conn, &email, now).await?;
-    }
-    Ok(())
 }
