@@ -31,33 +31,24 @@ if ! command -v haproxy >/dev/null; then
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
   $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq haproxy >/dev/null
 fi
-cargo build -q --profile "$profile" -p parley-server -p parley-load
-bin=target/release
-[ "$profile" = dev ] && bin=target/debug
+. scripts/lib/run-env.sh
+build_tools "$profile"
 mkdir -p "$out"
 work=$(mktemp -d)
-ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 
 export PARLEY_CODE_KEY=cluster-test-code-key-0123456789
-pgdb="parley_cluster_$(date +%s)_$$"
-psql -q -h 127.0.0.1 -U postgres -c "CREATE DATABASE $pgdb" postgres
-url="postgres://postgres@127.0.0.1:5432/$pgdb"
+fresh_database postgres cluster
 nats="${PARLEY_TEST_NATS_URL:-nats://127.0.0.1:4222}"
 
 pids=()
 cleanup() {
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
   for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
-  psql -q -h 127.0.0.1 -U postgres -c "DROP DATABASE IF EXISTS $pgdb WITH (FORCE)" postgres || true
+  drop_database
   rm -rf "$work"
 }
 trap cleanup EXIT
 
-free_port() { echo $(( 20000 + RANDOM % 10000 )); }  # below the ephemeral range (32768+)
-wait_health() {
-  for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$1/health" >/dev/null && return 0; sleep 0.1; done
-  echo "cluster.sh: nothing healthy on port $1" >&2; return 1
-}
 
 seeded=$(( users > failover_users ? users : failover_users ))
 "$bin/parley-load" seed --database-url "$url" --users "$seeded" --out "$work/sessions.json"

@@ -21,38 +21,29 @@ while [ $# -gt 0 ]; do
     *) echo "crash.sh: unknown option $1" >&2; exit 2 ;;
   esac
 done
-cargo build -q --profile "$profile" -p parley-server -p parley-load
-bin=target/release
-[ "$profile" = dev ] && bin=target/debug
+. scripts/lib/run-env.sh
+build_tools "$profile"
 mkdir -p "$out"
 work=$(mktemp -d)
 export PARLEY_CODE_KEY=crash-test-code-key-0123456789
-case "$database" in
-  sqlite) url="sqlite://$work/parley.db" ;;
-  postgres)
-    scripts/ensure-services.sh
-    pgdb="parley_crash_$(date +%s)_$$"
-    psql -q -h 127.0.0.1 -U postgres -c "CREATE DATABASE $pgdb" postgres
-    url="postgres://postgres@127.0.0.1:5432/$pgdb" ;;
-  *) echo "crash.sh: --database sqlite|postgres" >&2; exit 2 ;;
-esac
+fresh_database "$database" crash
 cleanup() {
   [ -f "$work/pid" ] && kill "$(cat "$work/pid")" 2>/dev/null || true
   [ -n "${first:-}" ] && kill "$first" 2>/dev/null || true
   sleep 0.5
-  if [ "$database" = postgres ]; then psql -q -h 127.0.0.1 -U postgres -c "DROP DATABASE IF EXISTS $pgdb WITH (FORCE)" postgres || true; fi
+  drop_database
   rm -rf "$work"
 }
 trap cleanup EXIT
 
 "$bin/parley-load" seed --database-url "$url" --users "$users" --out "$work/sessions.json"
-port=$(( 20000 + RANDOM % 10000 ))  # below the ephemeral range (32768+)
+port=$(free_port)
 serve="PARLEY_OUTBOX_DIR='$work/outbox' RUST_LOG=warn '$bin/parley-server' serve --port $port --database-url '$url' --scheduler-secs 0"
 sh -c "$serve >>'$out/server.log' 2>&1" &
 first=$!
 sleep 0.2
 first=$(pgrep -P "$first" -f parley-server || echo "$first")
-for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/health" >/dev/null && break; sleep 0.1; done
+wait_health "$port"
 echo "== $(date -u +%FT%TZ) $(nproc) cores; $bin/parley-server alone on $database, killed with SIGKILL after 5 s and started again"
 "$bin/parley-load" failover --server "http://127.0.0.1:$port" --sessions "$work/sessions.json" \
   --rate "$rate" --duration 15 --kill-pid "$first" --kill-after 5 \

@@ -36,32 +36,22 @@ while [ $# -gt 0 ]; do
   esac
 done
 
-cargo build -q --profile "$profile" -p parley-server -p parley-load
-bin=target/release
-[ "$profile" = dev ] && bin=target/debug
+. scripts/lib/run-env.sh
+build_tools "$profile"
 [ -n "$bin_dir" ] && bin=$bin_dir
 mkdir -p "$out"
 work=$(mktemp -d)
-ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 
 server_core="" load_core=""
 if [ "$(nproc)" -ge 2 ]; then server_core="taskset -c 0" load_core="taskset -c 1"; fi
 
 export PARLEY_CODE_KEY=load-test-code-key-0123456789
-case "$database" in
-  sqlite) url="sqlite://$work/parley.db" ;;
-  postgres)
-    scripts/ensure-services.sh
-    pgdb="parley_load_$(date +%s)_$$"
-    psql -q -h 127.0.0.1 -U postgres -c "CREATE DATABASE $pgdb" postgres
-    url="postgres://postgres@127.0.0.1:5432/$pgdb" ;;
-  *) echo "load.sh: --database sqlite|postgres" >&2; exit 2 ;;
-esac
+fresh_database "$database" load
 
 server_pid=""
 cleanup() {
   if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
-  if [ "$database" = postgres ]; then psql -q -h 127.0.0.1 -U postgres -c "DROP DATABASE IF EXISTS $pgdb WITH (FORCE)" postgres || true; fi
+  drop_database
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -69,12 +59,11 @@ trap cleanup EXIT
 seeded=$(( users > idle ? users : idle ))
 "$bin/parley-load" seed --database-url "$url" --users "$seeded" --out "$work/sessions.json"
 
-port=$(( 20000 + RANDOM % 10000 ))  # below the ephemeral range (32768+)
+port=$(free_port)
 PARLEY_OUTBOX_DIR="$work/outbox" RUST_LOG=warn $server_core "$bin/parley-server" serve \
   --port "$port" --database-url "$url" --scheduler-secs 0 >"$out/server.log" 2>&1 &
 server_pid=$!
-for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/health" >/dev/null && break; sleep 0.1; done
-curl -sf "http://127.0.0.1:$port/health" >/dev/null || { echo "load.sh: the server did not start" >&2; cat "$out/server.log" >&2; exit 1; }
+wait_health "$port" || { cat "$out/server.log" >&2; exit 1; }
 
 echo "== $(date -u +%FT%TZ) $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo); server: $bin/parley-server, $database, ${server_core:-no taskset}"
 if [ "$idle" -gt 0 ]; then

@@ -141,20 +141,22 @@ pub async fn member(db: &Db, conversation_id: &str, account_id: &str) -> sqlx::R
     .await
 }
 
+/// A conversation row read together with one member's row.
+#[derive(sqlx::FromRow)]
+struct WithMembership {
+    #[sqlx(flatten)]
+    conversation: ConversationRow,
+    #[sqlx(flatten)]
+    member: MemberRow,
+}
+
 /// An open conversation and `account_id`'s live membership in it, in one query.
 pub async fn with_membership(
     db: &Db,
     conversation_id: &str,
     account_id: &str,
 ) -> sqlx::Result<Option<(ConversationRow, MemberRow)>> {
-    #[derive(sqlx::FromRow)]
-    struct Joined {
-        #[sqlx(flatten)]
-        conversation: ConversationRow,
-        #[sqlx(flatten)]
-        member: MemberRow,
-    }
-    let row: Option<Joined> = sqlx::query_as(&format!(
+    let row: Option<WithMembership> = sqlx::query_as(&format!(
         "{}, m.account_id, m.is_admin, m.delivered_seq, m.read_seq, m.read_countable \
          FROM conversations c JOIN conversation_members m ON m.conversation_id = c.id \
          JOIN accounts a ON a.id = m.account_id \
@@ -171,14 +173,7 @@ pub async fn with_membership(
 /// Every open conversation `account_id` is a member of, with its membership row: the
 /// conversation list in one query.
 pub async fn of_account(db: &Db, account_id: &str) -> sqlx::Result<Vec<(ConversationRow, MemberRow)>> {
-    #[derive(sqlx::FromRow)]
-    struct Joined {
-        #[sqlx(flatten)]
-        conversation: ConversationRow,
-        #[sqlx(flatten)]
-        member: MemberRow,
-    }
-    let rows: Vec<Joined> = sqlx::query_as(concat!(
+    let rows: Vec<WithMembership> = sqlx::query_as(concat!(
         conversation_columns!(),
         ", m.account_id, m.is_admin, m.delivered_seq, m.read_seq, m.read_countable \
          FROM conversations c JOIN conversation_members m ON m.conversation_id = c.id \
