@@ -213,6 +213,17 @@ pub async fn member_ids(db: &Db, conversation_id: &str) -> sqlx::Result<Vec<Stri
     Ok(members(db, conversation_id).await?.into_iter().map(|m| m.account_id).collect())
 }
 
+/// The ids of every live member, read in the caller's transaction.
+pub async fn member_ids_in(conn: &mut sqlx::AnyConnection, conversation_id: &str) -> sqlx::Result<Vec<String>> {
+    sqlx::query_scalar(
+        "SELECT m.account_id FROM conversation_members m JOIN accounts a ON a.id = m.account_id \
+         WHERE m.conversation_id = $1 AND a.status <> 'deleted' ORDER BY m.joined_at, m.account_id",
+    )
+    .bind(conversation_id)
+    .fetch_all(conn)
+    .await
+}
+
 /// Where a conversation's events go: its members, or for the ALL group the organisation's
 /// members without listing them.
 pub async fn recipients(db: &Db, conversation_id: &str) -> sqlx::Result<Recipients> {

@@ -9,7 +9,9 @@
 //! - [`error`]: the one error type, with stable codes, mapped to HTTP answers.
 //! - [`clock`]: the time source (a controllable one in tests).
 //! - [`throttle`]: per-number and per-address request limits.
-//! - [`events`]: in-process fan-out of changes to WebSocket sessions.
+//! - [`events`]: real-time events to the sockets of their recipients, on this node and (with
+//!   NATS) the others.
+//! - [`unit_of_work`]: a transaction and the events it announces, published after its commit.
 //! - [`change_watcher`]: publishes changes made by other processes (CLI, other nodes).
 //! - [`accounts`], [`codes`], [`sessions`], [`settings`], [`conversations`], [`messages`],
 //!   [`sharing`] (conversation invitations): the data access the routes share.
@@ -60,4 +62,5 @@ pub mod state;
 pub mod telemetry;
 pub mod templates;
 pub mod throttle;
+pub mod unit_of_work;
 pub mod welcome;

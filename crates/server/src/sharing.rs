@@ -4,7 +4,8 @@
 //! queue) and conversation.
 
 use crate::db::Db;
-use crate::events::{Event, EventBus};
+use crate::events::Event;
+use crate::unit_of_work::UnitOfWork;
 use parley_core::wire::{ConversationInvitation, Department};
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -137,7 +138,7 @@ pub async fn end_all(
 /// Who hears of a change to these invitations: each invitee, every active member of each
 /// department queue, and `also` (the owner).
 pub async fn audience(
-    db: &Db,
+    conn: &mut sqlx::AnyConnection,
     targets: &[(Option<String>, Option<String>)],
     also: &[&str],
 ) -> sqlx::Result<Vec<String>> {
@@ -150,7 +151,7 @@ pub async fn audience(
                     "SELECT id FROM accounts WHERE department_id = $1 AND kind = 'member' AND status <> 'deleted'",
                 )
                 .bind(dept)
-                .fetch_all(db)
+                .fetch_all(&mut *conn)
                 .await?;
                 ids.extend(members);
             }
@@ -162,11 +163,17 @@ pub async fn audience(
     Ok(ids)
 }
 
-pub fn publish(events: &EventBus, recipients: Vec<String>) {
+/// Tells `targets` (and `also`) that their invitations changed, after `work` commits.
+pub async fn announce(
+    work: &mut UnitOfWork,
+    targets: &[(Option<String>, Option<String>)],
+    also: &[&str],
+) -> sqlx::Result<()> {
+    let recipients = audience(work, targets, also).await?;
     if !recipients.is_empty() {
-        let recipient_ids: crate::events::Recipients = recipients.into();
-        events.publish(Event::InvitationsChanged { recipient_ids });
+        work.publish(Event::InvitationsChanged { recipient_ids: recipients.into() });
     }
+    Ok(())
 }
 
 impl InvitationRow {

@@ -12,6 +12,7 @@ use crate::routes::conversations::{group_with_right, member_of, view, GroupRight
 use crate::routes::ActiveSession;
 use crate::sharing::{self, Ending, InvitationRow};
 use crate::state::AppState;
+use crate::unit_of_work::UnitOfWork;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::routing::{delete, get, post, put};
@@ -117,7 +118,7 @@ pub async fn share(
         }
     }
     let now = state.clock.now_ms();
-    let mut tx = state.db.begin().await?;
+    let mut work = UnitOfWork::begin(&state.db).await?;
     let mut created = Vec::new();
     let targets: Vec<(Option<String>, Option<String>)> = invitees
         .iter()
@@ -136,7 +137,7 @@ pub async fn share(
         .bind(invitee)
         .bind(department)
         .bind(now)
-        .execute(&mut *tx)
+        .execute(&mut *work)
         .await;
         match inserted {
             Ok(_) => created.push(invitation_id),
@@ -158,8 +159,8 @@ pub async fn share(
             Err(e) => return Err(e.into()),
         }
     }
-    tx.commit().await?;
-    sharing::publish(&state.events, sharing::audience(&state.db, &targets, &[&me.id]).await?);
+    sharing::announce(&mut work, &targets, &[&me.id]).await?;
+    work.commit(&state.events).await?;
     let mut rows = Vec::new();
     for invitation_id in &created {
         rows.extend(sharing::by_id(&state.db, invitation_id).await?);
@@ -207,28 +208,27 @@ pub async fn accept(
     let me = &session.account;
     let invitation = addressed_to(&state, me, &id).await?;
     let now = state.clock.now_ms();
-    let mut tx = state.db.begin().await?;
+    let mut work = UnitOfWork::begin(&state.db).await?;
     // First to accept a queue invitation wins; the others find it gone.
-    if !sharing::end(&mut tx, &id, Ending::Accepted, Some(&me.id), now).await? {
+    if !sharing::end(&mut work, &id, Ending::Accepted, Some(&me.id), now).await? {
         return Err(AppError::with_message(ErrorCode::NotFound, "This invitation is no longer open."));
     }
-    conversations::add_member(&mut tx, &invitation.conversation_id, &me.id, false, now).await?;
+    let conversation_id = invitation.conversation_id.clone();
+    conversations::add_member(&mut work, &conversation_id, &me.id, false, now).await?;
     let name = format!("{} {}", me.first_name, me.last_name);
     let message_id =
-        messages::arrival_or_departure(&mut tx, &invitation.conversation_id, &me.id, &name, MessageKind::Joined, now)
-            .await?;
-    let seq = conversations::touch_members(&mut tx, &invitation.conversation_id).await?;
-    tx.commit().await?;
-    let conversation_id = invitation.conversation_id.clone();
-    state.events.publish(Event::ContactsChanged { organisation_id: me.organisation_id.clone(), seq });
-    messages::publish(&state.db, &state.events, &conversation_id, &message_id).await;
-    let member_ids = conversations::member_ids(&state.db, &conversation_id).await?;
+        messages::arrival_or_departure(&mut work, &conversation_id, &me.id, &name, MessageKind::Joined, now).await?;
+    let seq = conversations::touch_members(&mut work, &conversation_id).await?;
+    work.publish(Event::ContactsChanged { organisation_id: me.organisation_id.clone(), seq });
     let targets = [(invitation.invitee_id.clone(), invitation.department_id.clone())];
-    sharing::publish(&state.events, sharing::audience(&state.db, &targets, &[&invitation.inviter_id]).await?);
-    state.events.publish(Event::ConversationChanged {
+    sharing::announce(&mut work, &targets, &[&invitation.inviter_id]).await?;
+    let member_ids = conversations::member_ids_in(&mut work, &conversation_id).await?;
+    work.publish(Event::ConversationChanged {
         recipient_ids: member_ids.into(),
         conversation_id: conversation_id.clone(),
     });
+    work.commit(&state.events).await?;
+    messages::publish(&state.db, &state.events, &conversation_id, &message_id).await;
     let row =
         conversations::by_id(&state.db, &conversation_id).await?.ok_or_else(|| AppError::new(ErrorCode::NotFound))?;
     Ok(Json(view(&state, me, &row).await?))
@@ -243,21 +243,20 @@ pub async fn decline(
 ) -> AppResult<StatusCode> {
     let me = &session.account;
     let invitation = addressed_to(&state, me, &id).await?;
-    let mut conn = state.db.acquire().await?;
+    let mut work = UnitOfWork::begin(&state.db).await?;
     if invitation.invitee_id.as_deref() == Some(me.id.as_str()) {
-        sharing::end(&mut conn, &id, Ending::Declined, None, state.clock.now_ms()).await?;
-        drop(conn);
-        sharing::publish(&state.events, vec![me.id.clone(), invitation.inviter_id.clone()]);
+        sharing::end(&mut work, &id, Ending::Declined, None, state.clock.now_ms()).await?;
+        sharing::announce(&mut work, &[], &[&me.id, &invitation.inviter_id]).await?;
     } else {
         // A queue stays open for the rest of the department; only this member stops seeing it.
         sqlx::query("INSERT INTO conversation_invitation_dismissals (invitation_id, account_id) VALUES ($1, $2)")
             .bind(&id)
             .bind(&me.id)
-            .execute(&mut *conn)
+            .execute(&mut *work)
             .await?;
-        drop(conn);
-        sharing::publish(&state.events, vec![me.id.clone()]);
+        sharing::announce(&mut work, &[], &[&me.id]).await?;
     }
+    work.commit(&state.events).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -275,11 +274,11 @@ pub async fn cancel(
         .filter(|i| i.status == "active")
         .ok_or_else(|| AppError::with_message(ErrorCode::NotFound, "This invitation is no longer open."))?;
     group_with_right(&state, me, &invitation.conversation_id, GroupRight::Owner).await?;
-    let mut conn = state.db.acquire().await?;
-    sharing::end(&mut conn, &id, Ending::Cancelled, None, state.clock.now_ms()).await?;
-    drop(conn);
+    let mut work = UnitOfWork::begin(&state.db).await?;
+    sharing::end(&mut work, &id, Ending::Cancelled, None, state.clock.now_ms()).await?;
     let targets = [(invitation.invitee_id, invitation.department_id)];
-    sharing::publish(&state.events, sharing::audience(&state.db, &targets, &[&me.id]).await?);
+    sharing::announce(&mut work, &targets, &[&me.id]).await?;
+    work.commit(&state.events).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -305,13 +304,13 @@ pub async fn hand_over(
             "Hand the conversation to one of its other members.",
         ));
     }
-    let mut tx = state.db.begin().await?;
-    transfer(&mut tx, &id, &req.account_id).await?;
-    let ended = sharing::end_all(&mut tx, &id, Ending::Withdrawn, state.clock.now_ms()).await?;
-    tx.commit().await?;
-    sharing::publish(&state.events, sharing::audience(&state.db, &ended, &[&me.id]).await?);
+    let mut work = UnitOfWork::begin(&state.db).await?;
+    transfer(&mut work, &id, &req.account_id).await?;
+    let ended = sharing::end_all(&mut work, &id, Ending::Withdrawn, state.clock.now_ms()).await?;
+    sharing::announce(&mut work, &ended, &[&me.id]).await?;
     let member_ids: Vec<String> = members.into_iter().map(|m| m.account_id).collect();
-    state.events.publish(Event::ConversationChanged { recipient_ids: member_ids.into(), conversation_id: id.clone() });
+    work.publish(Event::ConversationChanged { recipient_ids: member_ids.into(), conversation_id: id.clone() });
+    work.commit(&state.events).await?;
     let row = conversations::by_id(&state.db, &id).await?.ok_or_else(|| AppError::new(ErrorCode::NotFound))?;
     Ok(Json(view(&state, me, &row).await?))
 }
@@ -342,14 +341,18 @@ pub async fn close(
     let me = &session.account;
     let (_, members) = group_with_right(&state, me, &id, GroupRight::Owner).await?;
     let now = state.clock.now_ms();
-    let mut tx = state.db.begin().await?;
-    let seq = conversations::touch_members(&mut tx, &id).await?;
-    sqlx::query("UPDATE conversations SET closed_at = $1 WHERE id = $2").bind(now).bind(&id).execute(&mut *tx).await?;
-    let ended = sharing::end_all(&mut tx, &id, Ending::Closed, now).await?;
-    tx.commit().await?;
-    state.events.publish(Event::ContactsChanged { organisation_id: me.organisation_id.clone(), seq });
-    sharing::publish(&state.events, sharing::audience(&state.db, &ended, &[&me.id]).await?);
+    let mut work = UnitOfWork::begin(&state.db).await?;
+    let seq = conversations::touch_members(&mut work, &id).await?;
+    sqlx::query("UPDATE conversations SET closed_at = $1 WHERE id = $2")
+        .bind(now)
+        .bind(&id)
+        .execute(&mut *work)
+        .await?;
+    let ended = sharing::end_all(&mut work, &id, Ending::Closed, now).await?;
+    work.publish(Event::ContactsChanged { organisation_id: me.organisation_id.clone(), seq });
+    sharing::announce(&mut work, &ended, &[&me.id]).await?;
     let member_ids: Vec<String> = members.into_iter().map(|m| m.account_id).collect();
-    state.events.publish(Event::ConversationChanged { recipient_ids: member_ids.into(), conversation_id: id });
+    work.publish(Event::ConversationChanged { recipient_ids: member_ids.into(), conversation_id: id });
+    work.commit(&state.events).await?;
     Ok(StatusCode::NO_CONTENT)
 }

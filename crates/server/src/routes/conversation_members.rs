@@ -14,6 +14,7 @@ use crate::routes::conversations::{
 use crate::routes::ActiveSession;
 use crate::sharing::{self, Ending};
 use crate::state::AppState;
+use crate::unit_of_work::UnitOfWork;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::routing::{delete, patch, post, put};
@@ -29,9 +30,9 @@ pub fn router() -> axum::Router<AppState> {
         .route("/api/v1/conversations/{id}/members/{account_id}/admin", put(promote))
 }
 
-fn publish_changed(state: &AppState, recipients: Vec<String>, conversation_id: &str) {
-    let recipient_ids: crate::events::Recipients = recipients.into();
-    state.events.publish(Event::ConversationChanged { recipient_ids, conversation_id: conversation_id.to_owned() });
+/// "This conversation changed", for its members (and those who just left).
+fn changed(recipients: Vec<String>, conversation_id: &str) -> Event {
+    Event::ConversationChanged { recipient_ids: recipients.into(), conversation_id: conversation_id.to_owned() }
 }
 
 async fn notice(
@@ -79,19 +80,20 @@ pub async fn add(
     }
     guard_guest_profile(&state, me, &newcomers, Kind::Group).await?;
     let now = state.clock.now_ms();
-    let mut tx = state.db.begin().await?;
+    let mut work = UnitOfWork::begin(&state.db).await?;
     let mut notices = Vec::new();
     for n in &newcomers {
-        conversations::add_member(&mut tx, &id, &n.id, false, now).await?;
-        notices.push(notice(&state, &mut tx, &id, n, MessageKind::Joined).await?);
+        conversations::add_member(&mut work, &id, &n.id, false, now).await?;
+        notices.push(notice(&state, &mut work, &id, n, MessageKind::Joined).await?);
     }
-    let seq = conversations::touch_members(&mut tx, &id).await?;
-    tx.commit().await?;
-    state.events.publish(Event::ContactsChanged { organisation_id: me.organisation_id.clone(), seq });
+    let seq = conversations::touch_members(&mut work, &id).await?;
+    work.publish(Event::ContactsChanged { organisation_id: me.organisation_id.clone(), seq });
+    let everyone = conversations::member_ids_in(&mut work, &id).await?;
+    work.publish(changed(everyone, &id));
+    work.commit(&state.events).await?;
     for message_id in &notices {
         messages::publish(&state.db, &state.events, &id, message_id).await;
     }
-    publish_changed(&state, conversations::member_ids(&state.db, &id).await?, &id);
     let row = conversations::by_id(&state.db, &row.id).await?.ok_or_else(|| AppError::new(ErrorCode::NotFound))?;
     Ok(Json(view(&state, me, &row).await?))
 }
@@ -117,25 +119,25 @@ pub async fn remove(
         return Err(AppError::new(ErrorCode::NotFound));
     }
     let leaving = accounts::by_id(&state.db, &account_id).await?.ok_or_else(|| AppError::new(ErrorCode::NotFound))?;
-    let mut tx = state.db.begin().await?;
+    let mut work = UnitOfWork::begin(&state.db).await?;
     // Stamp everyone first (the removed person included), then remove.
-    let seq = conversations::touch_members(&mut tx, &id).await?;
+    let seq = conversations::touch_members(&mut work, &id).await?;
     sqlx::query("DELETE FROM conversation_members WHERE conversation_id = $1 AND account_id = $2")
         .bind(&id)
         .bind(&account_id)
-        .execute(&mut *tx)
+        .execute(&mut *work)
         .await?;
-    let message_id = notice(&state, &mut tx, &id, &leaving, MessageKind::Left).await?;
+    let message_id = notice(&state, &mut work, &id, &leaving, MessageKind::Left).await?;
     // A group never stays without an admin: the longest-standing member takes over.
     let admins_left: i64 =
         sqlx::query_scalar("SELECT COUNT(*) FROM conversation_members WHERE conversation_id = $1 AND is_admin = 1")
             .bind(&id)
-            .fetch_one(&mut *tx)
+            .fetch_one(&mut *work)
             .await?;
     let remaining: Vec<&MemberRow> = members.iter().filter(|m| m.account_id != account_id).collect();
     if admins_left == 0 {
         if let Some(heir) = remaining.first() {
-            set_admin(&mut tx, &id, &heir.account_id).await?;
+            set_admin(&mut work, &id, &heir.account_id).await?;
         }
     }
     // The owner leaving withdraws their invitations (SPEC §10.1); the group passes to an admin.
@@ -144,24 +146,24 @@ pub async fn remove(
         let now = state.clock.now_ms();
         let heir = remaining.iter().find(|m| m.admin()).or(remaining.first());
         match heir {
-            Some(heir) => transfer(&mut tx, &id, &heir.account_id).await?,
+            Some(heir) => transfer(&mut work, &id, &heir.account_id).await?,
             None => {
                 sqlx::query("UPDATE conversations SET closed_at = $1 WHERE id = $2")
                     .bind(now)
                     .bind(&id)
-                    .execute(&mut *tx)
+                    .execute(&mut *work)
                     .await?;
             }
         }
-        withdrawn = sharing::end_all(&mut tx, &id, Ending::Withdrawn, now).await?;
+        withdrawn = sharing::end_all(&mut work, &id, Ending::Withdrawn, now).await?;
     }
-    tx.commit().await?;
     if !withdrawn.is_empty() {
-        sharing::publish(&state.events, sharing::audience(&state.db, &withdrawn, &[&account_id]).await?);
+        sharing::announce(&mut work, &withdrawn, &[&account_id]).await?;
     }
-    state.events.publish(Event::ContactsChanged { organisation_id: me.organisation_id.clone(), seq });
+    work.publish(Event::ContactsChanged { organisation_id: me.organisation_id.clone(), seq });
+    work.publish(changed(members.into_iter().map(|m| m.account_id).collect(), &id));
+    work.commit(&state.events).await?;
     messages::publish(&state.db, &state.events, &id, &message_id).await;
-    publish_changed(&state, members.into_iter().map(|m| m.account_id).collect(), &id);
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -187,10 +189,10 @@ pub async fn promote(
     if !members.iter().any(|m| m.account_id == account_id) {
         return Err(AppError::new(ErrorCode::NotFound));
     }
-    let mut conn = state.db.acquire().await?;
-    set_admin(&mut conn, &id, &account_id).await?;
-    drop(conn);
-    publish_changed(&state, members.into_iter().map(|m| m.account_id).collect(), &id);
+    let mut work = UnitOfWork::begin(&state.db).await?;
+    set_admin(&mut work, &id, &account_id).await?;
+    work.publish(changed(members.into_iter().map(|m| m.account_id).collect(), &id));
+    work.commit(&state.events).await?;
     Ok(Json(view(&state, me, &row).await?))
 }
 
@@ -210,12 +212,12 @@ pub async fn rename(
         return Err(AppError::on_field(ErrorCode::TooLong, "name"));
     }
     let name = (!name.is_empty()).then_some(name);
-    let mut tx = state.db.begin().await?;
-    sqlx::query("UPDATE conversations SET name = $1 WHERE id = $2").bind(name).bind(&id).execute(&mut *tx).await?;
+    let mut work = UnitOfWork::begin(&state.db).await?;
+    sqlx::query("UPDATE conversations SET name = $1 WHERE id = $2").bind(name).bind(&id).execute(&mut *work).await?;
     // The guests list shows and sorts on the group its guests were invited into.
-    crate::guest_search::refresh(&mut tx, crate::guest_search::SearchKey::Conversation, &id).await?;
-    tx.commit().await?;
-    publish_changed(&state, members.into_iter().map(|m| m.account_id).collect(), &id);
+    crate::guest_search::refresh(&mut work, crate::guest_search::SearchKey::Conversation, &id).await?;
+    work.publish(changed(members.into_iter().map(|m| m.account_id).collect(), &id));
+    work.commit(&state.events).await?;
     let row = conversations::by_id(&state.db, &id).await?.ok_or_else(|| AppError::new(ErrorCode::NotFound))?;
     Ok(Json(view(&state, me, &row).await?))
 }

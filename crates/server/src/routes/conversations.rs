@@ -11,6 +11,7 @@ use crate::messages;
 use crate::routes::ActiveSession;
 use crate::settings;
 use crate::state::AppState;
+use crate::unit_of_work::UnitOfWork;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::routing::get;
@@ -80,7 +81,7 @@ pub async fn create(
 
     let now = state.clock.now_ms();
     let id = new_id();
-    let mut tx = state.db.begin().await?;
+    let mut work = UnitOfWork::begin(&state.db).await?;
     sqlx::query(
         "INSERT INTO conversations (id, organisation_id, kind, name, created_by, created_at, owner_id) \
          VALUES ($1, $2, $3, $4, $5, $6, $7)",
@@ -92,15 +93,15 @@ pub async fn create(
     .bind(&me.id)
     .bind(now)
     .bind((kind == Kind::Group).then_some(&me.id))
-    .execute(&mut *tx)
+    .execute(&mut *work)
     .await?;
-    conversations::add_member(&mut tx, &id, &me.id, kind == Kind::Group, now).await?;
+    conversations::add_member(&mut work, &id, &me.id, kind == Kind::Group, now).await?;
     for m in &members {
-        conversations::add_member(&mut tx, &id, &m.id, false, now).await?;
+        conversations::add_member(&mut work, &id, &m.id, false, now).await?;
     }
-    let seq = conversations::touch_members(&mut tx, &id).await?;
-    tx.commit().await?;
-    state.events.publish(Event::ContactsChanged { organisation_id: me.organisation_id.clone(), seq });
+    let seq = conversations::touch_members(&mut work, &id).await?;
+    work.publish(Event::ContactsChanged { organisation_id: me.organisation_id.clone(), seq });
+    work.commit(&state.events).await?;
     let row = conversations::by_id(&state.db, &id).await?.ok_or_else(|| AppError::new(ErrorCode::Internal))?;
     Ok((StatusCode::CREATED, Json(view(&state, me, &row).await?)))
 }

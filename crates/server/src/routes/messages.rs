@@ -8,6 +8,7 @@ use crate::messages::{self, NewMessage};
 use crate::routes::conversations::{guest_profile_allows, joined};
 use crate::routes::ActiveSession;
 use crate::state::AppState;
+use crate::unit_of_work::UnitOfWork;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::routing::{get, post};
@@ -63,7 +64,7 @@ pub async fn send(
 
     let now = state.clock.now_ms();
     let gate = state.writes.enter().await;
-    let mut tx = state.db.begin().await?;
+    let mut work = UnitOfWork::begin(&state.db).await?;
     let new = NewMessage {
         conversation_id: &id,
         sender_id: Some(&me.id),
@@ -72,15 +73,12 @@ pub async fn send(
         body: body.as_str(),
         now_ms: now,
     };
-    let (message_id, seq) = match messages::append(&mut tx, &new).await {
-        Ok(stored) => {
-            tx.commit().await?;
-            drop(gate);
-            stored
-        }
+    let (message_id, seq) = match messages::append(&mut work, &new).await {
+        Ok(stored) => stored,
         // The same client id raced in on another request: that one is the message.
         Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
-            drop(tx);
+            drop(work);
+            drop(gate);
             let existing = messages::by_client_id(&state.db, &me.id, client_id.as_str())
                 .await?
                 .ok_or_else(|| AppError::new(ErrorCode::Conflict))?;
@@ -100,7 +98,9 @@ pub async fn send(
         body: body.as_str().to_owned(),
         created_at: now,
     };
-    state.events.publish(Event::Message { recipient_ids, message: message.clone() });
+    work.publish(Event::Message { recipient_ids, message: message.clone() });
+    work.commit(&state.events).await?;
+    drop(gate);
     Ok((StatusCode::CREATED, Json(message)))
 }
 
