@@ -2,7 +2,8 @@
 //! stored, then pushed over the WebSocket once the transaction that made them commits.
 
 use crate::db::{new_id, Db};
-use crate::events::{Event, EventBus};
+use crate::events::Event;
+use crate::unit_of_work::UnitOfWork;
 use parley_core::wire::Notice;
 
 /// A notice written in a transaction, to publish after commit.
@@ -37,9 +38,10 @@ pub async fn create(
     })
 }
 
-pub fn publish(events: &EventBus, pending: Vec<Pending>) {
+/// Queues the notices written in `work` for its recipients' sockets, after the commit.
+pub fn announce(work: &mut UnitOfWork, pending: Vec<Pending>) {
     for p in pending {
-        events.publish(Event::Notice { recipient_id: p.recipient_id, notice: p.notice });
+        work.publish(Event::Notice { recipient_id: p.recipient_id, notice: p.notice });
     }
 }
 

@@ -2,7 +2,8 @@
 
 use crate::accounts::{AccountRow, SELECT_ACCOUNT};
 use crate::db::{new_id, Db};
-use crate::events::{Event, EventBus};
+use crate::events::Event;
+use crate::unit_of_work::UnitOfWork;
 use parley_core::session::SessionToken;
 
 pub async fn create(db: &Db, account_id: &str, now_ms: i64) -> sqlx::Result<SessionToken> {
@@ -36,31 +37,33 @@ pub async fn find(db: &Db, token: &SessionToken) -> sqlx::Result<Option<LiveSess
     .await
 }
 
-pub async fn revoke(db: &Db, events: &EventBus, account_id: &str, session_id: &str, now_ms: i64) -> sqlx::Result<()> {
+/// Revokes one session in the unit of work; its sockets close once the work commits.
+pub async fn revoke(work: &mut UnitOfWork, account_id: &str, session_id: &str, now_ms: i64) -> sqlx::Result<()> {
     sqlx::query("UPDATE sessions SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
         .bind(now_ms)
         .bind(session_id)
-        .execute(db)
+        .execute(&mut **work)
         .await?;
-    events.publish(Event::SessionsRevoked {
+    work.publish(Event::SessionsRevoked {
         account_id: account_id.to_owned(),
         session_ids: vec![session_id.to_owned()],
     });
     Ok(())
 }
 
-/// Revokes every live session of an account and closes their sockets; returns how many.
-pub async fn revoke_all(db: &Db, events: &EventBus, account_id: &str, now_ms: i64) -> sqlx::Result<usize> {
+/// Revokes every live session of an account in the unit of work; their sockets close once the
+/// work commits. Returns how many.
+pub async fn revoke_all(work: &mut UnitOfWork, account_id: &str, now_ms: i64) -> sqlx::Result<usize> {
     let ids: Vec<String> = sqlx::query_scalar(
         "UPDATE sessions SET revoked_at = $1 WHERE account_id = $2 AND revoked_at IS NULL RETURNING id",
     )
     .bind(now_ms)
     .bind(account_id)
-    .fetch_all(db)
+    .fetch_all(&mut **work)
     .await?;
     let n = ids.len();
     if n > 0 {
-        events.publish(Event::SessionsRevoked { account_id: account_id.to_owned(), session_ids: ids });
+        work.publish(Event::SessionsRevoked { account_id: account_id.to_owned(), session_ids: ids });
     }
     Ok(n)
 }

@@ -6,6 +6,7 @@ use crate::error::{ApiQuery, AppError, AppResult};
 use crate::routes::ActiveSession;
 use crate::sessions;
 use crate::state::AppState;
+use crate::unit_of_work::UnitOfWork;
 use axum::extract::{Path, State};
 use axum::routing::{get, post};
 use axum::Json;
@@ -140,7 +141,9 @@ pub async fn revoke_sessions(
         };
         return Err(AppError::new(code));
     }
-    let revoked = sessions::revoke_all(&state.db, &state.events, &target.id, state.clock.now_ms()).await?;
+    let mut work = UnitOfWork::begin(&state.db).await?;
+    let revoked = sessions::revoke_all(&mut work, &target.id, state.clock.now_ms()).await?;
+    work.commit(&state.events).await?;
     tracing::info!(admin = %session.account.id, target = %target.id, revoked, "admin: sessions revoked");
     Ok(Json(Revoked { revoked }))
 }

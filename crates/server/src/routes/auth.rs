@@ -7,6 +7,7 @@ use crate::error::{ApiJson, AppError, AppResult};
 use crate::routes::{AnySession, ClientAddress};
 use crate::sessions;
 use crate::state::AppState;
+use crate::unit_of_work::UnitOfWork;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::post;
@@ -201,6 +202,8 @@ async fn record_failure(
 #[utoipa::path(post, path = "/api/v1/auth/logout", responses((status = 204), (status = 401, body = parley_core::wire::ApiError)),
     security(("bearer" = [])))]
 pub async fn logout(State(state): State<AppState>, session: AnySession) -> AppResult<StatusCode> {
-    sessions::revoke(&state.db, &state.events, &session.account.id, &session.session_id, state.clock.now_ms()).await?;
+    let mut work = UnitOfWork::begin(&state.db).await?;
+    sessions::revoke(&mut work, &session.account.id, &session.session_id, state.clock.now_ms()).await?;
+    work.commit(&state.events).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -12,6 +12,7 @@ use crate::invitation_messages::{send_again, Tone};
 use crate::routes::ActiveSession;
 use crate::settings;
 use crate::state::AppState;
+use crate::unit_of_work::UnitOfWork;
 use axum::extract::{Path, State};
 use axum::routing::{get, post, put};
 use axum::Json;
@@ -81,26 +82,28 @@ pub async fn incorporate(
     let admin = &session.account;
     let chosen = selection(&state, admin, &sel).await?;
     let now = state.clock.now_ms();
-    let mut tx = state.db.begin().await?;
-    let seq = next_change_seq(&mut tx).await?;
+    let mut work = UnitOfWork::begin(&state.db).await?;
+    let seq = next_change_seq(&mut work).await?;
     let mut notices = Vec::new();
     for g in &chosen {
         // Members of their department, with every member right and member visibility; the
         // new scope makes their own next contacts delta a full list.
-        leave_list(&mut tx, admin, &g.id, Leaving::Incorporated, (now, seq)).await?;
+        leave_list(&mut work, admin, &g.id, Leaving::Incorporated, (now, seq)).await?;
         // A member now: into the ALL group if it is shown (announced there once active).
         let name = format!("{} {}", g.first_name, g.last_name);
         let announce = (g.status == AccountStatus::Active).then_some(name.as_str());
         if let Some((all, Some(notice))) =
-            all_group::join(&mut tx, &admin.organisation_id, &g.id, announce, now).await?
+            all_group::join(&mut work, &admin.organisation_id, &g.id, announce, now).await?
         {
             notices.push((all, notice));
         }
     }
-    tx.commit().await?;
-    state.events.publish(Event::ContactsChanged { organisation_id: admin.organisation_id.clone(), seq });
+    work.publish(Event::ContactsChanged { organisation_id: admin.organisation_id.clone(), seq });
     for g in &chosen {
-        state.events.publish(Event::AccountChanged { account_id: g.id.clone(), member: true });
+        work.publish(Event::AccountChanged { account_id: g.id.clone(), member: true });
+    }
+    work.commit(&state.events).await?;
+    for g in &chosen {
         tracing::info!(admin = %admin.id, guest = %g.id, "guest incorporated");
     }
     // Done and committed: a notice that cannot be pushed now is read with the history later.
@@ -168,15 +171,15 @@ impl Leaving {
 /// once), they leave contacts and member lists; their messages stay, from a *former guest*.
 async fn remove(state: &AppState, admin: &AccountRow, chosen: &[GuestRow], how: Leaving) -> AppResult<()> {
     let now = state.clock.now_ms();
-    let mut tx = state.db.begin().await?;
-    let seq = next_change_seq(&mut tx).await?;
+    let mut work = UnitOfWork::begin(&state.db).await?;
+    let seq = next_change_seq(&mut work).await?;
     let mut conversations: Vec<String> = Vec::new();
     for g in chosen {
-        leave_list(&mut tx, admin, &g.id, how, (now, seq)).await?;
+        leave_list(&mut work, admin, &g.id, how, (now, seq)).await?;
         let theirs: Vec<String> =
             sqlx::query_scalar("SELECT conversation_id FROM conversation_members WHERE account_id = $1")
                 .bind(&g.id)
-                .fetch_all(&mut *tx)
+                .fetch_all(&mut *work)
                 .await?;
         conversations.extend(theirs);
     }
@@ -185,25 +188,20 @@ async fn remove(state: &AppState, admin: &AccountRow, chosen: &[GuestRow], how: 
     conversations.dedup();
     let mut last_seq = seq;
     for c in &conversations {
-        last_seq = crate::conversations::touch_members(&mut tx, c).await?;
+        last_seq = crate::conversations::touch_members(&mut work, c).await?;
     }
-    tx.commit().await?;
+    // With the account: its sessions end (its sockets close once this commits).
     for g in chosen {
-        // Committed: a deleted account's token is refused anyway; this also closes its sockets.
-        if let Err(e) = crate::sessions::revoke_all(&state.db, &state.events, &g.id, now).await {
-            tracing::warn!(error = %e, guest = %g.id, "revoking a removed guest's sessions");
-        }
-        tracing::info!(admin = %admin.id, guest = %g.id, status = how.invitation_status(), "guest removed");
+        crate::sessions::revoke_all(&mut work, &g.id, now).await?;
     }
-    state.events.publish(Event::ContactsChanged { organisation_id: admin.organisation_id.clone(), seq: last_seq });
-    // Committed: a conversation whose members cannot be read now is refreshed on the next list.
+    work.publish(Event::ContactsChanged { organisation_id: admin.organisation_id.clone(), seq: last_seq });
     for c in conversations {
-        match crate::conversations::member_ids(&state.db, &c).await {
-            Ok(recipients) => state
-                .events
-                .publish(Event::ConversationChanged { recipient_ids: recipients.into(), conversation_id: c }),
-            Err(e) => tracing::warn!(error = %e, conversation = %c, "members not told of a removed guest"),
-        }
+        let recipients = crate::conversations::member_ids_in(&mut work, &c).await?;
+        work.publish(Event::ConversationChanged { recipient_ids: recipients.into(), conversation_id: c });
+    }
+    work.commit(&state.events).await?;
+    for g in chosen {
+        tracing::info!(admin = %admin.id, guest = %g.id, status = how.invitation_status(), "guest removed");
     }
     Ok(())
 }
@@ -321,8 +319,8 @@ pub async fn amend(
         return Err(AppError::on_field(ErrorCode::ContactExists, &field));
     }
     let now = state.clock.now_ms();
-    let mut tx = state.db.begin().await?;
-    let seq = next_change_seq(&mut tx).await?;
+    let mut work = UnitOfWork::begin(&state.db).await?;
+    let seq = next_change_seq(&mut work).await?;
     let changed = sqlx::query(
         "UPDATE accounts SET first_name = $1, last_name = $2, phone = $3, email = $4, updated_at = $5, change_seq = $6 \
          WHERE id = $7 AND kind = 'guest' AND status = 'pending'",
@@ -334,7 +332,7 @@ pub async fn amend(
     .bind(now)
     .bind(seq)
     .bind(&guest.id)
-    .execute(&mut *tx)
+    .execute(&mut *work)
     .await
     .map_err(|e| match AppError::from(e) {
         err if err.code() == ErrorCode::Conflict => AppError::new(ErrorCode::ContactExists),
@@ -347,16 +345,16 @@ pub async fn amend(
     sqlx::query("UPDATE activation_codes SET used_at = $1 WHERE account_id = $2 AND used_at IS NULL")
         .bind(now)
         .bind(&guest.id)
-        .execute(&mut *tx)
+        .execute(&mut *work)
         .await?;
-    crate::guest_search::refresh(&mut tx, crate::guest_search::SearchKey::Guest, &guest.id).await?;
+    crate::guest_search::refresh(&mut work, crate::guest_search::SearchKey::Guest, &guest.id).await?;
     // The corrected details get the invitation again, with a new code.
-    send_again(&mut tx, &state, &guest.id, &settings, Tone::First).await?;
-    tx.commit().await?;
+    send_again(&mut work, &state, &guest.id, &settings, Tone::First).await?;
     // …and so does a session opened with them (a first login not finished yet).
-    crate::sessions::revoke_all(&state.db, &state.events, &guest.id, now).await?;
+    crate::sessions::revoke_all(&mut work, &guest.id, now).await?;
+    work.publish(Event::ContactsChanged { organisation_id: session.account.organisation_id.clone(), seq });
+    work.commit(&state.events).await?;
     state.outbox_wake.notify_one();
-    state.events.publish(Event::ContactsChanged { organisation_id: session.account.organisation_id.clone(), seq });
     tracing::info!(admin = %session.account.id, guest = %guest.id, "pending guest amended");
     let scope = Scope::Organisation;
     Ok(Json(guests::in_scope(&state.db, &session.account.organisation_id, &scope, &id).await?))

@@ -13,6 +13,7 @@ use crate::notices;
 use crate::routes::ActiveSession;
 use crate::settings;
 use crate::state::AppState;
+use crate::unit_of_work::UnitOfWork;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::{get, post};
@@ -83,8 +84,8 @@ pub(crate) async fn provision(
     let now = state.clock.now_ms();
     let guest_id = new_id();
     let invitation_id = new_id();
-    let mut tx = state.db.begin().await?;
-    let seq = next_change_seq(&mut tx).await?;
+    let mut work = UnitOfWork::begin(&state.db).await?;
+    let seq = next_change_seq(&mut work).await?;
     sqlx::query(
         "INSERT INTO accounts (id, organisation_id, department_id, kind, role, status, first_name, last_name, phone, email, \
          invited_by, created_at, updated_at, change_seq) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
@@ -103,7 +104,7 @@ pub(crate) async fn provision(
     .bind(now)
     .bind(now)
     .bind(seq)
-    .execute(&mut *tx)
+    .execute(&mut *work)
     .await
     .map_err(contact_exists)?;
     sqlx::query(
@@ -120,15 +121,22 @@ pub(crate) async fn provision(
     .bind(i64::from(valid.by_email))
     .bind(&valid.details)
     .bind(now)
-    .execute(&mut *tx)
+    .execute(&mut *work)
     .await?;
-    crate::guest_search::refresh(&mut tx, crate::guest_search::SearchKey::Guest, &guest_id).await?;
-    crate::activity::record(&mut tx, &inviter.organisation_id, &inviter.id, ActivityAction::Invitation, &guest_id, now)
-        .await?;
+    crate::guest_search::refresh(&mut work, crate::guest_search::SearchKey::Guest, &guest_id).await?;
+    crate::activity::record(
+        &mut work,
+        &inviter.organisation_id,
+        &inviter.id,
+        ActivityAction::Invitation,
+        &guest_id,
+        now,
+    )
+    .await?;
     let validity = i64::from(settings.activation_code_validity_hours.max(1)) * HOUR_MS;
     let (code, expires_at) =
-        codes::issue(&mut tx, &state.code_key, &guest_id, Purpose::Invitation, validity, now).await?;
-    invitation_messages::queue(&mut tx, state, inviter, valid, settings, &code, expires_at, now, Tone::First).await?;
+        codes::issue(&mut work, &state.code_key, &guest_id, Purpose::Invitation, validity, now).await?;
+    invitation_messages::queue(&mut work, state, inviter, valid, settings, &code, expires_at, now, Tone::First).await?;
     let mut last_seq = seq;
     if let Some(key_id) = redeemed_key {
         let used = sqlx::query(
@@ -137,15 +145,15 @@ pub(crate) async fn provision(
         .bind(&guest_id)
         .bind(now)
         .bind(key_id)
-        .execute(&mut *tx)
+        .execute(&mut *work)
         .await?;
         if used.rows_affected() != 1 {
             return Err(AppError::with_message(ErrorCode::NotFound, "This key was already used."));
         }
     }
     if let Some(conversation_id) = conversation {
-        conversations::add_member(&mut tx, conversation_id, &guest_id, false, now).await?;
-        last_seq = conversations::touch_members(&mut tx, conversation_id).await?;
+        conversations::add_member(&mut work, conversation_id, &guest_id, false, now).await?;
+        last_seq = conversations::touch_members(&mut work, conversation_id).await?;
     }
     let body = format!(
         "{} {} invited the guest {} {} ({}).",
@@ -155,15 +163,14 @@ pub(crate) async fn provision(
     for admin in accounts::admins_for_department(&state.db, &inviter.organisation_id, &inviter.department_id).await? {
         if admin != inviter.id {
             pending
-                .push(notices::create(&mut tx, &inviter.organisation_id, &admin, "guest_invited", &body, now).await?);
+                .push(notices::create(&mut work, &inviter.organisation_id, &admin, "guest_invited", &body, now).await?);
         }
     }
-    let guest = accounts::by_id(&mut *tx, &guest_id).await?.ok_or_else(|| AppError::new(ErrorCode::Internal))?;
-    tx.commit().await?;
-
+    let guest = accounts::by_id(&mut *work, &guest_id).await?.ok_or_else(|| AppError::new(ErrorCode::Internal))?;
+    work.publish(Event::ContactsChanged { organisation_id: inviter.organisation_id.clone(), seq: last_seq });
+    notices::announce(&mut work, pending);
+    work.commit(&state.events).await?;
     state.outbox_wake.notify_one();
-    state.events.publish(Event::ContactsChanged { organisation_id: inviter.organisation_id.clone(), seq: last_seq });
-    notices::publish(&state.events, pending);
     tracing::info!(inviter = %inviter.id, guest = %guest_id, "invitation: guest provisioned");
     Ok(InvitationCreated { invitation_id, guest: guest.to_contact(), code_expires_at: expires_at })
 }

@@ -8,6 +8,7 @@ use crate::messages;
 use crate::notices;
 use crate::routes::AnySession;
 use crate::state::AppState;
+use crate::unit_of_work::UnitOfWork;
 use crate::welcome;
 use axum::extract::State;
 use axum::routing::{get, post};
@@ -44,8 +45,8 @@ pub async fn complete_first_login(
         return Err(AppError::on_field(ErrorCode::TermsNotAccepted, "accept_terms"));
     }
     let now = state.clock.now_ms();
-    let mut tx = state.db.begin().await?;
-    let seq = next_change_seq(&mut tx).await?;
+    let mut work = UnitOfWork::begin(&state.db).await?;
+    let seq = next_change_seq(&mut work).await?;
     sqlx::query(
         "UPDATE accounts SET first_name = $1, last_name = $2, status = $3, \
          terms_accepted_at = COALESCE(terms_accepted_at, $4), updated_at = $5, change_seq = $6 WHERE id = $7",
@@ -57,29 +58,29 @@ pub async fn complete_first_login(
     .bind(now)
     .bind(seq)
     .bind(&session.account.id)
-    .execute(&mut *tx)
+    .execute(&mut *work)
     .await?;
     // The confirmed names are what the guests search finds (as a guest, and as an inviter).
-    crate::guest_search::refresh(&mut tx, crate::guest_search::SearchKey::Guest, &session.account.id).await?;
-    crate::guest_search::refresh(&mut tx, crate::guest_search::SearchKey::Inviter, &session.account.id).await?;
+    crate::guest_search::refresh(&mut work, crate::guest_search::SearchKey::Guest, &session.account.id).await?;
+    crate::guest_search::refresh(&mut work, crate::guest_search::SearchKey::Inviter, &session.account.id).await?;
     let (pending, written) = if session.account.status() == AccountStatus::Pending {
         let (pending, inviter) =
-            accept_invitation(&mut tx, &session.account, first.as_str(), last.as_str(), now).await?;
+            accept_invitation(&mut work, &session.account, first.as_str(), last.as_str(), now).await?;
         let written =
-            welcome::on_activation(&mut tx, &session.account, first.as_str(), last.as_str(), inviter.as_deref(), now)
+            welcome::on_activation(&mut work, &session.account, first.as_str(), last.as_str(), inviter.as_deref(), now)
                 .await?;
         (pending, written)
     } else {
         (Vec::new(), Vec::new())
     };
-    tx.commit().await?;
-    state.events.publish(Event::ContactsChanged { organisation_id: session.account.organisation_id.clone(), seq });
-    notices::publish(&state.events, pending);
+    let account =
+        accounts::by_id(&mut *work, &session.account.id).await?.ok_or_else(|| AppError::new(ErrorCode::NotFound))?;
+    work.publish(Event::ContactsChanged { organisation_id: session.account.organisation_id.clone(), seq });
+    notices::announce(&mut work, pending);
+    work.commit(&state.events).await?;
     for w in written {
         messages::publish(&state.db, &state.events, &w.conversation_id, &w.message_id).await;
     }
-    let account =
-        accounts::by_id(&state.db, &session.account.id).await?.ok_or_else(|| AppError::new(ErrorCode::NotFound))?;
     Ok(Json(account.to_me()))
 }
 

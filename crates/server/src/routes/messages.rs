@@ -161,19 +161,20 @@ pub async fn receipts(
     let me = &session.account;
     let (row, mine) = joined(&state, me, &id).await?;
     let before = (mine.delivered_seq, mine.read_seq);
+    // Who hears of it is read first, so nothing is read after the write. In the ALL group only
+    // the reader's own devices: every member's receipt told to every member would grow with
+    // the square of the organisation.
+    let recipient_ids: Recipients = if row.org_wide() {
+        vec![me.id.clone()].into()
+    } else {
+        conversations::member_ids(&state.db, &id).await?.into()
+    };
     let gate = state.writes.enter().await;
     let receipt = messages::advance_receipt(&state.db, &id, &me.id, row.last_seq, req.delivered_seq, req.read_seq)
         .await?
         .ok_or_else(|| AppError::new(ErrorCode::NotFound))?;
     drop(gate);
     if before != (receipt.delivered_seq, receipt.read_seq) {
-        // In the ALL group only the reader's own devices hear of it: every member's receipt
-        // told to every member would grow with the square of the organisation.
-        let recipient_ids: Recipients = if row.org_wide() {
-            vec![me.id.clone()].into()
-        } else {
-            conversations::member_ids(&state.db, &id).await?.into()
-        };
         state.events.publish(Event::Receipt { recipient_ids, conversation_id: id, receipt: receipt.clone() });
     }
     Ok(Json(receipt))

@@ -8,6 +8,7 @@ use crate::events::{Event, Recipients};
 use crate::routes::ActiveSession;
 use crate::settings;
 use crate::state::AppState;
+use crate::unit_of_work::UnitOfWork;
 use crate::{accounts, all_group};
 use axum::extract::{Path, State};
 use axum::routing::{get, put};
@@ -67,18 +68,18 @@ pub async fn write(
         return Err(AppError::on_field(ErrorCode::InvalidFormat, "reminders_max"));
     }
     let organisation_id = &session.account.organisation_id;
-    let mut tx = state.db.begin().await?;
-    settings::save(&mut *tx, organisation_id, &new).await?;
+    let mut work = UnitOfWork::begin(&state.db).await?;
+    settings::save(&mut *work, organisation_id, &new).await?;
     let all_group =
-        all_group::apply(&mut tx, organisation_id, new.display_group_all, &session.account.id, state.clock.now_ms())
+        all_group::apply(&mut work, organisation_id, new.display_group_all, &session.account.id, state.clock.now_ms())
             .await?;
-    tx.commit().await?;
-    state.events.publish(Event::SettingsChanged { organisation_id: organisation_id.clone() });
+    work.publish(Event::SettingsChanged { organisation_id: organisation_id.clone() });
     if let Some(conversation_id) = all_group {
         // Shown: it appears in every member's list; hidden: it leaves them.
         let recipient_ids = Recipients::org_members(organisation_id);
-        state.events.publish(Event::ConversationChanged { recipient_ids, conversation_id });
+        work.publish(Event::ConversationChanged { recipient_ids, conversation_id });
     }
+    work.commit(&state.events).await?;
     tracing::info!(admin = %session.account.id, "organisation settings saved");
     Ok(Json(new))
 }
