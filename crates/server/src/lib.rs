@@ -22,6 +22,7 @@
 //! - [`activity`]: the activity report, and its monthly e-mail (SPEC §9).
 //! - [`scheduler`]: periodic jobs — invitation reminders, the monthly report — safe on
 //!   several nodes.
+//! - [`guest_actions`]: incorporating, deleting, cancelling and amending guests (SPEC §7.6, §8).
 //! - [`guest_invitations`]: inviting a guest (SPEC §7.4): who may, the checks, provisioning.
 //! - [`invitation_messages`]: an invitation's SMS and e-mail, first, resent and as reminders.
 //! - [`provisioning`]: creating organisations, departments and members (CLI, demo).
@@ -45,6 +46,7 @@ pub mod db;
 pub mod demo;
 pub mod error;
 pub mod events;
+pub mod guest_actions;
 pub mod guest_invitations;
 pub mod guest_search;
 pub mod guests;

@@ -1,12 +1,11 @@
 //! The guests list and what admins do with it (SPEC §7.6, §8): list, incorporate, delete, and
 //! for pending invitations resend, amend and cancel. Every guest acted on must be in the
-//! admin's scope; a batch is all or nothing.
+//! admin's scope (checked here); a batch is all or nothing, one unit of work
+//! ([`crate::guest_actions`] does the changes).
 
 use crate::accounts::AccountRow;
-use crate::all_group;
-use crate::db::next_change_seq;
 use crate::error::{ApiJson, ApiQuery, AppError, AppResult};
-use crate::events::Event;
+use crate::guest_actions::{self, Leaving};
 use crate::guests::{self, Scope};
 use crate::invitation_messages::{send_again, Tone};
 use crate::routes::ActiveSession;
@@ -17,7 +16,7 @@ use axum::extract::{Path, State};
 use axum::routing::{get, post, put};
 use axum::Json;
 use parley_core::admin::{
-    ActivityAction, AmendGuestRequest, GuestRow, GuestSelection, GuestsChanged, GuestsPage, GuestsQuery, BATCH_MAX,
+    AmendGuestRequest, GuestRow, GuestSelection, GuestsChanged, GuestsPage, GuestsQuery, BATCH_MAX,
 };
 use parley_core::invitation::check_contact;
 use parley_core::role::AccountStatus;
@@ -83,25 +82,7 @@ pub async fn incorporate(
     let chosen = selection(&state, admin, &sel).await?;
     let now = state.clock.now_ms();
     let mut work = UnitOfWork::begin(&state.db).await?;
-    let seq = next_change_seq(&mut work).await?;
-    let mut notices = Vec::new();
-    for g in &chosen {
-        // Members of their department, with every member right and member visibility; the
-        // new scope makes their own next contacts delta a full list.
-        leave_list(&mut work, admin, &g.id, Leaving::Incorporated, (now, seq)).await?;
-        // A member now: into the ALL group if it is shown (announced there once active).
-        let name = format!("{} {}", g.first_name, g.last_name);
-        let announce = (g.status == AccountStatus::Active).then_some(name.as_str());
-        if let Some((all, Some(notice))) =
-            all_group::join(&mut work, &admin.organisation_id, &g.id, announce, now).await?
-        {
-            notices.push((all, notice));
-        }
-    }
-    work.publish(Event::ContactsChanged { organisation_id: admin.organisation_id.clone(), seq });
-    for g in &chosen {
-        work.publish(Event::AccountChanged { account_id: g.id.clone(), member: true });
-    }
+    let notices = guest_actions::incorporate(&mut work, admin, &chosen, now).await?;
     work.commit(&state.events).await?;
     for g in &chosen {
         tracing::info!(admin = %admin.id, guest = %g.id, "guest incorporated");
@@ -127,114 +108,14 @@ pub async fn delete(
     Ok(Json(GuestsChanged { count: chosen.len() as u32 }))
 }
 
-/// How a guest leaves the list: incorporated as a member (SPEC §8), deleted by an admin
-/// (SPEC §8), or their pending invitation cancelled (SPEC §7.6; a *Deletion* in the activity
-/// report).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Leaving {
-    Incorporated,
-    Deleted,
-    Cancelled,
-}
-
-impl Leaving {
-    /// What changes on the account.
-    fn change(self) -> &'static str {
-        match self {
-            Self::Incorporated => "kind = 'member', role = 'member', scope_seq = $2",
-            Self::Deleted | Self::Cancelled => "status = 'deleted'",
-        }
-    }
-    /// What must still hold for it (a cancellation only while the guest is pending).
-    fn still(self) -> &'static str {
-        match self {
-            Self::Cancelled => "status = 'pending'",
-            Self::Incorporated | Self::Deleted => "status <> 'deleted'",
-        }
-    }
-    fn invitation_status(self) -> &'static str {
-        match self {
-            Self::Incorporated => "incorporated",
-            Self::Deleted => "deleted",
-            Self::Cancelled => "cancelled",
-        }
-    }
-    fn action(self) -> ActivityAction {
-        match self {
-            Self::Incorporated => ActivityAction::Incorporation,
-            Self::Deleted | Self::Cancelled => ActivityAction::Deletion,
-        }
-    }
-}
-
-/// Deletes guests (SPEC §8): they can no longer log in (sessions revoked and sockets closed at
-/// once), they leave contacts and member lists; their messages stay, from a *former guest*.
+/// Deletes guests or cancels pending invitations in one unit of work.
 async fn remove(state: &AppState, admin: &AccountRow, chosen: &[GuestRow], how: Leaving) -> AppResult<()> {
-    let now = state.clock.now_ms();
     let mut work = UnitOfWork::begin(&state.db).await?;
-    let seq = next_change_seq(&mut work).await?;
-    let mut conversations: Vec<String> = Vec::new();
-    for g in chosen {
-        leave_list(&mut work, admin, &g.id, how, (now, seq)).await?;
-        let theirs: Vec<String> =
-            sqlx::query_scalar("SELECT conversation_id FROM conversation_members WHERE account_id = $1")
-                .bind(&g.id)
-                .fetch_all(&mut *work)
-                .await?;
-        conversations.extend(theirs);
-    }
-    // Everyone who shared a conversation with them re-evaluates whom they see.
-    conversations.sort();
-    conversations.dedup();
-    let mut last_seq = seq;
-    for c in &conversations {
-        last_seq = crate::conversations::touch_members(&mut work, c).await?;
-    }
-    // With the account: its sessions end (its sockets close once this commits).
-    for g in chosen {
-        crate::sessions::revoke_all(&mut work, &g.id, now).await?;
-    }
-    work.publish(Event::ContactsChanged { organisation_id: admin.organisation_id.clone(), seq: last_seq });
-    for c in conversations {
-        let recipients = crate::conversations::member_ids_in(&mut work, &c).await?;
-        work.publish(Event::ConversationChanged { recipient_ids: recipients.into(), conversation_id: c });
-    }
+    guest_actions::remove(&mut work, admin, chosen, how, state.clock.now_ms()).await?;
     work.commit(&state.events).await?;
     for g in chosen {
         tracing::info!(admin = %admin.id, guest = %g.id, status = how.invitation_status(), "guest removed");
     }
-    Ok(())
-}
-
-/// Takes a guest off the list inside the admin's transaction: the account changes only while
-/// it is still as read (another admin may have got there first: then nothing changes, all or
-/// nothing), the invitation's status follows, and the activity row is written.
-async fn leave_list(
-    tx: &mut sqlx::AnyConnection,
-    admin: &AccountRow,
-    guest_id: &str,
-    how: Leaving,
-    (now, seq): (i64, i64),
-) -> AppResult<()> {
-    let changed = sqlx::query(&format!(
-        "UPDATE accounts SET {}, updated_at = $1, change_seq = $2 WHERE id = $3 AND kind = 'guest' AND {}",
-        how.change(),
-        how.still()
-    ))
-    .bind(now)
-    .bind(seq)
-    .bind(guest_id)
-    .execute(&mut *tx)
-    .await?;
-    if changed.rows_affected() != 1 {
-        return Err(AppError::with_message(ErrorCode::Conflict, "This guest changed meanwhile. Reload the list."));
-    }
-    sqlx::query("UPDATE invitations SET status = $1 WHERE guest_id = $2")
-        .bind(how.invitation_status())
-        .bind(guest_id)
-        .execute(&mut *tx)
-        .await?;
-    crate::activity::record(tx, &admin.organisation_id, &admin.id, how.action(), guest_id, now).await?;
     Ok(())
 }
 
@@ -320,39 +201,7 @@ pub async fn amend(
     }
     let now = state.clock.now_ms();
     let mut work = UnitOfWork::begin(&state.db).await?;
-    let seq = next_change_seq(&mut work).await?;
-    let changed = sqlx::query(
-        "UPDATE accounts SET first_name = $1, last_name = $2, phone = $3, email = $4, updated_at = $5, change_seq = $6 \
-         WHERE id = $7 AND kind = 'guest' AND status = 'pending'",
-    )
-    .bind(valid.first_name.as_str())
-    .bind(valid.last_name.as_str())
-    .bind(valid.phone.as_str())
-    .bind(valid.email.canonical())
-    .bind(now)
-    .bind(seq)
-    .bind(&guest.id)
-    .execute(&mut *work)
-    .await
-    .map_err(|e| match AppError::from(e) {
-        err if err.code() == ErrorCode::Conflict => AppError::new(ErrorCode::ContactExists),
-        err => err,
-    })?;
-    if changed.rows_affected() != 1 {
-        return Err(AppError::with_message(ErrorCode::Conflict, "This guest has already activated their account."));
-    }
-    // The old details may have reached the wrong person: their codes die with them.
-    sqlx::query("UPDATE activation_codes SET used_at = $1 WHERE account_id = $2 AND used_at IS NULL")
-        .bind(now)
-        .bind(&guest.id)
-        .execute(&mut *work)
-        .await?;
-    crate::guest_search::refresh(&mut work, crate::guest_search::SearchKey::Guest, &guest.id).await?;
-    // The corrected details get the invitation again, with a new code.
-    send_again(&mut work, &state, &guest.id, &settings, Tone::First).await?;
-    // …and so does a session opened with them (a first login not finished yet).
-    crate::sessions::revoke_all(&mut work, &guest.id, now).await?;
-    work.publish(Event::ContactsChanged { organisation_id: session.account.organisation_id.clone(), seq });
+    guest_actions::amend(&mut work, &state, &session.account, &guest, &valid, &settings, now).await?;
     work.commit(&state.events).await?;
     state.outbox_wake.notify_one();
     tracing::info!(admin = %session.account.id, guest = %guest.id, "pending guest amended");
