@@ -226,15 +226,15 @@ pub async fn member_ids_in(conn: &mut sqlx::AnyConnection, conversation_id: &str
 
 /// Where a conversation's events go: its members, or for the ALL group the organisation's
 /// members without listing them.
-pub async fn recipients(db: &Db, conversation_id: &str) -> sqlx::Result<Recipients> {
+pub async fn recipients(conn: &mut sqlx::AnyConnection, conversation_id: &str) -> sqlx::Result<Recipients> {
     let row: Option<(String, i64)> =
         sqlx::query_as("SELECT organisation_id, org_wide FROM conversations WHERE id = $1")
             .bind(conversation_id)
-            .fetch_optional(db)
+            .fetch_optional(&mut *conn)
             .await?;
     match row {
         Some((organisation_id, org_wide)) if org_wide != 0 => Ok(Recipients::OrgMembers(organisation_id)),
-        _ => Ok(member_ids(db, conversation_id).await?.into()),
+        _ => Ok(member_ids_in(conn, conversation_id).await?.into()),
     }
 }
 

@@ -58,16 +58,10 @@ impl Leaving {
 }
 
 /// Incorporates guests as members of their department (SPEC §8), into the ALL group if it is
-/// shown. Returns the ALL group's arrival notices, `(conversation, message)`, to push after
-/// the commit.
-pub async fn incorporate(
-    work: &mut UnitOfWork,
-    admin: &AccountRow,
-    chosen: &[GuestRow],
-    now: i64,
-) -> AppResult<Vec<(String, String)>> {
+/// shown (announced there once active).
+pub async fn incorporate(work: &mut UnitOfWork, admin: &AccountRow, chosen: &[GuestRow], now: i64) -> AppResult<()> {
     let seq = next_change_seq(&mut *work).await?;
-    let mut notices = Vec::new();
+    let mut arrivals = Vec::new();
     for g in chosen {
         // Members of their department, with every member right and member visibility; the
         // new scope makes their own next contacts delta a full list.
@@ -78,14 +72,18 @@ pub async fn incorporate(
         if let Some((all, Some(notice))) =
             all_group::join(&mut *work, &admin.organisation_id, &g.id, announce, now).await?
         {
-            notices.push((all, notice));
+            arrivals.push((all, notice));
         }
     }
     work.publish(Event::ContactsChanged { organisation_id: admin.organisation_id.clone(), seq });
     for g in chosen {
         work.publish(Event::AccountChanged { account_id: g.id.clone(), member: true });
     }
-    Ok(notices)
+    // After `account_changed`: their own sockets count as a member's by then.
+    for (all, notice) in &arrivals {
+        crate::messages::announce(work, all, notice).await?;
+    }
+    Ok(())
 }
 
 /// Deletes guests (SPEC §8): they can no longer log in (sessions revoked and sockets closed at

@@ -2,7 +2,8 @@
 //! once per sender and client id (idempotent sending), read back in pages by number.
 
 use crate::db::{new_id, Db};
-use crate::events::{Event, EventBus};
+use crate::events::Event;
+use crate::unit_of_work::UnitOfWork;
 use parley_core::wire::{Message, MessageKind, Receipt};
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -145,9 +146,9 @@ pub async fn arrival_or_departure(
     Ok(append(conn, &new).await?.0)
 }
 
-pub async fn by_id(db: &Db, id: &str) -> sqlx::Result<Option<Message>> {
+pub async fn by_id(conn: &mut sqlx::AnyConnection, id: &str) -> sqlx::Result<Option<Message>> {
     let row: Option<MessageRow> =
-        sqlx::query_as(&format!("{SELECT} WHERE m.id = $1")).bind(id).fetch_optional(db).await?;
+        sqlx::query_as(&format!("{SELECT} WHERE m.id = $1")).bind(id).fetch_optional(conn).await?;
     Ok(row.map(Message::from))
 }
 
@@ -245,23 +246,13 @@ pub async fn advance_receipt(
     Ok(row.map(|(delivered_seq, read_seq)| Receipt { account_id: account_id.to_owned(), delivered_seq, read_seq }))
 }
 
-/// Tells the sockets of every member of the conversation about a stored message. Called after
-/// the commit that stored it, so it never fails the request: reading the message back is
-/// retried a few times, then given up with a log line (the members read it with the history).
-pub async fn publish(db: &Db, events: &EventBus, conversation_id: &str, message_id: &str) {
-    let mut wait = std::time::Duration::from_millis(20);
-    for attempt in 1..=3 {
-        let read = async {
-            let message = by_id(db, message_id).await?;
-            let recipient_ids = crate::conversations::recipients(db, conversation_id).await?;
-            Ok::<_, sqlx::Error>(message.map(|message| Event::Message { recipient_ids, message }))
-        };
-        match read.await {
-            Ok(event) => return event.into_iter().for_each(|e| events.publish(e)),
-            Err(e) if attempt < 3 => tracing::warn!(error = %e, attempt, "a stored message's push: retrying"),
-            Err(e) => tracing::error!(error = %e, message_id, "a stored message was not pushed; it is in the history"),
-        }
-        tokio::time::sleep(wait).await;
-        wait *= 4;
+/// Queues a message written in `work` (a notice the server wrote: arrivals, departures, the
+/// welcome) for the sockets of the conversation's members, read as the history will show it;
+/// published when `work` commits.
+pub async fn announce(work: &mut UnitOfWork, conversation_id: &str, message_id: &str) -> sqlx::Result<()> {
+    if let Some(message) = by_id(work, message_id).await? {
+        let recipient_ids = crate::conversations::recipients(work, conversation_id).await?;
+        work.publish(Event::Message { recipient_ids, message });
     }
+    Ok(())
 }

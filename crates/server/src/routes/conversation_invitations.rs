@@ -227,8 +227,8 @@ pub async fn accept(
         recipient_ids: member_ids.into(),
         conversation_id: conversation_id.clone(),
     });
+    messages::announce(&mut work, &conversation_id, &message_id).await?;
     work.commit(&state.events).await?;
-    messages::publish(&state.db, &state.events, &conversation_id, &message_id).await;
     let row =
         conversations::by_id(&state.db, &conversation_id).await?.ok_or_else(|| AppError::new(ErrorCode::NotFound))?;
     Ok(Json(view(&state, me, &row).await?))

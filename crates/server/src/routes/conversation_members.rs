@@ -86,14 +86,14 @@ pub async fn add(
         conversations::add_member(&mut work, &id, &n.id, false, now).await?;
         notices.push(notice(&state, &mut work, &id, n, MessageKind::Joined).await?);
     }
+    for message_id in &notices {
+        messages::announce(&mut work, &id, message_id).await?;
+    }
     let seq = conversations::touch_members(&mut work, &id).await?;
     work.publish(Event::ContactsChanged { organisation_id: me.organisation_id.clone(), seq });
     let everyone = conversations::member_ids_in(&mut work, &id).await?;
     work.publish(changed(everyone, &id));
     work.commit(&state.events).await?;
-    for message_id in &notices {
-        messages::publish(&state.db, &state.events, &id, message_id).await;
-    }
     let row = conversations::by_id(&state.db, &row.id).await?.ok_or_else(|| AppError::new(ErrorCode::NotFound))?;
     Ok(Json(view(&state, me, &row).await?))
 }
@@ -162,8 +162,8 @@ pub async fn remove(
     }
     work.publish(Event::ContactsChanged { organisation_id: me.organisation_id.clone(), seq });
     work.publish(changed(members.into_iter().map(|m| m.account_id).collect(), &id));
+    messages::announce(&mut work, &id, &message_id).await?;
     work.commit(&state.events).await?;
-    messages::publish(&state.db, &state.events, &id, &message_id).await;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -82,14 +82,10 @@ pub async fn incorporate(
     let chosen = selection(&state, admin, &sel).await?;
     let now = state.clock.now_ms();
     let mut work = UnitOfWork::begin(&state.db).await?;
-    let notices = guest_actions::incorporate(&mut work, admin, &chosen, now).await?;
+    guest_actions::incorporate(&mut work, admin, &chosen, now).await?;
     work.commit(&state.events).await?;
     for g in &chosen {
         tracing::info!(admin = %admin.id, guest = %g.id, "guest incorporated");
-    }
-    // Done and committed: a notice that cannot be pushed now is read with the history later.
-    for (all, notice) in &notices {
-        crate::messages::publish(&state.db, &state.events, all, notice).await;
     }
     Ok(Json(GuestsChanged { count: chosen.len() as u32 }))
 }

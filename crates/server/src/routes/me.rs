@@ -77,10 +77,10 @@ pub async fn complete_first_login(
         accounts::by_id(&mut *work, &session.account.id).await?.ok_or_else(|| AppError::new(ErrorCode::NotFound))?;
     work.publish(Event::ContactsChanged { organisation_id: session.account.organisation_id.clone(), seq });
     notices::announce(&mut work, pending);
-    work.commit(&state.events).await?;
-    for w in written {
-        messages::publish(&state.db, &state.events, &w.conversation_id, &w.message_id).await;
+    for w in &written {
+        messages::announce(&mut work, &w.conversation_id, &w.message_id).await?;
     }
+    work.commit(&state.events).await?;
     Ok(Json(account.to_me()))
 }
 
