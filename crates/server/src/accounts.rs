@@ -131,7 +131,11 @@ pub struct MemberAccount {
 
 /// The live (not deleted) members of a conversation in the order they joined, in one query;
 /// at most `limit` of them (the ALL group may hold thousands).
-pub async fn in_conversation(db: &Db, conversation_id: &str, limit: i64) -> sqlx::Result<Vec<MemberAccount>> {
+pub async fn in_conversation<'e, E: sqlx::Executor<'e, Database = sqlx::Any>>(
+    db: E,
+    conversation_id: &str,
+    limit: i64,
+) -> sqlx::Result<Vec<MemberAccount>> {
     sqlx::query_as(&format!(
         "SELECT a.*, m.is_admin, m.delivered_seq, m.read_seq FROM ({SELECT_ACCOUNT}) a \
          JOIN conversation_members m ON m.account_id = a.id \

@@ -87,7 +87,10 @@ macro_rules! conversation_columns {
 }
 pub const SELECT_CONVERSATION: &str = concat!(conversation_columns!(), " FROM conversations c");
 
-pub async fn by_id(db: &Db, id: &str) -> sqlx::Result<Option<ConversationRow>> {
+pub async fn by_id<'e, E: sqlx::Executor<'e, Database = sqlx::Any>>(
+    db: E,
+    id: &str,
+) -> sqlx::Result<Option<ConversationRow>> {
     sqlx::query_as(&format!("{SELECT_CONVERSATION} WHERE c.id = $1 AND c.closed_at IS NULL"))
         .bind(id)
         .fetch_optional(db)
@@ -129,7 +132,11 @@ pub async fn members(db: &Db, conversation_id: &str) -> sqlx::Result<Vec<MemberR
 }
 
 /// `account_id`'s membership row, if it is a live member: one row, whatever the size.
-pub async fn member(db: &Db, conversation_id: &str, account_id: &str) -> sqlx::Result<Option<MemberRow>> {
+pub async fn member<'e, E: sqlx::Executor<'e, Database = sqlx::Any>>(
+    db: E,
+    conversation_id: &str,
+    account_id: &str,
+) -> sqlx::Result<Option<MemberRow>> {
     sqlx::query_as(
         "SELECT m.account_id, m.is_admin, m.delivered_seq, m.read_seq, m.read_countable FROM conversation_members m \
          JOIN accounts a ON a.id = m.account_id WHERE m.conversation_id = $1 AND m.account_id = $2 \
@@ -198,7 +205,10 @@ pub async fn member_kinds(db: &Db, conversation_id: &str) -> sqlx::Result<Vec<(S
 }
 
 /// How many live members it has, the viewer included.
-pub async fn member_count(db: &Db, conversation_id: &str) -> sqlx::Result<i64> {
+pub async fn member_count<'e, E: sqlx::Executor<'e, Database = sqlx::Any>>(
+    db: E,
+    conversation_id: &str,
+) -> sqlx::Result<i64> {
     sqlx::query_scalar(
         "SELECT COUNT(*) FROM conversation_members m JOIN accounts a ON a.id = m.account_id \
          WHERE m.conversation_id = $1 AND a.status <> 'deleted'",

@@ -176,7 +176,12 @@ pub async fn newest_of_conversations_of(db: &Db, account_id: &str) -> sqlx::Resu
 }
 
 /// Up to `limit` messages numbered below `before`, oldest first; and whether older ones exist.
-pub async fn before(db: &Db, conversation_id: &str, before: i64, limit: i64) -> sqlx::Result<(Vec<Message>, bool)> {
+pub async fn before<'e, E: sqlx::Executor<'e, Database = sqlx::Any>>(
+    db: E,
+    conversation_id: &str,
+    before: i64,
+    limit: i64,
+) -> sqlx::Result<(Vec<Message>, bool)> {
     let mut rows: Vec<MessageRow> =
         sqlx::query_as(&format!("{SELECT} WHERE m.conversation_id = $1 AND m.seq < $2 ORDER BY m.seq DESC LIMIT $3"))
             .bind(conversation_id)

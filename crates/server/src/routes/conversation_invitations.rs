@@ -228,10 +228,11 @@ pub async fn accept(
         conversation_id: conversation_id.clone(),
     });
     messages::announce(&mut work, &conversation_id, &message_id).await?;
-    work.commit(&state.events).await?;
     let row =
-        conversations::by_id(&state.db, &conversation_id).await?.ok_or_else(|| AppError::new(ErrorCode::NotFound))?;
-    Ok(Json(view(&state, me, &row).await?))
+        conversations::by_id(&mut *work, &conversation_id).await?.ok_or_else(|| AppError::new(ErrorCode::NotFound))?;
+    let answer = view(&mut work, me, &row).await?;
+    work.commit(&state.events).await?;
+    Ok(Json(answer))
 }
 
 #[utoipa::path(post, path = "/api/v1/conversation-invitations/{id}/decline",
@@ -310,9 +311,10 @@ pub async fn hand_over(
     sharing::announce(&mut work, &ended, &[&me.id]).await?;
     let member_ids: Vec<String> = members.into_iter().map(|m| m.account_id).collect();
     work.publish(Event::ConversationChanged { recipient_ids: member_ids.into(), conversation_id: id.clone() });
+    let row = conversations::by_id(&mut *work, &id).await?.ok_or_else(|| AppError::new(ErrorCode::NotFound))?;
+    let answer = view(&mut work, me, &row).await?;
     work.commit(&state.events).await?;
-    let row = conversations::by_id(&state.db, &id).await?.ok_or_else(|| AppError::new(ErrorCode::NotFound))?;
-    Ok(Json(view(&state, me, &row).await?))
+    Ok(Json(answer))
 }
 
 /// Makes `account_id` the owner (and an admin).

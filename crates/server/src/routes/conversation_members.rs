@@ -93,9 +93,10 @@ pub async fn add(
     work.publish(Event::ContactsChanged { organisation_id: me.organisation_id.clone(), seq });
     let everyone = conversations::member_ids_in(&mut work, &id).await?;
     work.publish(changed(everyone, &id));
+    let row = conversations::by_id(&mut *work, &row.id).await?.ok_or_else(|| AppError::new(ErrorCode::NotFound))?;
+    let answer = view(&mut work, me, &row).await?;
     work.commit(&state.events).await?;
-    let row = conversations::by_id(&state.db, &row.id).await?.ok_or_else(|| AppError::new(ErrorCode::NotFound))?;
-    Ok(Json(view(&state, me, &row).await?))
+    Ok(Json(answer))
 }
 
 /// An admin removes someone from a group, or anyone leaves it. Everyone is stamped so the
@@ -192,8 +193,9 @@ pub async fn promote(
     let mut work = UnitOfWork::begin(&state.db).await?;
     set_admin(&mut work, &id, &account_id).await?;
     work.publish(changed(members.into_iter().map(|m| m.account_id).collect(), &id));
+    let answer = view(&mut work, me, &row).await?;
     work.commit(&state.events).await?;
-    Ok(Json(view(&state, me, &row).await?))
+    Ok(Json(answer))
 }
 
 #[utoipa::path(patch, path = "/api/v1/conversations/{id}", request_body = RenameConversationRequest,
@@ -217,7 +219,8 @@ pub async fn rename(
     // The guests list shows and sorts on the group its guests were invited into.
     crate::guest_search::refresh(&mut work, crate::guest_search::SearchKey::Conversation, &id).await?;
     work.publish(changed(members.into_iter().map(|m| m.account_id).collect(), &id));
+    let row = conversations::by_id(&mut *work, &id).await?.ok_or_else(|| AppError::new(ErrorCode::NotFound))?;
+    let answer = view(&mut work, me, &row).await?;
     work.commit(&state.events).await?;
-    let row = conversations::by_id(&state.db, &id).await?.ok_or_else(|| AppError::new(ErrorCode::NotFound))?;
-    Ok(Json(view(&state, me, &row).await?))
+    Ok(Json(answer))
 }

@@ -75,7 +75,7 @@ pub async fn create(
     guard_guest_profile(&state, me, &members, kind).await?;
     if kind == Kind::Direct {
         if let Some(existing) = existing_direct(&state, &me.id, &members[0].id).await? {
-            return Ok((StatusCode::OK, Json(view(&state, me, &existing).await?)));
+            return Ok((StatusCode::OK, Json(view(&mut *state.db.acquire().await?, me, &existing).await?)));
         }
     }
 
@@ -101,9 +101,10 @@ pub async fn create(
     }
     let seq = conversations::touch_members(&mut work, &id).await?;
     work.publish(Event::ContactsChanged { organisation_id: me.organisation_id.clone(), seq });
+    let row = conversations::by_id(&mut *work, &id).await?.ok_or_else(|| AppError::new(ErrorCode::Internal))?;
+    let answer = view(&mut work, me, &row).await?;
     work.commit(&state.events).await?;
-    let row = conversations::by_id(&state.db, &id).await?.ok_or_else(|| AppError::new(ErrorCode::Internal))?;
-    Ok((StatusCode::CREATED, Json(view(&state, me, &row).await?)))
+    Ok((StatusCode::CREATED, Json(answer)))
 }
 
 /// SPEC §6: with a guest in it, a conversation needs the matching guest-profile feature.
@@ -154,21 +155,23 @@ async fn existing_direct(state: &AppState, a: &str, b: &str) -> AppResult<Option
 
 /// A conversation as `me` sees it: everyone else in it with their receipts, the viewer's
 /// unread counter and the newest message.
+/// Read on `conn`: inside a unit of work, before its commit, so the answer never needs a read
+/// after it.
 pub(crate) async fn view(
-    state: &AppState,
+    conn: &mut sqlx::AnyConnection,
     me: &AccountRow,
     row: &conversations::ConversationRow,
 ) -> AppResult<Conversation> {
-    let mine = conversations::member(&state.db, &row.id, &me.id).await?;
+    let mine = conversations::member(&mut *conn, &row.id, &me.id).await?;
     let listed = if row.org_wide() { conversations::ORG_WIDE_LISTED + 1 } else { i64::MAX };
-    let members = accounts::in_conversation(&state.db, &row.id, listed).await?;
+    let members = accounts::in_conversation(&mut *conn, &row.id, listed).await?;
     let member_count = match row.org_wide() {
-        true => Some(conversations::member_count(&state.db, &row.id).await?),
+        true => Some(conversations::member_count(&mut *conn, &row.id).await?),
         false => None,
     };
     let last_message = match row.last_seq {
         0 => None,
-        seq => messages::before(&state.db, &row.id, seq + 1, 1).await?.0.pop(),
+        seq => messages::before(&mut *conn, &row.id, seq + 1, 1).await?.0.pop(),
     };
     Ok(assemble(me, row, mine.as_ref(), members, member_count, last_message))
 }
@@ -353,5 +356,5 @@ pub async fn read(
     Path(id): Path<String>,
 ) -> AppResult<Json<Conversation>> {
     let (row, _) = joined(&state, &session.account, &id).await?;
-    Ok(Json(view(&state, &session.account, &row).await?))
+    Ok(Json(view(&mut *state.db.acquire().await?, &session.account, &row).await?))
 }
