@@ -218,19 +218,18 @@ pub async fn member_count<'e, E: sqlx::Executor<'e, Database = sqlx::Any>>(
     .await
 }
 
-/// The ids of every member.
-pub async fn member_ids(db: &Db, conversation_id: &str) -> sqlx::Result<Vec<String>> {
-    Ok(members(db, conversation_id).await?.into_iter().map(|m| m.account_id).collect())
-}
-
-/// The ids of every live member, read in the caller's transaction.
-pub async fn member_ids_in(conn: &mut sqlx::AnyConnection, conversation_id: &str) -> sqlx::Result<Vec<String>> {
+/// The ids of every live member, in the order they joined: on the pool, or in the caller's
+/// transaction.
+pub async fn member_ids<'e, E: sqlx::Executor<'e, Database = sqlx::Any>>(
+    db: E,
+    conversation_id: &str,
+) -> sqlx::Result<Vec<String>> {
     sqlx::query_scalar(
         "SELECT m.account_id FROM conversation_members m JOIN accounts a ON a.id = m.account_id \
          WHERE m.conversation_id = $1 AND a.status <> 'deleted' ORDER BY m.joined_at, m.account_id",
     )
     .bind(conversation_id)
-    .fetch_all(conn)
+    .fetch_all(db)
     .await
 }
 
@@ -244,7 +243,7 @@ pub async fn recipients(conn: &mut sqlx::AnyConnection, conversation_id: &str) -
             .await?;
     match row {
         Some((organisation_id, org_wide)) if org_wide != 0 => Ok(Recipients::OrgMembers(organisation_id)),
-        _ => Ok(member_ids_in(conn, conversation_id).await?.into()),
+        _ => Ok(member_ids(conn, conversation_id).await?.into()),
     }
 }
 

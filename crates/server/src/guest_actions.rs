@@ -119,7 +119,7 @@ pub async fn remove(
     }
     work.publish(Event::ContactsChanged { organisation_id: admin.organisation_id.clone(), seq: last_seq });
     for c in conversations {
-        let recipients = crate::conversations::member_ids_in(&mut *work, &c).await?;
+        let recipients = crate::conversations::member_ids(&mut **work, &c).await?;
         work.publish(Event::ConversationChanged { recipient_ids: recipients.into(), conversation_id: c });
     }
     Ok(())

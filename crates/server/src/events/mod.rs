@@ -57,12 +57,6 @@ pub enum Recipients {
     OrgMembers(String),
 }
 
-impl Default for Recipients {
-    fn default() -> Self {
-        Self::Accounts(Arc::default())
-    }
-}
-
 impl Recipients {
     pub fn org_members(organisation_id: &str) -> Self {
         Self::OrgMembers(organisation_id.to_owned())

@@ -222,7 +222,7 @@ pub async fn accept(
     work.publish(Event::ContactsChanged { organisation_id: me.organisation_id.clone(), seq });
     let targets = [(invitation.invitee_id.clone(), invitation.department_id.clone())];
     sharing::announce(&mut work, &targets, &[&invitation.inviter_id]).await?;
-    let member_ids = conversations::member_ids_in(&mut work, &conversation_id).await?;
+    let member_ids = conversations::member_ids(&mut *work, &conversation_id).await?;
     work.publish(Event::ConversationChanged {
         recipient_ids: member_ids.into(),
         conversation_id: conversation_id.clone(),

@@ -91,7 +91,7 @@ pub async fn add(
     }
     let seq = conversations::touch_members(&mut work, &id).await?;
     work.publish(Event::ContactsChanged { organisation_id: me.organisation_id.clone(), seq });
-    let everyone = conversations::member_ids_in(&mut work, &id).await?;
+    let everyone = conversations::member_ids(&mut *work, &id).await?;
     work.publish(changed(everyone, &id));
     let row = conversations::by_id(&mut *work, &row.id).await?.ok_or_else(|| AppError::new(ErrorCode::NotFound))?;
     let answer = view(&mut work, me, &row).await?;
