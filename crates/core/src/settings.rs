@@ -1,5 +1,7 @@
 //! Organisation settings (SPEC §3), with their defaults.
 
+use crate::wire::ApiError;
+use crate::ErrorCode;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 use utoipa::ToSchema;
@@ -59,7 +61,38 @@ impl Default for OrganisationSettings {
     }
 }
 
+/// The longest an activation code may stay valid: 90 days.
+pub const MAX_CODE_VALIDITY_HOURS: u32 = 24 * 90;
+/// The most reminders an invitation may get.
+pub const MAX_REMINDERS: u32 = 30;
+
 impl OrganisationSettings {
+    /// The settings as they are saved: forbidden domains lower-cased without their `@`,
+    /// country codes with their plus sign, both without blanks and duplicates; refused on the
+    /// first field out of range. The one place an admin's input becomes settings.
+    pub fn normalised(mut self) -> Result<Self, ApiError> {
+        self.forbidden_email_domains = normalise_list(&self.forbidden_email_domains, |d| {
+            let d = d.trim().trim_start_matches('@').to_ascii_lowercase();
+            let ok = d.split('.').count() >= 2
+                && d.split('.').all(|l| !l.is_empty() && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'));
+            ok.then_some(d)
+        })
+        .ok_or_else(|| ApiError::on_field(ErrorCode::InvalidFormat, "forbidden_email_domains"))?;
+        self.forbidden_country_codes = normalise_list(&self.forbidden_country_codes, |c| {
+            let digits = c.trim().trim_start_matches('+');
+            (!digits.is_empty() && digits.len() <= 3 && digits.chars().all(|d| d.is_ascii_digit()))
+                .then(|| format!("+{digits}"))
+        })
+        .ok_or_else(|| ApiError::on_field(ErrorCode::InvalidFormat, "forbidden_country_codes"))?;
+        if !(1..=MAX_CODE_VALIDITY_HOURS).contains(&self.activation_code_validity_hours) {
+            return Err(ApiError::on_field(ErrorCode::InvalidFormat, "activation_code_validity_hours"));
+        }
+        if self.reminders_max > MAX_REMINDERS {
+            return Err(ApiError::on_field(ErrorCode::InvalidFormat, "reminders_max"));
+        }
+        Ok(self)
+    }
+
     /// Whether an e-mail domain is forbidden: case-insensitive, sub-domains included.
     pub fn domain_forbidden(&self, domain: &str) -> bool {
         let domain = domain.to_ascii_lowercase();
@@ -73,6 +106,18 @@ impl OrganisationSettings {
     pub fn country_code_forbidden(&self, calling_code: u16) -> bool {
         self.forbidden_country_codes.iter().any(|c| c.trim().trim_start_matches('+') == calling_code.to_string())
     }
+}
+
+/// Every entry normalised by `f`, without blanks and duplicates; `None` if one is invalid.
+fn normalise_list(items: &[String], f: impl Fn(&str) -> Option<String>) -> Option<Vec<String>> {
+    let mut out: Vec<String> = Vec::new();
+    for item in items.iter().filter(|i| !i.trim().is_empty()) {
+        let v = f(item)?;
+        if !out.contains(&v) {
+            out.push(v);
+        }
+    }
+    Some(out)
 }
 
 #[cfg(test)]
@@ -112,5 +157,56 @@ mod tests {
         let s = OrganisationSettings { forbidden_country_codes: vec!["+44".into(), "33".into()], ..Default::default() };
         assert!(s.country_code_forbidden(44) && s.country_code_forbidden(33));
         assert!(!s.country_code_forbidden(4) && !s.country_code_forbidden(1));
+    }
+
+    #[test]
+    fn saved_lists_are_normalised_and_deduplicated() {
+        let s = OrganisationSettings {
+            forbidden_email_domains: vec![" @Rival.COM ".into(), "rival.com".into(), "  ".into()],
+            forbidden_country_codes: vec!["44".into(), "+44".into(), " +33".into()],
+            ..Default::default()
+        }
+        .normalised()
+        .unwrap();
+        assert_eq!(s.forbidden_email_domains, vec!["rival.com"]);
+        assert_eq!(s.forbidden_country_codes, vec!["+44", "+33"]);
+    }
+
+    #[test]
+    fn each_field_out_of_range_is_refused_on_that_field() {
+        let field = |s: OrganisationSettings| s.normalised().unwrap_err().field.unwrap();
+        let d = OrganisationSettings::default;
+        assert_eq!(
+            field(OrganisationSettings { forbidden_email_domains: vec!["localhost".into()], ..d() }),
+            "forbidden_email_domains"
+        );
+        assert_eq!(
+            field(OrganisationSettings { forbidden_email_domains: vec!["a..b".into()], ..d() }),
+            "forbidden_email_domains"
+        );
+        assert_eq!(
+            field(OrganisationSettings { forbidden_country_codes: vec!["+1234".into()], ..d() }),
+            "forbidden_country_codes"
+        );
+        assert_eq!(
+            field(OrganisationSettings { forbidden_country_codes: vec!["UK".into()], ..d() }),
+            "forbidden_country_codes"
+        );
+        assert_eq!(
+            field(OrganisationSettings { activation_code_validity_hours: 0, ..d() }),
+            "activation_code_validity_hours"
+        );
+        assert_eq!(
+            field(OrganisationSettings { activation_code_validity_hours: MAX_CODE_VALIDITY_HOURS + 1, ..d() }),
+            "activation_code_validity_hours"
+        );
+        assert_eq!(field(OrganisationSettings { reminders_max: MAX_REMINDERS + 1, ..d() }), "reminders_max");
+        assert!(OrganisationSettings {
+            activation_code_validity_hours: MAX_CODE_VALIDITY_HOURS,
+            reminders_max: MAX_REMINDERS,
+            ..d()
+        }
+        .normalised()
+        .is_ok());
     }
 }

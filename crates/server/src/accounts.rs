@@ -212,3 +212,21 @@ pub async fn admins_for_department(db: &Db, organisation_id: &str, department_id
     ids.dedup();
     Ok(ids)
 }
+
+/// Grants or withdraws *may invite guests* (SPEC §3); the account is stamped and the change
+/// announced, so contact lists pick it up.
+pub async fn set_may_invite_guests(
+    work: &mut crate::unit_of_work::UnitOfWork,
+    account: &AccountRow,
+    may_invite: bool,
+) -> sqlx::Result<()> {
+    let seq = crate::db::next_change_seq(work).await?;
+    sqlx::query("UPDATE accounts SET may_invite_guests = $1, change_seq = $2 WHERE id = $3")
+        .bind(i64::from(may_invite))
+        .bind(seq)
+        .bind(&account.id)
+        .execute(&mut **work)
+        .await?;
+    work.publish(crate::events::Event::ContactsChanged { organisation_id: account.organisation_id.clone(), seq });
+    Ok(())
+}

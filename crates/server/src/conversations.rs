@@ -218,6 +218,24 @@ pub async fn member_count<'e, E: sqlx::Executor<'e, Database = sqlx::Any>>(
     .await
 }
 
+/// The first names of its first `limit` live members (not guests), in the order they joined:
+/// the title of an unnamed group as someone outside it reads it, naming nobody they may not
+/// see (SPEC §5).
+pub async fn first_member_names(
+    conn: &mut sqlx::AnyConnection,
+    conversation_id: &str,
+    limit: i64,
+) -> sqlx::Result<Vec<String>> {
+    sqlx::query_scalar(&format!(
+        "SELECT a.first_name FROM conversation_members m JOIN accounts a ON a.id = m.account_id \
+         WHERE m.conversation_id = $1 AND a.status <> 'deleted' AND a.kind = 'member' \
+         ORDER BY m.joined_at, m.account_id LIMIT {limit}"
+    ))
+    .bind(conversation_id)
+    .fetch_all(conn)
+    .await
+}
+
 /// The ids of every live member, in the order they joined: on the pool, or in the caller's
 /// transaction.
 pub async fn member_ids<'e, E: sqlx::Executor<'e, Database = sqlx::Any>>(

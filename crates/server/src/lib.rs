@@ -14,7 +14,8 @@
 //! - [`unit_of_work`]: a transaction and the events it announces, published after its commit.
 //! - [`change_watcher`]: publishes changes made by other processes (CLI, other nodes).
 //! - [`accounts`], [`codes`], [`sessions`], [`settings`], [`conversations`], [`messages`],
-//!   [`sharing`] (conversation invitations): the data access the routes share.
+//!   [`sharing`] (conversation invitations): the data access the services share.
+//! - [`chat`]: the chat domain's services: conversations, members, sharing, keys, messages.
 //! - [`all_group`]: the organisation-wide ALL group of every member (SPEC §2).
 //! - [`guests`]: the guests an admin manages (scope, list, search, sort, pages) (SPEC §8).
 //! - [`guest_search`]: the guests list's search words and sort keys on each invitation, and
@@ -31,13 +32,16 @@
 //! - [`routes`]: one `router()` per area: auth, me, contacts, conversations and their members,
 //!   messages, invitations, notices, settings, admin, guests, activity, ws, health, openapi.
 //! - [`shutdown`]: the stop signal background tasks wait on.
+//! - [`activation`]: an account's first-login steps (names, terms, the guest's invitation).
 //! - [`welcome`]: the welcome message and arrival notices of a newly activated account.
 //! - [`demo`]: the demo organisation.
 
 pub mod accounts;
+pub mod activation;
 pub mod activity;
 pub mod all_group;
 pub mod change_watcher;
+pub mod chat;
 pub mod clock;
 pub mod codes;
 pub mod configuration;

@@ -1,4 +1,9 @@
-//! Reading and writing an organisation's settings (SPEC §3), stored as one JSON document.
+//! Reading and writing an organisation's settings (SPEC §3), stored as one JSON document;
+//! an admin's change, with the ALL group shown or hidden in the same unit of work.
+
+use crate::accounts::AccountRow;
+use crate::events::{Event, Recipients};
+use crate::unit_of_work::UnitOfWork;
 
 use parley_core::settings::OrganisationSettings;
 
@@ -23,5 +28,25 @@ where
         .bind(organisation_id)
         .execute(db)
         .await?;
+    Ok(())
+}
+
+/// `admin` saves `new` (normalised by [`OrganisationSettings::normalised`]) for their
+/// organisation. Every rule reads the settings when it runs, so they apply to the next request;
+/// the ALL group appears in, or leaves, every member's list at once.
+pub async fn change(
+    work: &mut UnitOfWork,
+    admin: &AccountRow,
+    new: &OrganisationSettings,
+    now: i64,
+) -> sqlx::Result<()> {
+    let organisation_id = &admin.organisation_id;
+    save(&mut **work, organisation_id, new).await?;
+    let all_group = crate::all_group::apply(work, organisation_id, new.display_group_all, &admin.id, now).await?;
+    work.publish(Event::SettingsChanged { organisation_id: organisation_id.clone() });
+    if let Some(conversation_id) = all_group {
+        let recipient_ids = Recipients::org_members(organisation_id);
+        work.publish(Event::ConversationChanged { recipient_ids, conversation_id });
+    }
     Ok(())
 }

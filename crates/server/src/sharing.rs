@@ -54,7 +54,10 @@ impl Ending {
     }
 }
 
-pub async fn by_id(db: &Db, id: &str) -> sqlx::Result<Option<InvitationRow>> {
+pub async fn by_id<'e, E: sqlx::Executor<'e, Database = sqlx::Any>>(
+    db: E,
+    id: &str,
+) -> sqlx::Result<Option<InvitationRow>> {
     sqlx::query_as(&format!("{SELECT} WHERE i.id = $1")).bind(id).fetch_optional(db).await
 }
 

@@ -159,10 +159,11 @@ pub async fn resend(
     let settings = settings::load(&state.db, &session.account.organisation_id).await?;
     let mut tx = state.db.begin().await?;
     send_again(&mut tx, &state, &guest.id, &settings, Tone::First).await?;
+    // The answer is read before the commit: nothing can fail after the resend was saved.
+    let answer = guests::in_scope(&mut *tx, &session.account.organisation_id, &Scope::Organisation, &id).await?;
     tx.commit().await?;
     state.outbox_wake.notify_one();
-    let scope = Scope::Organisation;
-    Ok(Json(guests::in_scope(&state.db, &session.account.organisation_id, &scope, &id).await?))
+    Ok(Json(answer))
 }
 
 #[utoipa::path(put, path = "/api/v1/admin/guests/{id}", request_body = AmendGuestRequest,
