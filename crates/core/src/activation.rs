@@ -118,20 +118,24 @@ pub fn code_state(used: bool, wrong_tries: u32, expires_at_ms: i64, now_ms: i64)
 /// Until when an account refuses codes, given the instants of its recent failed tries.
 ///
 /// Once [`MAX_FAILED_PER_ACCOUNT`] tries failed within [`FAILURE_WINDOW_MS`], codes are
-/// refused for at least [`LOCKOUT_MS`] after the last failure, and for as long as the trailing
-/// window still holds that many failures, so no 24 h ever sees more than 20.
+/// refused for [`LOCKOUT_MS`] (one hour) after the last failure (SPEC §4). A try after that
+/// hour that fails again, while the day still holds that many, locks for another hour: at most
+/// [`MAX_GUESSES_PER_DAY`] wrong tries reach an account's codes in any 24 hours.
 pub fn lockout_until(failures_ms: &[i64], now_ms: i64) -> Option<i64> {
-    let mut recent: Vec<i64> =
-        failures_ms.iter().copied().filter(|t| *t > now_ms - FAILURE_WINDOW_MS && *t <= now_ms).collect();
-    if recent.len() < MAX_FAILED_PER_ACCOUNT as usize {
+    let recent = failures_ms.iter().copied().filter(|t| *t > now_ms - FAILURE_WINDOW_MS && *t <= now_ms);
+    if recent.clone().count() < MAX_FAILED_PER_ACCOUNT as usize {
         return None;
     }
-    recent.sort_unstable_by(|a, b| b.cmp(a));
-    let last = recent[0];
-    let budget_back = recent[MAX_FAILED_PER_ACCOUNT as usize - 1] + FAILURE_WINDOW_MS;
-    let until = (last + LOCKOUT_MS).max(budget_back);
+    let until = recent.max()? + LOCKOUT_MS;
     (until > now_ms).then_some(until)
 }
+
+/// The most wrong tries an account's codes can take in any 24 hours: the 20 before the first
+/// lockout, then one an hour.
+pub const MAX_GUESSES_PER_DAY: u32 = MAX_FAILED_PER_ACCOUNT + (FAILURE_WINDOW_MS / LOCKOUT_MS) as u32;
+
+/// How many codes can be live for one account at once: issuing a code ends the earlier ones.
+pub const LIVE_CODES_PER_ACCOUNT: u32 = 1;
 
 #[cfg(test)]
 mod tests {
@@ -191,7 +195,15 @@ mod tests {
         let mut twenty = nineteen.clone();
         twenty.push(now - 19 * MINUTE_MS);
         let until = lockout_until(&twenty, now).unwrap();
-        assert!(until >= now + LOCKOUT_MS, "at least an hour");
+        assert_eq!(until, now + LOCKOUT_MS, "an hour after the last failure, not a day");
+        assert_eq!(lockout_until(&twenty, now + LOCKOUT_MS), None, "over after the hour");
+        let mut again = twenty.clone();
+        again.push(now + LOCKOUT_MS);
+        assert_eq!(
+            lockout_until(&again, now + LOCKOUT_MS),
+            Some(now + 2 * LOCKOUT_MS),
+            "the next failure that day locks for another hour"
+        );
         // Failures older than a day do not count.
         let old: Vec<i64> = (0..40).map(|i| now - FAILURE_WINDOW_MS - i).collect();
         assert_eq!(lockout_until(&old, now), None);
@@ -199,9 +211,9 @@ mod tests {
 
     proptest::proptest! {
         /// Whatever the pattern of tries, if every try is refused while locked, no trailing
-        /// 24 h window ever holds more than 20 failures.
+        /// 24 h window ever holds more than MAX_GUESSES_PER_DAY failures.
         #[test]
-        fn never_more_than_twenty_failures_a_day(gaps in proptest::collection::vec(0i64..3 * HOUR_MS, 1..120)) {
+        fn never_more_guesses_a_day_than_the_bound(gaps in proptest::collection::vec(0i64..2 * HOUR_MS, 1..200)) {
             let mut now = 0;
             let mut failures: Vec<i64> = Vec::new();
             for g in gaps {
@@ -210,8 +222,18 @@ mod tests {
                     failures.push(now);
                 }
                 let in_window = failures.iter().filter(|t| **t > now - FAILURE_WINDOW_MS).count();
-                proptest::prop_assert!(in_window <= MAX_FAILED_PER_ACCOUNT as usize);
+                proptest::prop_assert!(in_window <= MAX_GUESSES_PER_DAY as usize);
             }
         }
+    }
+
+    /// SPEC §13: a guesser's odds stay below 1 in 10,000 a day per account. Each wrong try hits
+    /// one of the 10^6 codes; at most LIVE_CODES_PER_ACCOUNT are live, and at most
+    /// MAX_GUESSES_PER_DAY tries a day reach them.
+    #[test]
+    fn a_guessers_odds_stay_below_one_in_ten_thousand_a_day() {
+        let codes = 10u64.pow(CODE_DIGITS as u32);
+        let hits = u64::from(MAX_GUESSES_PER_DAY) * u64::from(LIVE_CODES_PER_ACCOUNT);
+        assert!(hits * 10_000 < codes, "{hits} tries in {codes} codes");
     }
 }

@@ -180,12 +180,16 @@ pub async fn live_by_phone(db: &Db, phone: &str) -> sqlx::Result<Option<AccountR
 
 /// Company admins of an organisation plus the admins of a department and its ancestors:
 /// the people told about guests and locked accounts in that department.
-pub async fn admins_for_department(db: &Db, organisation_id: &str, department_id: &str) -> sqlx::Result<Vec<String>> {
+pub async fn admins_for_department(
+    conn: &mut sqlx::AnyConnection,
+    organisation_id: &str,
+    department_id: &str,
+) -> sqlx::Result<Vec<String>> {
     let mut ids: Vec<String> = sqlx::query_scalar(
         "SELECT id FROM accounts WHERE organisation_id = $1 AND role = 'company_admin' AND status <> 'deleted'",
     )
     .bind(organisation_id)
-    .fetch_all(db)
+    .fetch_all(&mut *conn)
     .await?;
     let mut dept = Some(department_id.to_owned());
     let mut hops = 0;
@@ -195,12 +199,12 @@ pub async fn admins_for_department(db: &Db, organisation_id: &str, department_id
              WHERE da.department_id = $1 AND a.status <> 'deleted'",
         )
         .bind(&d)
-        .fetch_all(db)
+        .fetch_all(&mut *conn)
         .await?;
         ids.extend(admins);
         dept = sqlx::query_scalar("SELECT parent_id FROM departments WHERE id = $1")
             .bind(&d)
-            .fetch_optional(db)
+            .fetch_optional(&mut *conn)
             .await?
             .flatten();
         hops += 1;

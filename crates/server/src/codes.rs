@@ -25,8 +25,9 @@ impl Purpose {
     }
 }
 
-/// Stores the keyed hash of a fresh code for `account_id`, in the caller's transaction.
-/// Returns the code (to be sent, never stored) and its expiry instant.
+/// Stores the keyed hash of a fresh code for `account_id`, in the caller's transaction, and
+/// ends the account's earlier codes (SPEC §4: one live code at a time, so a guess is tested
+/// against one code). Returns the code (to be sent, never stored) and its expiry instant.
 pub async fn issue(
     conn: &mut sqlx::AnyConnection,
     key: &[u8],
@@ -37,6 +38,14 @@ pub async fn issue(
 ) -> sqlx::Result<(ActivationCode, i64)> {
     let code = ActivationCode::generate();
     let expires_at = now_ms + validity_ms;
+    sqlx::query(
+        "UPDATE activation_codes SET expires_at = $1 WHERE account_id = $2 AND used_at IS NULL AND expires_at > $3",
+    )
+    .bind(now_ms)
+    .bind(account_id)
+    .bind(now_ms)
+    .execute(&mut *conn)
+    .await?;
     sqlx::query(
         "INSERT INTO activation_codes (id, account_id, code_hash, purpose, expires_at, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6)",

@@ -48,8 +48,11 @@ pub async fn connect(url: &str) -> anyhow::Result<(Db, Backend)> {
         Backend::Sqlite => {
             if let Some(path) = sqlite_path(url) {
                 if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-                    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+                    crate::private_files::create_dir(dir)?;
                 }
+                // The file is the server's alone (SQLite gives its -wal and -shm files the same
+                // permissions).
+                crate::private_files::ensure(&path)?;
             }
             if url.contains('?') {
                 url.to_owned()
@@ -135,10 +138,11 @@ pub fn code_key(explicit: Option<&str>, database_url: &str) -> anyhow::Result<Ve
 
 fn read_or_create_key(path: &Path) -> anyhow::Result<Vec<u8>> {
     if let Ok(existing) = std::fs::read_to_string(path) {
+        crate::private_files::restrict(path)?;
         return hex::decode(existing.trim()).context("reading the code key file");
     }
     let key: [u8; 32] = rand::random();
-    std::fs::write(path, hex::encode(key)).with_context(|| format!("writing {}", path.display()))?;
+    crate::private_files::write(path, hex::encode(key).as_bytes())?;
     Ok(key.to_vec())
 }
 
@@ -225,5 +229,34 @@ mod like_tests {
     #[test]
     fn like_wildcards_are_taken_literally() {
         assert_eq!(super::escape_like("50%_a\\"), "50\\%\\_a\\\\");
+    }
+}
+
+#[cfg(test)]
+mod file_permission_tests {
+    use std::os::unix::fs::PermissionsExt;
+
+    fn mode(p: &std::path::Path) -> u32 {
+        std::fs::metadata(p).expect("metadata").permissions().mode() & 0o777
+    }
+
+    #[tokio::test]
+    async fn the_database_its_journal_and_the_code_key_are_the_servers_alone() {
+        let root = tempfile::tempdir().expect("temp dir");
+        let file = root.path().join("data/parley.db");
+        let url = format!("sqlite://{}", file.display());
+        let (db, _) = super::connect(&url).await.expect("database");
+        sqlx::query("UPDATE counters SET value = value + 1 WHERE name = 'change_seq'")
+            .execute(&db)
+            .await
+            .expect("write");
+        assert_eq!(mode(&root.path().join("data")), 0o700);
+        assert_eq!(mode(&file), 0o600);
+        let wal = file.with_extension("db-wal");
+        if wal.exists() {
+            assert_eq!(mode(&wal), 0o600, "the journal inherits the file's permissions");
+        }
+        super::code_key(None, &url).expect("key");
+        assert_eq!(mode(&file.with_extension("code-key")), 0o600);
     }
 }

@@ -116,7 +116,7 @@ pub async fn provision(
         inviter.first_name, inviter.last_name, valid.first_name, valid.last_name, valid.phone
     );
     let mut pending = Vec::new();
-    for admin in accounts::admins_for_department(&state.db, &inviter.organisation_id, &inviter.department_id).await? {
+    for admin in accounts::admins_for_department(&mut work, &inviter.organisation_id, &inviter.department_id).await? {
         if admin != inviter.id {
             pending
                 .push(notices::create(&mut work, &inviter.organisation_id, &admin, "guest_invited", &body, now).await?);

@@ -28,9 +28,11 @@
 //! - [`invitation_messages`]: an invitation's SMS and e-mail, first, resent and as reminders.
 //! - [`provisioning`]: creating organisations, departments and members (CLI, demo).
 //! - [`notices`]: in-app notices, stored and pushed.
+//! - [`private_files`]: the database, key and outbox files, readable by the server's user only.
 //! - [`outbox`]: durable queue of SMS and e-mail, its worker and its sinks.
 //! - [`routes`]: one `router()` per area: auth, me, contacts, conversations and their members,
 //!   messages, invitations, notices, settings, admin, guests, activity, ws, health, openapi.
+//! - [`sign_in`]: logging in with a phone number and a code; wrong codes and lockouts.
 //! - [`shutdown`]: the stop signal background tasks wait on.
 //! - [`activation`]: an account's first-login steps (names, terms, the guest's invitation).
 //! - [`welcome`]: the welcome message and arrival notices of a newly activated account.
@@ -58,6 +60,7 @@ pub mod invitation_messages;
 pub mod messages;
 pub mod notices;
 pub mod outbox;
+pub mod private_files;
 pub mod provisioning;
 pub mod routes;
 pub mod scheduler;
@@ -65,6 +68,7 @@ pub mod sessions;
 pub mod settings;
 pub mod sharing;
 pub mod shutdown;
+pub mod sign_in;
 pub mod startup;
 pub mod state;
 pub mod telemetry;

@@ -113,11 +113,15 @@ pub async fn deliver_due(db: &Db, sinks: &Sinks, clock: &Clock) -> anyhow::Resul
         };
         match sink.send(&msg.id, &out).await {
             Ok(()) => {
-                sqlx::query("UPDATE outbox SET status = 'sent', sent_at = $1, locked_until = NULL, last_error = NULL WHERE id = $2")
-                    .bind(clock.now_ms())
-                    .bind(&msg.id)
-                    .execute(db)
-                    .await?;
+                // Once delivered, the body (an activation code, a key, personal data) is not kept.
+                sqlx::query(
+                    "UPDATE outbox SET status = 'sent', sent_at = $1, locked_until = NULL, last_error = NULL, \
+                     body_text = '', body_html = NULL WHERE id = $2",
+                )
+                .bind(clock.now_ms())
+                .bind(&msg.id)
+                .execute(db)
+                .await?;
             }
             Err(e) => {
                 let retry_at = clock.now_ms() + backoff_ms(msg.attempts);

@@ -21,7 +21,8 @@ pub struct FileSink {
 impl Sink for FileSink {
     fn send<'a>(&'a self, id: &'a str, msg: &'a OutgoingMessage) -> BoxFuture<'a, anyhow::Result<()>> {
         Box::pin(async move {
-            tokio::fs::create_dir_all(&self.dir).await.with_context(|| format!("creating {}", self.dir.display()))?;
+            let dir = self.dir.clone();
+            tokio::task::spawn_blocking(move || crate::private_files::create_dir(&dir)).await??;
             let to: String = msg
                 .recipient
                 .chars()
@@ -49,7 +50,8 @@ impl Sink for FileSink {
 
 async fn write_whole(path: &std::path::Path, text: &str) -> anyhow::Result<()> {
     let partial = path.with_extension("partial");
-    tokio::fs::write(&partial, text).await.with_context(|| format!("writing {}", partial.display()))?;
+    let (file, bytes) = (partial.clone(), text.as_bytes().to_vec());
+    tokio::task::spawn_blocking(move || crate::private_files::write(&file, &bytes)).await??;
     tokio::fs::rename(&partial, path).await.with_context(|| format!("renaming to {}", path.display()))?;
     Ok(())
 }

@@ -112,8 +112,12 @@ pub async fn administers(state: &AppState, admin: &AccountRow, target: &AccountR
     match admin.role() {
         Role::CompanyAdmin => Ok(true),
         Role::DepartmentAdmin => {
-            let admins =
-                accounts::admins_for_department(&state.db, &target.organisation_id, &target.department_id).await?;
+            let admins = accounts::admins_for_department(
+                &mut *state.db.acquire().await?,
+                &target.organisation_id,
+                &target.department_id,
+            )
+            .await?;
             Ok(admins.contains(&admin.id))
         }
         _ => Ok(false),

@@ -2,8 +2,9 @@
 //! *New User* requests and the request throttles.
 
 use crate::helpers::{assert_error, phone, spawn_app, wrong_code};
+use crate::ws::{connect, next_event};
 use parley_core::activation::{
-    DEFAULT_VALIDITY_MS, FAILURE_WINDOW_MS, HOUR_MS, MAX_CODE_REQUESTS_PER_NUMBER, MAX_FAILED_PER_ACCOUNT,
+    DEFAULT_VALIDITY_MS, HOUR_MS, LOCKOUT_MS, MAX_CODE_REQUESTS_PER_NUMBER, MAX_FAILED_PER_ACCOUNT,
     MAX_REQUESTS_PER_ADDRESS, MAX_TRIES_PER_CODE, MINUTE_MS, THROTTLE_WINDOW_MS,
 };
 use reqwest::StatusCode;
@@ -30,10 +31,12 @@ async fn five_wrong_tries_kill_a_code() {
 }
 
 #[tokio::test]
-async fn twenty_failures_lock_the_account_and_tell_its_admins() {
+async fn twenty_failures_lock_the_account_for_an_hour_and_tell_its_admins_at_once() {
     let app = spawn_app().await;
     let org = app.seed_org("Acme", 0).await;
     let user = &org.member;
+    let admin_token = app.login_active(&org.company_admin).await;
+    let mut admin_socket = connect(&app, &admin_token).await;
 
     // Four codes, five wrong tries each: 20 failures in the day.
     let mut code = user.code.clone().expect("code");
@@ -72,14 +75,80 @@ async fn twenty_failures_lock_the_account_and_tell_its_admins() {
     assert!(notices.iter().any(|(r, _, _)| r == &org.sales_admin.id));
     assert!(!notices.iter().any(|(r, _, _)| r == &org.engineering_admin.id));
 
-    // Still locked an hour later (the 24 h budget is spent) …
-    app.advance_clock(HOUR_MS);
-    let fresh = app.request_new_code(&user.phone).await;
-    assert_error(app.try_login(&user.phone, &fresh).await, StatusCode::TOO_MANY_REQUESTS, "throttled").await;
-    // … and open again once the failures left the 24 h window.
-    app.advance_clock(FAILURE_WINDOW_MS);
+    // The notice reached the admin's open socket as the lockout began, and says an hour.
+    let pushed = loop {
+        let event = next_event(&mut admin_socket).await.expect("the lockout notice, live");
+        if event["type"] == "notice" {
+            break event;
+        }
+    };
+    assert_eq!(pushed["notice"]["kind"], "account_locked", "{pushed}");
+    let locked_at = app.state.clock.now_ms();
+    let until = parley_core::time::format_utc(locked_at - THROTTLE_WINDOW_MS + LOCKOUT_MS);
+    assert!(pushed["notice"]["body"].as_str().is_some_and(|b| b.contains(&until)), "{pushed} (until {until})");
+
+    // An hour after the last failure the account takes codes again (SPEC §4: an hour, not a day).
+    app.advance_clock(LOCKOUT_MS);
     let fresh = app.request_new_code(&user.phone).await;
     app.login(&user.phone, &fresh).await;
+    // While the day still holds twenty, each further failure locks it for another hour.
+    let fresh = app.request_new_code(&user.phone).await;
+    assert_error(app.try_login(&user.phone, &wrong_code(&fresh, 0)).await, StatusCode::UNAUTHORIZED, "invalid_code")
+        .await;
+    assert_error(app.try_login(&user.phone, &fresh).await, StatusCode::TOO_MANY_REQUESTS, "throttled").await;
+    app.advance_clock(HOUR_MS);
+    let fresh = app.request_new_code(&user.phone).await;
+    app.login(&user.phone, &fresh).await;
+}
+
+#[tokio::test]
+async fn a_new_code_ends_the_earlier_ones() {
+    let app = spawn_app().await;
+    let org = app.seed_org("Acme", 0).await;
+    let user = &org.member;
+    let first = user.code.clone().expect("code");
+    let second = app.request_new_code(&user.phone).await;
+    let third = app.request_new_code(&user.phone).await;
+    let live: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM activation_codes WHERE account_id = $1 AND used_at IS NULL AND expires_at > $2",
+    )
+    .bind(&user.id)
+    .bind(app.state.clock.now_ms())
+    .fetch_one(&app.state.db)
+    .await
+    .expect("count");
+    assert_eq!(live, 1, "one live code per account");
+    for earlier in [&first, &second] {
+        if earlier != &third {
+            assert_error(app.try_login(&user.phone, earlier).await, StatusCode::UNAUTHORIZED, "invalid_code").await;
+        }
+    }
+    app.login(&user.phone, &third).await;
+}
+
+#[tokio::test]
+async fn a_number_without_an_account_gets_the_same_answers_locked_included() {
+    let app = spawn_app().await;
+    let org = app.seed_org("Acme", 0).await;
+    let known = org.member.phone.clone();
+    let unknown = phone(99);
+    let mut answers: Vec<Vec<(u16, String)>> = Vec::new();
+    for number in [&known, &unknown] {
+        let mut seen = Vec::new();
+        for i in 0..=MAX_FAILED_PER_ACCOUNT {
+            // Out of the per-number throttle's window every ten tries.
+            if i % 10 == 0 {
+                app.advance_clock(THROTTLE_WINDOW_MS);
+            }
+            let response = app.try_login(number, &format!("{:06}", 100_000 + i)).await;
+            let status = response.status().as_u16();
+            let body: serde_json::Value = response.json().await.expect("a JSON refusal");
+            seen.push((status, body.to_string()));
+        }
+        answers.push(seen);
+    }
+    assert_eq!(answers[0], answers[1], "the same answers, try by try, for a number with or without an account");
+    assert_eq!(answers[1].last().map(|a| a.0), Some(429), "both locked after twenty wrong codes");
 }
 
 #[tokio::test]

@@ -30,6 +30,20 @@ async fn a_provisioned_members_code_leaves_by_sms_and_email() {
     assert_eq!(extract_code(&text).as_deref(), Some(code.as_str()));
     let html = std::fs::read_to_string(mails[0].with_extension("html")).expect("e-mail HTML");
     assert!(html.contains(&code) && html.contains(&email), "{html}");
+
+    // SPEC §4: once delivered, the code rests in clear nowhere on the server: not in the outbox
+    // table, and the files (the embedded default's "provider") are the server user's alone.
+    let kept: Vec<(String, Option<String>)> =
+        sqlx::query_as("SELECT body_text, body_html FROM outbox WHERE status = 'sent'")
+            .fetch_all(&app.state.db)
+            .await
+            .expect("rows");
+    assert!(!kept.is_empty() && kept.iter().all(|(t, h)| t.is_empty() && h.is_none()), "{kept:?}");
+    use std::os::unix::fs::PermissionsExt;
+    let mode = |p: &std::path::Path| std::fs::metadata(p).expect("metadata").permissions().mode() & 0o777;
+    assert_eq!(mode(&app.outbox_dir), 0o700);
+    assert!(mails.iter().chain(&app.outbox_files("sms", &user.phone)).all(|f| mode(f) == 0o600));
+    assert_eq!(mode(&mails[0].with_extension("html")), 0o600);
 }
 
 #[derive(Debug, sqlx::FromRow)]
