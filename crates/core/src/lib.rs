@@ -12,6 +12,7 @@
 //! - [`admin`]: guests list, activity report and users list queries, rows and rules (SPEC §3, §8, §9).
 //! - [`visibility`]: who sees whom (SPEC §5).
 //! - [`sharing`]: external keys of a conversation — code, link, details, validity (SPEC §10.1).
+//! - [`group_rights`]: who may do what in a group conversation, and to whom (SPEC §10, §10.1).
 //! - [`chat`]: message bodies, client message ids, message states (SPEC §10).
 //! - [`time`]: the one printed form of instants.
 //! - [`error`]: stable error codes and the exact messages users read.
@@ -23,6 +24,7 @@ pub mod admin;
 pub mod chat;
 pub mod email;
 pub mod error;
+pub mod group_rights;
 pub mod invitation;
 pub mod name;
 pub mod phone;

@@ -248,6 +248,9 @@ pub struct ConversationMember {
     pub delivered_seq: i64,
     #[ts(type = "number")]
     pub read_seq: i64,
+    /// What the viewer may do to this member ([`crate::group_rights::member_actions`]).
+    #[serde(default)]
+    pub actions: crate::group_rights::MemberActions,
 }
 
 /// A conversation with its members, as one of its members sees it.
@@ -283,6 +286,10 @@ pub struct Conversation {
     /// Messages from others after `read_seq`.
     pub unread_count: u32,
     pub last_message: Option<Message>,
+    /// What the viewer may do in it ([`crate::group_rights::group_actions`]): the UI shows
+    /// these and decides nothing itself.
+    #[serde(default)]
+    pub actions: crate::group_rights::GroupActions,
 }
 
 /// `POST /api/v1/conversations/{id}/members` (group admins): people the admin sees.

@@ -3,6 +3,7 @@
 
 use crate::db::{next_change_seq, Db};
 use crate::events::Recipients;
+use parley_core::role::AccountKind;
 use std::collections::HashSet;
 
 /// The most people in one conversation, its creator included (the ALL group excepted).
@@ -107,6 +108,8 @@ pub struct MemberRow {
     /// The conversation's `countable` at this member's read position: its unread counter is
     /// the difference.
     pub read_countable: i64,
+    /// The member's account kind (`member`, `guest`).
+    pub member_kind: String,
 }
 
 impl MemberRow {
@@ -116,15 +119,18 @@ impl MemberRow {
     pub fn admin(&self) -> bool {
         self.is_admin != 0
     }
+    pub fn kind(&self) -> AccountKind {
+        AccountKind::from_db(&self.member_kind).unwrap_or(AccountKind::Guest)
+    }
 }
 
 /// Every member, in the order they joined; deleted accounts (e.g. deleted guests) are no
 /// longer members: no events reach them and no list shows them.
 pub async fn members(db: &Db, conversation_id: &str) -> sqlx::Result<Vec<MemberRow>> {
     sqlx::query_as(
-        "SELECT m.account_id, m.is_admin, m.delivered_seq, m.read_seq, m.read_countable FROM conversation_members m \
-         JOIN accounts a ON a.id = m.account_id WHERE m.conversation_id = $1 AND a.status <> 'deleted' \
-         ORDER BY m.joined_at, m.account_id",
+        "SELECT m.account_id, m.is_admin, m.delivered_seq, m.read_seq, m.read_countable, a.kind AS member_kind \
+         FROM conversation_members m JOIN accounts a ON a.id = m.account_id \
+         WHERE m.conversation_id = $1 AND a.status <> 'deleted' ORDER BY m.joined_at, m.account_id",
     )
     .bind(conversation_id)
     .fetch_all(db)
@@ -138,9 +144,9 @@ pub async fn member<'e, E: sqlx::Executor<'e, Database = sqlx::Any>>(
     account_id: &str,
 ) -> sqlx::Result<Option<MemberRow>> {
     sqlx::query_as(
-        "SELECT m.account_id, m.is_admin, m.delivered_seq, m.read_seq, m.read_countable FROM conversation_members m \
-         JOIN accounts a ON a.id = m.account_id WHERE m.conversation_id = $1 AND m.account_id = $2 \
-         AND a.status <> 'deleted'",
+        "SELECT m.account_id, m.is_admin, m.delivered_seq, m.read_seq, m.read_countable, a.kind AS member_kind \
+         FROM conversation_members m JOIN accounts a ON a.id = m.account_id \
+         WHERE m.conversation_id = $1 AND m.account_id = $2 AND a.status <> 'deleted'",
     )
     .bind(conversation_id)
     .bind(account_id)
@@ -164,7 +170,7 @@ pub async fn with_membership(
     account_id: &str,
 ) -> sqlx::Result<Option<(ConversationRow, MemberRow)>> {
     let row: Option<WithMembership> = sqlx::query_as(&format!(
-        "{}, m.account_id, m.is_admin, m.delivered_seq, m.read_seq, m.read_countable \
+        "{}, m.account_id, m.is_admin, m.delivered_seq, m.read_seq, m.read_countable, a.kind AS member_kind \
          FROM conversations c JOIN conversation_members m ON m.conversation_id = c.id \
          JOIN accounts a ON a.id = m.account_id \
          WHERE c.id = $1 AND c.closed_at IS NULL AND m.account_id = $2 AND a.status <> 'deleted'",
@@ -182,9 +188,9 @@ pub async fn with_membership(
 pub async fn of_account(db: &Db, account_id: &str) -> sqlx::Result<Vec<(ConversationRow, MemberRow)>> {
     let rows: Vec<WithMembership> = sqlx::query_as(concat!(
         conversation_columns!(),
-        ", m.account_id, m.is_admin, m.delivered_seq, m.read_seq, m.read_countable \
+        ", m.account_id, m.is_admin, m.delivered_seq, m.read_seq, m.read_countable, a.kind AS member_kind \
          FROM conversations c JOIN conversation_members m ON m.conversation_id = c.id \
-         WHERE m.account_id = $1 AND c.closed_at IS NULL"
+         JOIN accounts a ON a.id = m.account_id WHERE m.account_id = $1 AND c.closed_at IS NULL"
     ))
     .bind(account_id)
     .fetch_all(db)

@@ -12,6 +12,7 @@
 //! - [`events`]: real-time events to the sockets of their recipients, on this node and (with
 //!   NATS) the others.
 //! - [`unit_of_work`]: a transaction and the events it announces, published after its commit.
+//! - [`contact_sync`]: contacts by delta, and what each viewer was shown (SPEC §11).
 //! - [`change_watcher`]: publishes changes made by other processes (CLI, other nodes).
 //! - [`accounts`], [`codes`], [`sessions`], [`settings`], [`conversations`], [`messages`],
 //!   [`sharing`] (conversation invitations): the data access the services share.
@@ -47,6 +48,7 @@ pub mod chat;
 pub mod clock;
 pub mod codes;
 pub mod configuration;
+pub mod contact_sync;
 pub mod conversations;
 pub mod db;
 pub mod demo;

@@ -71,17 +71,20 @@ pub async fn active_for_conversation(db: &Db, conversation_id: &str) -> sqlx::Re
     .await
 }
 
-/// What an account may accept: invitations to it, and those in its main department's queue
-/// that it has not declined. Newest first.
+/// What an account may accept: invitations to it, and — for a member, never a guest (a queue
+/// is for the department's members, SPEC §5) — those in its main department's queue that it
+/// has not declined. Newest first.
 pub async fn incoming(db: &Db, account_id: &str, department_id: &str) -> sqlx::Result<Vec<InvitationRow>> {
     sqlx::query_as(&format!(
         "{SELECT} WHERE i.status = 'active' AND (i.invitee_id = $1 OR (i.invitee_id IS NULL AND i.department_id = $2 \
-         AND NOT EXISTS (SELECT 1 FROM conversation_invitation_dismissals x WHERE x.invitation_id = i.id AND x.account_id = $3) \
-         AND NOT EXISTS (SELECT 1 FROM conversation_members m WHERE m.conversation_id = i.conversation_id AND m.account_id = $4))) \
+         AND EXISTS (SELECT 1 FROM accounts viewer WHERE viewer.id = $3 AND viewer.kind = 'member') \
+         AND NOT EXISTS (SELECT 1 FROM conversation_invitation_dismissals x WHERE x.invitation_id = i.id AND x.account_id = $4) \
+         AND NOT EXISTS (SELECT 1 FROM conversation_members m WHERE m.conversation_id = i.conversation_id AND m.account_id = $5))) \
          ORDER BY i.created_at DESC, i.id"
     ))
     .bind(account_id)
     .bind(department_id)
+    .bind(account_id)
     .bind(account_id)
     .bind(account_id)
     .fetch_all(db)

@@ -32,7 +32,7 @@ import type { Notice } from "../lib/bindings/Notice";
 import type { OrganisationSettings } from "../lib/bindings/OrganisationSettings";
 import type { TimelineQuery } from "../lib/bindings/TimelineQuery";
 import { mockAdmin } from "./mockAdmin";
-import { conversation, member, mockChat } from "./mockChat";
+import { conversation, member, mockChat, seenBy } from "./mockChat";
 import type { SyncStatus } from "../lib/bindings/SyncStatus";
 
 const CODES: CallingCode[] = [
@@ -413,11 +413,11 @@ export function installMockBackend(params: URLSearchParams): void {
           notices = notices.map((n) => ({ ...n, read: true }));
           return null;
         case "conversations":
-          return conversations;
+          return conversations.map((c) => seenBy(c, me));
         case "conversation": {
           const c = conversations.find((x) => x.id === args.id);
           if (!c) throw err("not_found", "Not found.");
-          return c;
+          return seenBy(c, me);
         }
         case "create_conversation":
           return createConversation(args.request as CreateConversationRequest);

@@ -6,17 +6,45 @@ import { emit } from "@tauri-apps/api/event";
 import type { Contact } from "../lib/bindings/Contact";
 import type { Conversation } from "../lib/bindings/Conversation";
 import type { ConversationMember } from "../lib/bindings/ConversationMember";
+import type { GroupActions } from "../lib/bindings/GroupActions";
+import type { MemberActions } from "../lib/bindings/MemberActions";
 import type { Me } from "../lib/bindings/Me";
 import type { Message } from "../lib/bindings/Message";
 import type { TimelineItem } from "../lib/bindings/TimelineItem";
 import type { TimelinePage } from "../lib/bindings/TimelinePage";
 import type { TimelineQuery } from "../lib/bindings/TimelineQuery";
 
-export const member = (contact: Contact, is_admin = false): ConversationMember => ({ contact, is_admin, delivered_seq: 0, read_seq: 0 });
+const NO_MEMBER_ACTIONS: MemberActions = { make_admin: false, make_owner: false, remove: false };
+
+export const member = (contact: Contact, is_admin = false): ConversationMember => ({ contact, is_admin, delivered_seq: 0, read_seq: 0, actions: NO_MEMBER_ACTIONS });
+
+/** What the server's `core::group_rights` grants, mocked: the viewer (a member unless the
+ *  mock runs ?as=guest) in a group it administers or owns. */
+export function mockActions(c: Pick<Conversation, "kind" | "org_wide" | "viewer_is_admin" | "viewer_is_owner">, viewer: Pick<Me, "kind">): GroupActions {
+  const group = c.kind === "group" && !c.org_wide;
+  const member = group && viewer.kind === "member";
+  const admin = member && c.viewer_is_admin;
+  const owner = member && c.viewer_is_owner;
+  return {
+    add_members: admin, remove_members: admin, make_admins: admin, rename: admin, leave: group, invite_guests: admin,
+    invite_members: owner, invite_queues: owner, external_keys: owner, see_invitations: member, hand_over: owner, close: owner,
+  };
+}
+
+/** The same conversation with the actions `viewer` may take in it, on it and on its members. */
+export function seenBy(c: Conversation, viewer: Pick<Me, "kind">): Conversation {
+  const actions = mockActions(c, viewer);
+  const members = c.members.map((m) => ({
+    ...m,
+    actions: { make_admin: actions.make_admins && !m.is_admin && m.contact.kind === "member", make_owner: actions.hand_over && m.contact.kind === "member", remove: actions.remove_members },
+  }));
+  return { ...c, actions, members };
+}
 
 /** A conversation with no messages yet. */
 export function conversation(c: Pick<Conversation, "id" | "kind" | "title" | "members" | "viewer_is_admin" | "created_at">): Conversation {
-  return { viewer_is_owner: c.kind === "group" && c.viewer_is_admin, org_wide: false, member_count: c.members.length + 1, ...c, last_seq: 0, read_seq: 0, unread_count: 0, last_message: null };
+  const base: Conversation = { viewer_is_owner: c.kind === "group" && c.viewer_is_admin, org_wide: false, member_count: c.members.length + 1, ...c, last_seq: 0, read_seq: 0, unread_count: 0, last_message: null, actions: mockActions({ kind: "direct", org_wide: false, viewer_is_admin: false, viewer_is_owner: false }, { kind: "member" }) };
+  return seenBy(base, { kind: "member" });
 }
 
 type Stored = Message & { state?: TimelineItem["state"] };

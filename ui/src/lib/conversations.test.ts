@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Contact } from "./bindings/Contact";
 import type { Conversation } from "./bindings/Conversation";
+import type { GroupActions } from "./bindings/GroupActions";
 import {
   conversationActions,
   manageActions,
@@ -31,9 +32,13 @@ const conv = (id: string, kind: Conversation["kind"], names: string[], viewer_is
   id,
   kind,
   title: names.join(", "),
-  members: names.map((n, i) => ({ contact: contact(`${id}-${i}`, n), is_admin: false, delivered_seq: 0, read_seq: 0 })),
+  members: names.map((n, i) => ({ contact: contact(`${id}-${i}`, n), is_admin: false, delivered_seq: 0, read_seq: 0, actions: { make_admin: false, make_owner: false, remove: false } })),
   viewer_is_admin,
   viewer_is_owner: viewer_is_admin,
+  actions: {
+    add_members: false, remove_members: false, make_admins: false, rename: false, leave: false, invite_guests: false,
+    invite_members: false, invite_queues: false, external_keys: false, see_invitations: false, hand_over: false, close: false,
+  },
   org_wide: false,
   member_count: 0,
   created_at: 0,
@@ -73,12 +78,9 @@ describe("conversations", () => {
     const member = { kind: "member" as const };
     const guest = { kind: "guest" as const };
     expect(conversationActions(conv("d", "direct", ["Ada"]), member)).toEqual({ groupMenu: true, inviteFromMenu: true, inviteIntoGroup: false });
-    expect(conversationActions(conv("g", "group", ["Ada"], true), member)).toEqual({ groupMenu: false, inviteFromMenu: false, inviteIntoGroup: true });
-    expect(conversationActions({ ...conv("g", "group", ["Ada"], true), org_wide: true }, member).inviteIntoGroup).toBe(false);
-    expect(conversationActions(conv("g", "group", ["Ada"], false), member).inviteIntoGroup).toBe(false);
+    expect(conversationActions(conv("g", "group", ["Ada"]), member)).toEqual({ groupMenu: false, inviteFromMenu: false, inviteIntoGroup: false });
     // Guests never invite.
     expect(conversationActions(conv("d", "direct", ["Ada"]), guest)).toEqual({ groupMenu: true, inviteFromMenu: false, inviteIntoGroup: false });
-    expect(conversationActions(conv("g", "group", ["Ada"], true), guest).inviteIntoGroup).toBe(false);
   });
 
   it("lists admins first, then by name", () => {
@@ -104,30 +106,30 @@ describe("conversations", () => {
 });
 
 describe("managing a group", () => {
-  const group = (admin: boolean, owner: boolean) => ({ kind: "group" as const, viewer_is_admin: admin, viewer_is_owner: owner, org_wide: false });
+  const none: GroupActions = {
+    add_members: false, remove_members: false, make_admins: false, rename: false, leave: false, invite_guests: false,
+    invite_members: false, invite_queues: false, external_keys: false, see_invitations: false, hand_over: false, close: false,
+  };
+  const admin: GroupActions = { ...none, add_members: true, remove_members: true, make_admins: true, rename: true, leave: true, invite_guests: true, see_invitations: true };
+  const owner: GroupActions = { ...admin, invite_members: true, invite_queues: true, external_keys: true, hand_over: true, close: true };
 
-  it("offers the manage menu by role, and nothing for one-to-one conversations", () => {
-    expect(manageActions({ kind: "direct", viewer_is_admin: false, viewer_is_owner: false, org_wide: false }, { kind: "member" })).toBeNull();
-    expect(manageActions(group(false, false), { kind: "member" })).toEqual({
+  it("shows the manage menu the server granted, and none when it granted nothing", () => {
+    expect(manageActions({ actions: none })).toBeNull();
+    expect(manageActions({ actions: { ...none, leave: true } })).toEqual({
       addMembers: false, invite: false, externalKey: false, rename: false, leave: true, close: false,
     });
-    expect(manageActions(group(true, false), { kind: "member" })).toMatchObject({ addMembers: true, rename: true, invite: false });
-    expect(manageActions(group(true, true), { kind: "member" })).toMatchObject({ invite: true, externalKey: true, close: true });
-    expect(manageActions(group(true, true), { kind: "guest" })).toMatchObject({ invite: false, addMembers: false, leave: true });
+    expect(manageActions({ actions: admin })).toMatchObject({ addMembers: true, rename: true, invite: false, close: false });
+    expect(manageActions({ actions: owner })).toMatchObject({ invite: true, externalKey: true, close: true });
   });
 
-  it("offers no manage menu and no member actions in the ALL group (the organisation runs it)", () => {
-    const all = { ...group(true, true), org_wide: true };
-    expect(manageActions(all, { kind: "member" })).toBeNull();
-    expect(memberActions(all, { is_admin: false, contact: { kind: "member" } })).toBeNull();
+  it("shows the member actions the server granted", () => {
+    expect(memberActions({ actions: { make_admin: false, make_owner: false, remove: false } })).toBeNull();
+    expect(memberActions({ actions: { make_admin: true, make_owner: false, remove: true } })).toEqual({ promote: true, makeOwner: false, remove: true });
   });
 
-  it("lets admins promote and remove, and the owner hand over to a member", () => {
-    const ann = { is_admin: false, contact: { kind: "member" as const } };
-    const gus = { is_admin: false, contact: { kind: "guest" as const } };
-    expect(memberActions(group(false, false), ann)).toBeNull();
-    expect(memberActions(group(true, false), ann)).toEqual({ promote: true, makeOwner: false, remove: true });
-    expect(memberActions(group(true, true), gus)).toEqual({ promote: false, makeOwner: false, remove: true });
-    expect(memberActions(group(true, true), { ...ann, is_admin: true })).toEqual({ promote: false, makeOwner: true, remove: true });
+  it("offers Invite Guest into a group on the server's flag", () => {
+    const me = { kind: "member" as const };
+    expect(conversationActions({ kind: "group", actions: admin }, me).inviteIntoGroup).toBe(true);
+    expect(conversationActions({ kind: "group", actions: { ...admin, invite_guests: false } }, me).inviteIntoGroup).toBe(false);
   });
 });

@@ -41,13 +41,12 @@ export interface ConversationActions {
   inviteIntoGroup: boolean;
 }
 
-export function conversationActions(c: Pick<Conversation, "kind" | "viewer_is_admin" | "org_wide">, me: Pick<Me, "kind">): ConversationActions {
-  const member = me.kind === "member";
+export function conversationActions(c: Pick<Conversation, "kind" | "actions">, me: Pick<Me, "kind">): ConversationActions {
   return {
     groupMenu: c.kind === "direct",
-    inviteFromMenu: c.kind === "direct" && member,
-    // Guests are never in the ALL group (SPEC §2).
-    inviteIntoGroup: c.kind === "group" && !c.org_wide && c.viewer_is_admin && member,
+    inviteFromMenu: c.kind === "direct" && me.kind === "member",
+    // The server's flag (`core::group_rights`): the group's admins who are members.
+    inviteIntoGroup: c.actions.invite_guests,
   };
 }
 
@@ -74,8 +73,8 @@ export function pickSelection(list: readonly Conversation[], wanted: string | nu
   return list[0]?.id ?? null;
 }
 
-/** The group's *Manage* menu, by the viewer's role in it (SPEC §10, §10.1). Guests manage
- *  nothing but may leave. The ALL group has none: the organisation runs it (SPEC §2). */
+/** The group's *Manage* menu, from what the server says the viewer may do in it
+ *  (`core::group_rights`: guests only leave; nobody runs the ALL group). Null when empty. */
 export interface ManageActions {
   addMembers: boolean;
   invite: boolean;
@@ -85,32 +84,28 @@ export interface ManageActions {
   close: boolean;
 }
 
-export function manageActions(
-  c: Pick<Conversation, "kind" | "viewer_is_admin" | "viewer_is_owner" | "org_wide">,
-  me: Pick<Me, "kind">,
-): ManageActions | null {
-  if (c.kind !== "group" || c.org_wide) return null;
-  const member = me.kind === "member";
-  const admin = c.viewer_is_admin && member;
-  const owner = c.viewer_is_owner && member;
-  return { addMembers: admin, invite: owner, externalKey: owner, rename: admin, leave: true, close: owner };
+export function manageActions(c: Pick<Conversation, "actions">): ManageActions | null {
+  const a = c.actions;
+  const menu = {
+    addMembers: a.add_members,
+    invite: a.invite_members || a.invite_queues,
+    externalKey: a.external_keys,
+    rename: a.rename,
+    leave: a.leave,
+    close: a.close,
+  };
+  return Object.values(menu).some(Boolean) ? menu : null;
 }
 
-/** What the viewer may do to one member of a group. */
+/** What the viewer may do to one member of a group, as the server computed it. Null when
+ *  nothing. */
 export interface MemberActions {
   promote: boolean;
   makeOwner: boolean;
   remove: boolean;
 }
 
-export function memberActions(
-  c: Pick<Conversation, "kind" | "viewer_is_admin" | "viewer_is_owner" | "org_wide">,
-  m: Pick<ConversationMember, "is_admin"> & { contact: Pick<Contact, "kind"> },
-): MemberActions | null {
-  if (c.kind !== "group" || c.org_wide || !c.viewer_is_admin) return null;
-  return {
-    promote: !m.is_admin && m.contact.kind === "member",
-    makeOwner: c.viewer_is_owner && m.contact.kind === "member",
-    remove: true,
-  };
+export function memberActions(m: Pick<ConversationMember, "actions">): MemberActions | null {
+  const can = { promote: m.actions.make_admin, makeOwner: m.actions.make_owner, remove: m.actions.remove };
+  return Object.values(can).some(Boolean) ? can : null;
 }

@@ -8,7 +8,9 @@ use crate::conversations::{self, ConversationRow, Kind, MemberRow};
 use crate::db::Db;
 use crate::error::{AppError, AppResult};
 use crate::settings;
+use parley_core::group_rights::{self, ConversationFacts, GroupActions, MemberActions, Viewer};
 use parley_core::role::AccountKind;
+use parley_core::wire::ConversationKind;
 use parley_core::ErrorCode;
 
 /// The conversation and every member, if `me` is one of them; 404 otherwise.
@@ -33,21 +35,65 @@ pub async fn joined(db: &Db, me: &AccountRow, id: &str) -> AppResult<(Conversati
         .ok_or_else(|| AppError::new(ErrorCode::NotFound))
 }
 
-/// What running a group takes: being one of its admins, or its owner (SPEC §10, §10.1).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum GroupRight {
-    Admin,
-    Owner,
+/// What `me`, a member of `row` (an admin of it or not), may do in it: the core rule.
+pub fn actions_of(me: &AccountRow, row: &ConversationRow, is_admin: bool) -> GroupActions {
+    let kind = match Kind::from_db(&row.kind) {
+        Some(Kind::Direct) => ConversationKind::Direct,
+        Some(Kind::System) => ConversationKind::System,
+        _ => ConversationKind::Group,
+    };
+    group_rights::group_actions(
+        ConversationFacts { kind, org_wide: row.org_wide() },
+        Viewer { kind: me.kind(), is_admin, is_owner: row.owner_id.as_deref() == Some(me.id.as_str()) },
+    )
 }
 
-/// A group conversation in which `me` has `right`; 404 for outsiders, 400 for a one-to-one
-/// conversation, 403 without the right or for the ALL group.
+/// One thing that running a group takes (SPEC §10, §10.1), as [`group_rights`] grants it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GroupRight {
+    AddMembers,
+    MakeAdmins,
+    Rename,
+    InviteMembers,
+    ExternalKeys,
+    SeeInvitations,
+    HandOver,
+    Close,
+}
+
+impl GroupRight {
+    fn granted(self, a: &GroupActions) -> bool {
+        match self {
+            Self::AddMembers => a.add_members,
+            Self::MakeAdmins => a.make_admins,
+            Self::Rename => a.rename,
+            Self::InviteMembers => a.invite_members,
+            Self::ExternalKeys => a.external_keys,
+            Self::SeeInvitations => a.see_invitations,
+            Self::HandOver => a.hand_over,
+            Self::Close => a.close,
+        }
+    }
+
+    /// Who has it, for the refusal.
+    fn holders(self) -> &'static str {
+        match self {
+            Self::AddMembers | Self::MakeAdmins | Self::Rename => "admins",
+            Self::InviteMembers | Self::ExternalKeys | Self::HandOver | Self::Close => "owner",
+            Self::SeeInvitations => "members",
+        }
+    }
+}
+
+/// A group conversation in which `me` has `right`, with its members and everything `me` may do
+/// in it; 404 for outsiders, 400 for a one-to-one conversation, 403 for the ALL group and
+/// without the right.
 pub async fn group_with_right(
     db: &Db,
     me: &AccountRow,
     id: &str,
     right: GroupRight,
-) -> AppResult<(ConversationRow, Vec<MemberRow>)> {
+) -> AppResult<(ConversationRow, Vec<MemberRow>, GroupActions)> {
     let (row, members) = member_of(db, me, id).await?;
     if Kind::from_db(&row.kind) != Some(Kind::Group) {
         return Err(AppError::with_message(
@@ -56,18 +102,37 @@ pub async fn group_with_right(
         ));
     }
     refuse_org_wide(&row)?;
-    let allowed = match right {
-        GroupRight::Admin => members.iter().any(|m| m.account_id == me.id && m.admin()),
-        GroupRight::Owner => row.owner_id.as_deref() == Some(me.id.as_str()),
-    };
-    if !allowed {
-        let who = if right == GroupRight::Owner { "owner" } else { "admins" };
+    let is_admin = members.iter().any(|m| m.account_id == me.id && m.admin());
+    let actions = actions_of(me, &row, is_admin);
+    if !right.granted(&actions) {
+        let message = match me.kind() {
+            AccountKind::Guest => "Guests cannot run a conversation; they may leave it.".to_owned(),
+            AccountKind::Member => format!("Only the {} of this conversation can do this.", right.holders()),
+        };
+        return Err(AppError::with_message(ErrorCode::Forbidden, message));
+    }
+    Ok((row, members, actions))
+}
+
+/// A member of the group to act on with `actions` (the viewer's): 404 when they are not in it,
+/// 403 when the rule does not allow `wanted` on them (guests are never made admins or owners).
+pub fn member_to_act_on<'m>(
+    members: &'m [MemberRow],
+    account_id: &str,
+    actions: &GroupActions,
+    wanted: fn(&MemberActions) -> bool,
+) -> AppResult<&'m MemberRow> {
+    let target = members
+        .iter()
+        .find(|m| m.account_id == account_id)
+        .ok_or_else(|| AppError::with_message(ErrorCode::NotFound, "No such member of this conversation."))?;
+    if !wanted(&group_rights::member_actions(actions, target.kind(), false)) {
         return Err(AppError::with_message(
             ErrorCode::Forbidden,
-            format!("Only the {who} of this conversation can do this."),
+            "Guests cannot be admins or owners of a conversation.",
         ));
     }
-    Ok((row, members))
+    Ok(target)
 }
 
 /// The ALL group is run by the organisation (SPEC §2): nobody renames, adds, removes, makes

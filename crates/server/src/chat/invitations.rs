@@ -11,6 +11,7 @@ use crate::events::Event;
 use crate::messages;
 use crate::sharing::{self, Ending, InvitationRow};
 use crate::unit_of_work::UnitOfWork;
+use parley_core::group_rights::GroupActions;
 use parley_core::role::AccountKind;
 use parley_core::wire::{Conversation, ConversationInvitation, MessageKind};
 use parley_core::ErrorCode;
@@ -31,6 +32,7 @@ impl Invitees {
         db: &Db,
         me: &AccountRow,
         members: &[MemberRow],
+        actions: &GroupActions,
         mut people: Vec<String>,
         mut queues: Vec<String>,
     ) -> AppResult<Self> {
@@ -40,6 +42,13 @@ impl Invitees {
         queues.dedup();
         if people.is_empty() && queues.is_empty() {
             return Err(AppError::with_message(ErrorCode::InvalidRequest, "Choose at least one member or department."));
+        }
+        // A department queue reaches people who may not see the one sharing (SPEC §5).
+        if !queues.is_empty() && !actions.invite_queues {
+            return Err(AppError::with_message(
+                ErrorCode::Forbidden,
+                "Only the owner of this conversation can invite a department.",
+            ));
         }
         let people = super::access::visible_accounts(db, me, &people).await?;
         for t in &people {

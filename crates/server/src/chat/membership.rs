@@ -10,6 +10,7 @@ use crate::events::Event;
 use crate::messages;
 use crate::sharing::{self, Ending};
 use crate::unit_of_work::UnitOfWork;
+use parley_core::role::AccountKind;
 use parley_core::wire::{Conversation, MessageKind};
 use parley_core::ErrorCode;
 
@@ -98,14 +99,17 @@ pub async fn remove(
             .bind(id)
             .fetch_one(&mut **work)
             .await?;
+    // Heirs are members before guests, who run nothing (SPEC §10: `core::group_rights`).
     let remaining: Vec<&MemberRow> = members.iter().filter(|m| m.account_id != leaving.id).collect();
+    let member = |m: &&&MemberRow| m.kind() == AccountKind::Member;
     if admins_left == 0 {
-        if let Some(heir) = remaining.first() {
+        if let Some(heir) = remaining.iter().find(member).or(remaining.first()) {
             make_admin(work, id, &heir.account_id).await?;
         }
     }
     if row.owner_id.as_deref() == Some(leaving.id.as_str()) {
-        match remaining.iter().find(|m| m.admin()).or(remaining.first()) {
+        let heir = remaining.iter().filter(member).find(|m| m.admin()).or(remaining.iter().find(member));
+        match heir.or(remaining.first()) {
             Some(heir) => make_owner(work, id, &heir.account_id).await?,
             None => {
                 sqlx::query("UPDATE conversations SET closed_at = $1 WHERE id = $2")

@@ -10,6 +10,7 @@ use crate::db::Db;
 use crate::error::AppResult;
 use crate::messages;
 use crate::sharing::InvitationRow;
+use parley_core::group_rights::{self, GroupActions};
 use parley_core::wire::{Conversation, ConversationInvitation, ConversationKind, ConversationMember, Message};
 use std::collections::HashMap;
 
@@ -82,12 +83,23 @@ fn assemble(
     last_message: Option<Message>,
 ) -> Conversation {
     let (viewer_is_admin, read_seq, unread) = mine.map_or((false, 0, 0), |m| (m.admin(), m.read_seq, m.unread(row)));
+    let viewer_is_owner = row.owner_id.as_deref() == Some(me.id.as_str());
+    let kind = match Kind::from_db(&row.kind) {
+        Some(Kind::Direct) => ConversationKind::Direct,
+        Some(Kind::System) => ConversationKind::System,
+        _ => ConversationKind::Group,
+    };
+    let actions = match mine {
+        Some(_) => super::access::actions_of(me, row, viewer_is_admin),
+        None => GroupActions::default(),
+    };
     let listed = if row.org_wide() { conversations::ORG_WIDE_LISTED as usize } else { usize::MAX };
     let members: Vec<ConversationMember> = members
         .into_iter()
         .filter(|m| m.account.id != me.id)
         .take(listed)
         .map(|m| ConversationMember {
+            actions: group_rights::member_actions(&actions, m.account.kind(), m.is_admin != 0),
             contact: m.account.to_contact(),
             is_admin: m.is_admin != 0,
             delivered_seq: m.delivered_seq,
@@ -95,11 +107,6 @@ fn assemble(
         })
         .collect();
     let member_count = member_count.unwrap_or(members.len() as i64 + i64::from(mine.is_some()));
-    let kind = match Kind::from_db(&row.kind) {
-        Some(Kind::Direct) => ConversationKind::Direct,
-        Some(Kind::System) => ConversationKind::System,
-        _ => ConversationKind::Group,
-    };
     let title = match (&row.name, kind) {
         (Some(name), _) => name.clone(),
         (None, ConversationKind::Direct) => {
@@ -120,12 +127,13 @@ fn assemble(
         viewer_is_admin,
         created_at: row.created_at,
         last_seq: row.last_seq,
-        viewer_is_owner: row.owner_id.as_deref() == Some(me.id.as_str()),
+        viewer_is_owner,
         org_wide: row.org_wide(),
         member_count: u32::try_from(member_count).unwrap_or(u32::MAX),
         read_seq,
         unread_count: u32::try_from(unread).unwrap_or(u32::MAX),
         last_message,
+        actions,
     }
 }
 

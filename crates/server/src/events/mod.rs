@@ -130,7 +130,7 @@ impl Routed {
                 contacts_seq: Some(*seq),
                 ..Self::push(
                     Audience::Organisation { id: organisation_id.clone(), members_only: false },
-                    &ServerEvent::ContactsChanged { cursor: crate::routes::contacts::encode_cursor(*seq) },
+                    &ServerEvent::ContactsChanged { cursor: crate::contact_sync::encode_cursor(*seq) },
                 )
             },
             Event::SessionsRevoked { account_id, session_ids } => Self {

@@ -38,8 +38,9 @@ pub async fn share(
     ApiJson(req): ApiJson<ShareConversationRequest>,
 ) -> AppResult<(StatusCode, Json<Vec<ConversationInvitation>>)> {
     let me = &session.account;
-    let (_, members) = access::group_with_right(&state.db, me, &id, GroupRight::Owner).await?;
-    let invitees = invitations::Invitees::check(&state.db, me, &members, req.account_ids, req.department_ids).await?;
+    let (_, members, actions) = access::group_with_right(&state.db, me, &id, GroupRight::InviteMembers).await?;
+    let invitees =
+        invitations::Invitees::check(&state.db, me, &members, &actions, req.account_ids, req.department_ids).await?;
     let mut work = UnitOfWork::begin(&state.db).await?;
     let answer = invitations::share(&mut work, me, &id, &invitees, state.clock.now_ms()).await?;
     work.commit(&state.events).await?;
@@ -53,7 +54,7 @@ pub async fn list_sent(
     session: ActiveSession,
     Path(id): Path<String>,
 ) -> AppResult<Json<Vec<ConversationInvitation>>> {
-    access::member_of(&state.db, &session.account, &id).await?;
+    access::group_with_right(&state.db, &session.account, &id, GroupRight::SeeInvitations).await?;
     let rows = sharing::active_for_conversation(&state.db, &id).await?;
     Ok(Json(view::invitations(&mut *state.db.acquire().await?, rows).await?))
 }
@@ -112,7 +113,7 @@ pub async fn cancel(
         .await?
         .filter(|i| i.status == "active")
         .ok_or_else(|| AppError::with_message(ErrorCode::NotFound, "This invitation is no longer open."))?;
-    access::group_with_right(&state.db, me, &invitation.conversation_id, GroupRight::Owner).await?;
+    access::group_with_right(&state.db, me, &invitation.conversation_id, GroupRight::InviteMembers).await?;
     let mut work = UnitOfWork::begin(&state.db).await?;
     invitations::cancel(&mut work, me, invitation, state.clock.now_ms()).await?;
     work.commit(&state.events).await?;
@@ -134,7 +135,10 @@ pub async fn hand_over(
     ApiJson(req): ApiJson<HandOverRequest>,
 ) -> AppResult<Json<Conversation>> {
     let me = &session.account;
-    let (_, members) = access::group_with_right(&state.db, me, &id, GroupRight::Owner).await?;
+    let (_, members, actions) = access::group_with_right(&state.db, me, &id, GroupRight::HandOver).await?;
+    if req.account_id != me.id {
+        access::member_to_act_on(&members, &req.account_id, &actions, |m| m.make_owner)?;
+    }
     let mut work = UnitOfWork::begin(&state.db).await?;
     let answer = invitations::hand_over(&mut work, me, &id, &members, &req.account_id, state.clock.now_ms()).await?;
     work.commit(&state.events).await?;
@@ -150,7 +154,7 @@ pub async fn close(
     Path(id): Path<String>,
 ) -> AppResult<StatusCode> {
     let me = &session.account;
-    let (_, members) = access::group_with_right(&state.db, me, &id, GroupRight::Owner).await?;
+    let (_, members, _) = access::group_with_right(&state.db, me, &id, GroupRight::Close).await?;
     let mut work = UnitOfWork::begin(&state.db).await?;
     invitations::close(&mut work, me, &id, &members, state.clock.now_ms()).await?;
     work.commit(&state.events).await?;

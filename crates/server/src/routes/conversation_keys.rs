@@ -33,7 +33,7 @@ const REDEEM_PER_ADDRESS: u32 = 20;
 
 /// The group `me` owns (keys are the owner's, like invitations).
 async fn owned(state: &AppState, session: &ActiveSession, id: &str) -> AppResult<ConversationRow> {
-    Ok(access::group_with_right(&state.db, &session.account, id, GroupRight::Owner).await?.0)
+    Ok(access::group_with_right(&state.db, &session.account, id, GroupRight::ExternalKeys).await?.0)
 }
 
 async fn throttle(state: &AppState, addr: std::net::IpAddr) -> AppResult<()> {

@@ -34,7 +34,7 @@ pub async fn add(
     ApiJson(req): ApiJson<AddMembersRequest>,
 ) -> AppResult<Json<Conversation>> {
     let me = &session.account;
-    let (_, members) = access::group_with_right(&state.db, me, &id, GroupRight::Admin).await?;
+    let (_, members, _) = access::group_with_right(&state.db, me, &id, GroupRight::AddMembers).await?;
     let ids = membership::newcomer_ids(&members, req.account_ids)?;
     // Only people the admin sees may be added (SPEC §5); a guest only as the profile allows.
     let newcomers = access::visible_accounts(&state.db, me, &ids).await?;
@@ -58,7 +58,8 @@ pub async fn remove(
     let (row, members) = access::member_of(&state.db, me, &id).await?;
     access::refuse_org_wide(&row)?;
     let is_admin = members.iter().any(|m| m.account_id == me.id && m.admin());
-    if Kind::from_db(&row.kind) != Some(Kind::Group) || !(is_admin || account_id == me.id) {
+    let actions = access::actions_of(me, &row, is_admin);
+    if !(actions.remove_members || (account_id == me.id && actions.leave)) {
         return Err(AppError::new(ErrorCode::Forbidden));
     }
     if !members.iter().any(|m| m.account_id == account_id) {
@@ -80,10 +81,8 @@ pub async fn promote(
     Path((id, account_id)): Path<(String, String)>,
 ) -> AppResult<Json<Conversation>> {
     let me = &session.account;
-    let (row, members) = access::group_with_right(&state.db, me, &id, GroupRight::Admin).await?;
-    if !members.iter().any(|m| m.account_id == account_id) {
-        return Err(AppError::new(ErrorCode::NotFound));
-    }
+    let (row, members, actions) = access::group_with_right(&state.db, me, &id, GroupRight::MakeAdmins).await?;
+    access::member_to_act_on(&members, &account_id, &actions, |m| m.make_admin)?;
     let mut work = UnitOfWork::begin(&state.db).await?;
     let answer = membership::promote(&mut work, me, &row, &members, &account_id).await?;
     work.commit(&state.events).await?;
@@ -100,7 +99,7 @@ pub async fn rename(
     ApiJson(req): ApiJson<RenameConversationRequest>,
 ) -> AppResult<Json<Conversation>> {
     let me = &session.account;
-    let (_, members) = access::group_with_right(&state.db, me, &id, GroupRight::Admin).await?;
+    let (_, members, _) = access::group_with_right(&state.db, me, &id, GroupRight::Rename).await?;
     let name = membership::parse_name(&req.name)?;
     let mut work = UnitOfWork::begin(&state.db).await?;
     let answer = membership::rename(&mut work, me, &id, &members, name).await?;

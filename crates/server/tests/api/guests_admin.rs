@@ -391,7 +391,7 @@ async fn reminders_go_out_once_a_day_up_to_the_limit_and_never_twice() {
     let file = std::fs::read_to_string(newest).expect("read");
     let text = file.split_once("\n\n").map(|(_, body)| body).unwrap_or_default();
     assert!(text.starts_with("Reminder: "), "{text}");
-    assert!(extract_code(&text).is_some(), "a fresh code: {text}");
+    assert!(extract_code(text).is_some(), "a fresh code: {text}");
     assert_eq!(parley_server::scheduler::send_reminders(state).await.expect("run"), 0, "once a day");
 
     s.app.advance_clock(DAY_MS);

@@ -472,3 +472,33 @@ async fn losing_the_shared_conversation_removes_the_guest_from_the_delta() {
         "the inviter keeps the guest"
     );
 }
+
+/// SPEC §11: `removed` names only contacts the viewer saw and no longer sees — a guest it
+/// never saw is never named, so a delta does not tell that (or when) a guest was invited,
+/// changed or deleted.
+#[tokio::test]
+async fn a_delta_never_names_a_guest_the_viewer_never_saw() {
+    let s = setup().await;
+    let before: Value = s.app.get_auth("/api/v1/contacts", &s.colleague).await.json().await.expect("contacts");
+    let g: Value = s.invite(&s.member, &form(1)).await.json().await.expect("json");
+    let guest_id = g["guest"]["id"].as_str().expect("id").to_owned();
+    // The inviter's client syncs and holds the guest.
+    let inviters: Value = s.app.get_auth("/api/v1/contacts", &s.member).await.json().await.expect("contacts");
+    assert!(inviters.to_string().contains(&guest_id));
+    // The guest activates (a change to the account) and is then deleted by an admin.
+    let code = s.app.read_outbox_code(g["guest"]["phone"].as_str().expect("phone")).await;
+    let guest = s.app.login(g["guest"]["phone"].as_str().expect("phone"), &code).await;
+    s.app.activate(&guest).await;
+    let r = s.app.post_json_auth("/api/v1/admin/guests/delete", &s.admin, &json!({"guest_ids": [guest_id]})).await;
+    assert!(r.status().is_success(), "{}", r.status());
+
+    let cursor = before["cursor"].as_str().expect("cursor");
+    let delta: Value =
+        s.app.get_auth(&format!("/api/v1/contacts?cursor={cursor}"), &s.colleague).await.json().await.expect("delta");
+    let named = |d: &Value| d.to_string().contains(&guest_id);
+    assert!(!named(&delta), "never seen, never named: {delta}");
+    // The inviter saw the guest: for them it is removed.
+    let delta: Value =
+        s.app.get_auth(&format!("/api/v1/contacts?cursor={cursor}"), &s.member).await.json().await.expect("delta");
+    assert!(delta["removed"].as_array().expect("removed").iter().any(|id| id == guest_id.as_str()), "{delta}");
+}

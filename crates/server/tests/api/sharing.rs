@@ -319,3 +319,119 @@ async fn keys_expire_can_be_revoked_and_are_e_mailed_with_their_link() {
     let r = s.app.client.get(s.app.url(&format!("/api/v1/keys/{code}"))).send().await;
     assert_error(r.expect("get"), StatusCode::NOT_FOUND, "not_found").await;
 }
+
+/// A guest invited by the owner into the group, logged in and active.
+async fn guest_in_group(s: &Share) -> (String, String) {
+    with_guests(s).await;
+    let form = json!({
+        "first_name": "Gina", "last_name": "Guest", "email": "gina@partner.example", "phone": "+44 20 7946 0777",
+        "by_sms": true, "by_email": true, "details": "", "conversation_id": s.group
+    });
+    let r = s.app.post_json_auth("/api/v1/invitations", &s.owner, &form).await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let id = r.json::<Value>().await.expect("created")["guest"]["id"].as_str().expect("id").to_owned();
+    let code = s.app.read_outbox_code("+442079460777").await;
+    let token = s.app.login("+442079460777", &code).await;
+    s.app.activate(&token).await;
+    (id, token)
+}
+
+/// SPEC §5 against §10.1: a guest in a shared group is never offered a department queue, never
+/// reads who is invited, is never named to an invitee, runs nothing, and is never made an admin
+/// or the owner.
+#[tokio::test]
+async fn guests_stay_out_of_sharing_and_run_nothing() {
+    let s = setup().await;
+    let (guest_id, guest) = guest_in_group(&s).await;
+
+    // The owner's department queue (the guest carries the owner's department): not the guest's.
+    let r = s.share(&s.owner, &[], &[&s.org.emea]).await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    assert!(s.incoming(&guest).await.is_empty(), "a queue is for the department's members");
+    let queue = id_of(&s.sent().await[0]);
+    assert_error(s.answer(&guest, &queue, "accept").await, StatusCode::NOT_FOUND, "not_found").await;
+
+    // Who is invited is the members' to read, not the guest's.
+    let sent = s.app.get_auth(&format!("/api/v1/conversations/{}/invitations", s.group), &guest).await;
+    assert_error(sent, StatusCode::FORBIDDEN, "forbidden").await;
+
+    // An unnamed group is titled for an invitee without naming its guests.
+    let body = json!({"name": ""});
+    let r = s
+        .app
+        .client
+        .patch(s.app.url(&format!("/api/v1/conversations/{}", s.group)))
+        .bearer_auth(&s.owner)
+        .json(&body)
+        .send()
+        .await;
+    assert_eq!(r.expect("rename").status(), StatusCode::OK);
+    s.app.login_active(&s.org.sales_admin).await;
+    let r = s.share(&s.owner, &[&s.org.sales_admin.id], &[]).await;
+    let title =
+        r.json::<Vec<Value>>().await.expect("created")[0]["conversation_title"].as_str().expect("title").to_owned();
+    assert!(!title.contains("Gina"), "{title}");
+
+    // The server says what each viewer may do: the guest may only leave.
+    let view: Value =
+        s.app.get_auth(&format!("/api/v1/conversations/{}", s.group), &guest).await.json().await.expect("view");
+    let actions = view["actions"].as_object().expect("actions");
+    let granted: Vec<&String> = actions.iter().filter(|(_, v)| v.as_bool() == Some(true)).map(|(k, _)| k).collect();
+    assert_eq!(granted, vec!["leave"], "{view}");
+    let owners_view: Value =
+        s.app.get_auth(&format!("/api/v1/conversations/{}", s.group), &s.owner).await.json().await.expect("view");
+    let on_guest = owners_view["members"]
+        .as_array()
+        .expect("members")
+        .iter()
+        .find(|m| m["contact"]["id"] == guest_id.as_str())
+        .expect("guest");
+    assert_eq!(on_guest["actions"], json!({"make_admin": false, "make_owner": false, "remove": true}));
+    assert_eq!(owners_view["actions"]["invite_queues"], true);
+
+    // Never made an admin or the owner.
+    let promote = s
+        .app
+        .client
+        .put(s.app.url(&format!("/api/v1/conversations/{}/members/{guest_id}/admin", s.group)))
+        .bearer_auth(&s.owner)
+        .send()
+        .await;
+    assert_error(promote.expect("put"), StatusCode::FORBIDDEN, "forbidden").await;
+    let hand = s
+        .app
+        .client
+        .put(s.app.url(&format!("/api/v1/conversations/{}/owner", s.group)))
+        .bearer_auth(&s.owner)
+        .json(&json!({"account_id": guest_id}))
+        .send()
+        .await;
+    assert_error(hand.expect("put"), StatusCode::FORBIDDEN, "forbidden").await;
+
+    // A guest runs nothing, even a group it started (the profile allows it to start one).
+    let mine = s
+        .app
+        .post_json_auth(
+            "/api/v1/conversations",
+            &guest,
+            &json!({"kind": "group", "member_ids": [s.org.member.id], "name": "Gina's"}),
+        )
+        .await;
+    assert_eq!(mine.status(), StatusCode::CREATED);
+    let mine: Value = mine.json().await.expect("group");
+    assert_eq!(mine["viewer_is_owner"], true);
+    let gid = mine["id"].as_str().expect("id");
+    let body = json!({"account_ids": [], "department_ids": [s.org.emea]});
+    let r = s.app.post_json_auth(&format!("/api/v1/conversations/{gid}/invitations"), &guest, &body).await;
+    let refused = assert_error(r, StatusCode::FORBIDDEN, "forbidden").await;
+    assert_eq!(refused["message"], "Guests cannot run a conversation; they may leave it.");
+    let r = s
+        .app
+        .post_json_auth(
+            &format!("/api/v1/conversations/{gid}/members"),
+            &guest,
+            &json!({"account_ids": [s.org.colleague.id]}),
+        )
+        .await;
+    assert_error(r, StatusCode::FORBIDDEN, "forbidden").await;
+}
