@@ -16,7 +16,11 @@ pub struct MessageBody(String);
 impl MessageBody {
     pub fn parse(text: &str) -> Result<Self, ErrorCode> {
         let text = text.trim_matches(|c: char| c == '\n' || c == '\r');
-        if text.trim().is_empty() {
+        // NUL and other control characters are refused; only zero-width or blank is empty.
+        if crate::text::has_forbidden_control(text, true) {
+            return Err(ErrorCode::InvalidFormat);
+        }
+        if !crate::text::has_visible(text) {
             return Err(ErrorCode::Required);
         }
         if text.chars().count() > MESSAGE_MAX_CHARS {

@@ -25,6 +25,10 @@ pub enum ErrorCode {
     TermsNotAccepted,
     Forbidden,
     NotFound,
+    /// The method is not one this path answers.
+    MethodNotAllowed,
+    /// The request body is larger than the server accepts.
+    PayloadTooLarge,
     Conflict,
     /// The guest profile has no desktop access (SPEC §6).
     GuestDesktopAccessOff,
@@ -71,6 +75,8 @@ impl ErrorCode {
             Self::TermsNotAccepted => "terms_not_accepted",
             Self::Forbidden => "forbidden",
             Self::NotFound => "not_found",
+            Self::MethodNotAllowed => "method_not_allowed",
+            Self::PayloadTooLarge => "payload_too_large",
             Self::Conflict => "conflict",
             Self::GuestDesktopAccessOff => "guest_desktop_access_off",
             Self::FeatureNotForGuests => "feature_not_for_guests",
@@ -104,6 +110,8 @@ impl ErrorCode {
             Self::TermsNotAccepted => "Please accept the terms of use to continue.",
             Self::Forbidden => "You are not allowed to do this.",
             Self::NotFound => "Not found.",
+            Self::MethodNotAllowed => "This method is not allowed here.",
+            Self::PayloadTooLarge => "The request is too large.",
             Self::Conflict => "This already exists.",
             Self::GuestDesktopAccessOff => {
                 "Your guest access does not include the desktop app. Please use the Parley mobile app."

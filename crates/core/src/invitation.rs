@@ -66,10 +66,13 @@ pub fn check_invitation(
     {
         field(ErrorCode::ModeDisabled, "mode");
     }
-    let details = req.details.trim().to_owned();
-    if details.chars().count() > DETAILS_MAX_CHARS {
-        field(ErrorCode::TooLong, "details");
-    }
+    let details = match crate::text::optional_text(&req.details, DETAILS_MAX_CHARS) {
+        Ok(details) => details.unwrap_or_default(),
+        Err(code) => {
+            field(code, "details");
+            String::new()
+        }
+    };
     match contact {
         Some(c) if errors.is_empty() => Ok(ValidInvitation {
             first_name: c.first_name,

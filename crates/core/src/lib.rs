@@ -14,6 +14,7 @@
 //! - [`sharing`]: external keys of a conversation — code, link, details, validity (SPEC §10.1).
 //! - [`group_rights`]: who may do what in a group conversation, and to whom (SPEC §10, §10.1).
 //! - [`chat`]: message bodies, client message ids, message states (SPEC §10).
+//! - [`text`]: free text from users: control characters refused, invisible text empty.
 //! - [`time`]: the one printed form of instants.
 //! - [`error`]: stable error codes and the exact messages users read.
 //! - [`wire`]: request, response and event types shared over HTTP, WebSocket and IPC;
@@ -32,6 +33,7 @@ pub mod role;
 pub mod session;
 pub mod settings;
 pub mod sharing;
+pub mod text;
 pub mod time;
 pub mod visibility;
 pub mod wire;

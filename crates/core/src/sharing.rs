@@ -88,6 +88,14 @@ impl KeyDetails {
     ) -> Result<Self, Vec<ApiError>> {
         let (person_name, description, comments) = (person_name.trim(), description.trim(), comments.trim());
         let mut errors = Vec::new();
+        for (field, text, multi_line) in
+            [("person_name", person_name, false), ("description", description, false), ("comments", comments, true)]
+        {
+            if crate::text::has_forbidden_control(text, multi_line) {
+                errors.push(ApiError::on_field(ErrorCode::InvalidFormat, field));
+            }
+        }
+        let person_name = if crate::text::has_visible(person_name) { person_name } else { "" };
         if person_name.is_empty() {
             errors.push(ApiError::on_field(ErrorCode::Required, "person_name"));
         } else if too_long(person_name, KEY_NAME_MAX_CHARS) {

@@ -50,6 +50,8 @@ pub fn status_of(code: ErrorCode) -> StatusCode {
         | ErrorCode::GuestDesktopAccessOff
         | ErrorCode::FeatureNotForGuests => StatusCode::FORBIDDEN,
         ErrorCode::NotFound => StatusCode::NOT_FOUND,
+        ErrorCode::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+        ErrorCode::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
         ErrorCode::Conflict => StatusCode::CONFLICT,
         ErrorCode::Internal | ErrorCode::Network | ErrorCode::Keyring | ErrorCode::LocalStore => {
             StatusCode::INTERNAL_SERVER_ERROR
@@ -96,6 +98,9 @@ where
     async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, Self::Rejection> {
         match Json::<T>::from_request(req, state).await {
             Ok(Json(v)) => Ok(Self(v)),
+            Err(rejection) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                Err(AppError::new(ErrorCode::PayloadTooLarge))
+            }
             Err(rejection) => Err(AppError::with_message(
                 ErrorCode::InvalidRequest,
                 format!("The request could not be understood: {}", rejection.body_text()),
@@ -124,4 +129,36 @@ where
             )),
         }
     }
+}
+
+/// `Path<T>` whose rejections (a malformed or non-UTF-8 segment) answer in our error format
+/// (400 + a readable reason): every path id goes through it.
+pub struct ApiPath<T>(pub T);
+
+impl<S, T> axum::extract::FromRequestParts<S> for ApiPath<T>
+where
+    T: serde::de::DeserializeOwned + Send,
+    S: Send + Sync,
+{
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut axum::http::request::Parts, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::extract::Path::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Path(v)) => Ok(Self(v)),
+            Err(rejection) => Err(AppError::with_message(
+                ErrorCode::InvalidRequest,
+                format!("The request could not be understood: {}", rejection.body_text()),
+            )),
+        }
+    }
+}
+
+/// The answer to a path no route serves: the JSON 404.
+pub async fn no_route() -> AppError {
+    AppError::new(ErrorCode::NotFound)
+}
+
+/// The answer to a method a path does not serve: the JSON 405.
+pub async fn wrong_method() -> AppError {
+    AppError::new(ErrorCode::MethodNotAllowed)
 }

@@ -3,6 +3,7 @@
 //! Layout:
 //! - [`configuration`]: command-line and environment settings.
 //! - [`telemetry`]: tracing set-up.
+//! - [`serve`]: hyper over TCP with header and idle timeouts.
 //! - [`startup`]: builds the router and runs the server with graceful shutdown.
 //! - [`db`]: the database pool (SQLite file by default, PostgreSQL by URL) and migrations.
 //! - [`state`]: the one shared state struct handed to every handler.
@@ -66,6 +67,7 @@ pub mod private_files;
 pub mod provisioning;
 pub mod routes;
 pub mod scheduler;
+pub mod serve;
 pub mod sessions;
 pub mod settings;
 pub mod sharing;

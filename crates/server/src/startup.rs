@@ -10,10 +10,8 @@ use crate::shutdown;
 use crate::state::{AppState, PublicLinks};
 use anyhow::Context;
 use std::future::Future;
-use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
-use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::trace::TraceLayer;
 
 /// Opens the database and builds the shared state.
@@ -110,16 +108,16 @@ impl Application {
             .map(|every| tokio::spawn(crate::scheduler::run(self.state.clone(), every, stop.clone())));
         let app = crate::routes::router(self.state.clone())
             .layer(axum::middleware::from_fn(run_to_completion))
-            .layer(RequestBodyLimitLayer::new(64 * 1024))
+            // Bodies above 64 KiB are refused by the JSON extractor: a JSON 413.
+            .layer(axum::extract::DefaultBodyLimit::max(64 * 1024))
             .layer(TraceLayer::new_for_http());
         tracing::info!(addr = %self.listener.local_addr()?, database = self.state.backend.name(), "parley-server listening");
-        let result = axum::serve(self.listener, app.into_make_service_with_connect_info::<SocketAddr>())
-            .with_graceful_shutdown(async move {
-                signal.await;
-                tracing::info!("shutting down");
-                trigger.fire();
-            })
-            .await;
+        crate::serve::serve(self.listener, app, async move {
+            signal.await;
+            tracing::info!("shutting down");
+            trigger.fire();
+        })
+        .await;
         let _ = tokio::time::timeout(Duration::from_secs(10), worker).await;
         let _ = tokio::time::timeout(Duration::from_secs(2), watcher).await;
         if let Some(checkpoints) = checkpoints {
@@ -129,7 +127,7 @@ impl Application {
             let _ = tokio::time::timeout(Duration::from_secs(10), scheduler).await;
         }
         self.state.db.close().await;
-        result.context("server error")
+        Ok(())
     }
 }
 

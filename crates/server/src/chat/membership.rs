@@ -149,7 +149,7 @@ pub async fn rename(
     me: &AccountRow,
     conversation_id: &str,
     members: &[MemberRow],
-    name: Option<&str>,
+    name: Option<String>,
 ) -> AppResult<Conversation> {
     sqlx::query("UPDATE conversations SET name = $1 WHERE id = $2")
         .bind(name)
@@ -162,13 +162,13 @@ pub async fn rename(
     super::view::conversation_by_id(work, me, conversation_id).await
 }
 
-/// A group's name as given: trimmed, at most 100 characters, empty for none.
-pub fn parse_name(name: &str) -> AppResult<Option<&str>> {
-    let name = name.trim();
-    if name.chars().count() > 100 {
-        return Err(AppError::on_field(ErrorCode::TooLong, "name"));
-    }
-    Ok((!name.is_empty()).then_some(name))
+/// The longest name a group may have.
+pub const NAME_MAX_CHARS: usize = 100;
+
+/// A group's name as given: trimmed, one line, at most [`NAME_MAX_CHARS`] characters; `None`
+/// when it shows nothing.
+pub fn parse_name(name: &str) -> AppResult<Option<String>> {
+    parley_core::text::optional_line(name, NAME_MAX_CHARS).map_err(|code| AppError::on_field(code, "name"))
 }
 
 async fn make_admin(conn: &mut sqlx::AnyConnection, id: &str, account_id: &str) -> sqlx::Result<()> {

@@ -44,10 +44,7 @@ impl NewConversation {
                 ))
             }
         };
-        let name = req.name.as_deref().map(str::trim).filter(|n| !n.is_empty()).map(str::to_owned);
-        if name.as_ref().is_some_and(|n| n.chars().count() > 100) {
-            return Err(AppError::on_field(ErrorCode::TooLong, "name"));
-        }
+        let name = super::membership::parse_name(req.name.as_deref().unwrap_or_default())?;
         Ok(Self { kind, others, name })
     }
 }

@@ -250,6 +250,12 @@ impl Registry {
         inner.contacts_seq.get(organisation_id).copied().unwrap_or(0)
     }
 
+    /// How many sockets one session holds on this node.
+    pub fn sockets_of_session(&self, account_id: &str, session_id: &str) -> usize {
+        let inner = self.inner.read().unwrap_or_else(|e| e.into_inner());
+        inner.accounts.get(account_id).map_or(0, |list| list.iter().filter(|c| c.peer.session_id == session_id).count())
+    }
+
     /// How many sockets this node holds.
     pub fn len(&self) -> usize {
         let inner = self.inner.read().unwrap_or_else(|e| e.into_inner());

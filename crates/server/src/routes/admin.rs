@@ -2,12 +2,12 @@
 //! users list where a company admin grants *may invite guests* (SPEC §3).
 
 use crate::accounts::{self, AccountRow};
-use crate::error::{ApiQuery, AppError, AppResult};
+use crate::error::{ApiPath, ApiQuery, AppError, AppResult};
 use crate::routes::ActiveSession;
 use crate::sessions;
 use crate::state::AppState;
 use crate::unit_of_work::UnitOfWork;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::routing::{get, post};
 use axum::Json;
 use parley_core::admin::{page_limit, phone_digits, search_term, AdminMember, MembersPage, MembersQuery};
@@ -130,7 +130,7 @@ pub async fn administers(state: &AppState, admin: &AccountRow, target: &AccountR
 pub async fn revoke_sessions(
     State(state): State<AppState>,
     session: ActiveSession,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> AppResult<Json<Revoked>> {
     if !session.account.role().is_admin() {
         return Err(AppError::new(ErrorCode::Forbidden));

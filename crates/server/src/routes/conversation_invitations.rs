@@ -4,12 +4,12 @@
 
 use crate::chat::access::{self, GroupRight};
 use crate::chat::{invitations, view};
-use crate::error::{ApiJson, AppError, AppResult};
+use crate::error::{ApiJson, ApiPath, AppError, AppResult};
 use crate::routes::ActiveSession;
 use crate::sharing;
 use crate::state::AppState;
 use crate::unit_of_work::UnitOfWork;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::{delete, get, post, put};
 use axum::Json;
@@ -34,7 +34,7 @@ pub fn router() -> axum::Router<AppState> {
 pub async fn share(
     State(state): State<AppState>,
     session: ActiveSession,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     ApiJson(req): ApiJson<ShareConversationRequest>,
 ) -> AppResult<(StatusCode, Json<Vec<ConversationInvitation>>)> {
     let me = &session.account;
@@ -52,7 +52,7 @@ pub async fn share(
 pub async fn list_sent(
     State(state): State<AppState>,
     session: ActiveSession,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> AppResult<Json<Vec<ConversationInvitation>>> {
     access::group_with_right(&state.db, &session.account, &id, GroupRight::SeeInvitations).await?;
     let rows = sharing::active_for_conversation(&state.db, &id).await?;
@@ -75,7 +75,7 @@ pub async fn list_incoming(
 pub async fn accept(
     State(state): State<AppState>,
     session: ActiveSession,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> AppResult<Json<Conversation>> {
     let me = &session.account;
     let invitation = invitations::addressed_to(&state.db, me, &id).await?;
@@ -90,7 +90,7 @@ pub async fn accept(
 pub async fn decline(
     State(state): State<AppState>,
     session: ActiveSession,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> AppResult<StatusCode> {
     let me = &session.account;
     let invitation = invitations::addressed_to(&state.db, me, &id).await?;
@@ -106,7 +106,7 @@ pub async fn decline(
 pub async fn cancel(
     State(state): State<AppState>,
     session: ActiveSession,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> AppResult<StatusCode> {
     let me = &session.account;
     let invitation = sharing::by_id(&state.db, &id)
@@ -131,7 +131,7 @@ pub struct HandOverRequest {
 pub async fn hand_over(
     State(state): State<AppState>,
     session: ActiveSession,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     ApiJson(req): ApiJson<HandOverRequest>,
 ) -> AppResult<Json<Conversation>> {
     let me = &session.account;
@@ -151,7 +151,7 @@ pub async fn hand_over(
 pub async fn close(
     State(state): State<AppState>,
     session: ActiveSession,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> AppResult<StatusCode> {
     let me = &session.account;
     let (_, members, _) = access::group_with_right(&state.db, me, &id, GroupRight::Close).await?;

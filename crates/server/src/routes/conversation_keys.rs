@@ -5,10 +5,10 @@
 use crate::chat::access::{self, GroupRight};
 use crate::chat::keys;
 use crate::conversations::ConversationRow;
-use crate::error::{ApiJson, AppError, AppResult};
+use crate::error::{ApiJson, ApiPath, AppError, AppResult};
 use crate::routes::{ActiveSession, ClientAddress};
 use crate::state::AppState;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::Json;
@@ -51,7 +51,7 @@ async fn throttle(state: &AppState, addr: std::net::IpAddr) -> AppResult<()> {
 pub async fn create(
     State(state): State<AppState>,
     session: ActiveSession,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     ApiJson(req): ApiJson<CreateKeyRequest>,
 ) -> AppResult<(StatusCode, Json<KeyCreated>)> {
     owned(&state, &session, &id).await?;
@@ -65,7 +65,7 @@ pub async fn create(
 pub async fn list(
     State(state): State<AppState>,
     session: ActiveSession,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> AppResult<Json<Vec<ConversationKey>>> {
     owned(&state, &session, &id).await?;
     Ok(Json(keys::list(&state, &id).await?))
@@ -76,7 +76,7 @@ pub async fn list(
 pub async fn revoke(
     State(state): State<AppState>,
     session: ActiveSession,
-    Path((id, key_id)): Path<(String, String)>,
+    ApiPath((id, key_id)): ApiPath<(String, String)>,
 ) -> AppResult<StatusCode> {
     owned(&state, &session, &id).await?;
     keys::revoke(&state, &id, &key_id).await?;
@@ -89,7 +89,7 @@ pub async fn revoke(
 pub async fn email(
     State(state): State<AppState>,
     session: ActiveSession,
-    Path((id, key_id)): Path<(String, String)>,
+    ApiPath((id, key_id)): ApiPath<(String, String)>,
     ApiJson(req): ApiJson<SendKeyRequest>,
 ) -> AppResult<StatusCode> {
     let conversation = owned(&state, &session, &id).await?;
@@ -104,7 +104,7 @@ pub async fn email(
 pub async fn preview(
     State(state): State<AppState>,
     ClientAddress(addr): ClientAddress,
-    Path(code): Path<String>,
+    ApiPath(code): ApiPath<String>,
 ) -> AppResult<Json<KeyPreview>> {
     throttle(&state, addr).await?;
     Ok(Json(keys::preview(&state, &code).await?))

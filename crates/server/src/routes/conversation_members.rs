@@ -5,11 +5,11 @@ use crate::accounts;
 use crate::chat::access::{self, GroupRight};
 use crate::chat::membership;
 use crate::conversations::Kind;
-use crate::error::{ApiJson, AppError, AppResult};
+use crate::error::{ApiJson, ApiPath, AppError, AppResult};
 use crate::routes::ActiveSession;
 use crate::state::AppState;
 use crate::unit_of_work::UnitOfWork;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::{delete, patch, post, put};
 use axum::Json;
@@ -30,7 +30,7 @@ pub fn router() -> axum::Router<AppState> {
 pub async fn add(
     State(state): State<AppState>,
     session: ActiveSession,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     ApiJson(req): ApiJson<AddMembersRequest>,
 ) -> AppResult<Json<Conversation>> {
     let me = &session.account;
@@ -52,7 +52,7 @@ pub async fn add(
 pub async fn remove(
     State(state): State<AppState>,
     session: ActiveSession,
-    Path((id, account_id)): Path<(String, String)>,
+    ApiPath((id, account_id)): ApiPath<(String, String)>,
 ) -> AppResult<StatusCode> {
     let me = &session.account;
     let (row, members) = access::member_of(&state.db, me, &id).await?;
@@ -78,7 +78,7 @@ pub async fn remove(
 pub async fn promote(
     State(state): State<AppState>,
     session: ActiveSession,
-    Path((id, account_id)): Path<(String, String)>,
+    ApiPath((id, account_id)): ApiPath<(String, String)>,
 ) -> AppResult<Json<Conversation>> {
     let me = &session.account;
     let (row, members, actions) = access::group_with_right(&state.db, me, &id, GroupRight::MakeAdmins).await?;
@@ -95,7 +95,7 @@ pub async fn promote(
 pub async fn rename(
     State(state): State<AppState>,
     session: ActiveSession,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     ApiJson(req): ApiJson<RenameConversationRequest>,
 ) -> AppResult<Json<Conversation>> {
     let me = &session.account;

@@ -2,11 +2,11 @@
 //! [`crate::chat`]; members: [`super::conversation_members`]; messages: [`super::messages`].
 
 use crate::chat::{access, start, view};
-use crate::error::{ApiJson, AppResult};
+use crate::error::{ApiJson, ApiPath, AppResult};
 use crate::routes::ActiveSession;
 use crate::state::AppState;
 use crate::unit_of_work::UnitOfWork;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::get;
 use axum::Json;
@@ -54,7 +54,7 @@ pub async fn list(State(state): State<AppState>, session: ActiveSession) -> AppR
 pub async fn read(
     State(state): State<AppState>,
     session: ActiveSession,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> AppResult<Json<Conversation>> {
     let (row, _) = access::joined(&state.db, &session.account, &id).await?;
     Ok(Json(view::conversation(&mut *state.db.acquire().await?, &session.account, &row).await?))

@@ -4,7 +4,7 @@
 //! ([`crate::guest_actions`] does the changes).
 
 use crate::accounts::AccountRow;
-use crate::error::{ApiJson, ApiQuery, AppError, AppResult};
+use crate::error::{ApiJson, ApiPath, ApiQuery, AppError, AppResult};
 use crate::guest_actions::{self, Leaving};
 use crate::guests::{self, Scope};
 use crate::invitation_messages::{send_again, Tone};
@@ -12,7 +12,7 @@ use crate::routes::ActiveSession;
 use crate::settings;
 use crate::state::AppState;
 use crate::unit_of_work::UnitOfWork;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::routing::{get, post, put};
 use axum::Json;
 use parley_core::admin::{
@@ -140,7 +140,7 @@ async fn pending_guest(state: &AppState, admin: &AccountRow, id: &str) -> AppRes
 pub async fn cancel(
     State(state): State<AppState>,
     session: ActiveSession,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> AppResult<Json<serde_json::Value>> {
     let guest = pending_guest(&state, &session.account, &id).await?;
     remove(&state, &session.account, std::slice::from_ref(&guest), Leaving::Cancelled).await?;
@@ -153,7 +153,7 @@ pub async fn cancel(
 pub async fn resend(
     State(state): State<AppState>,
     session: ActiveSession,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> AppResult<Json<GuestRow>> {
     let guest = pending_guest(&state, &session.account, &id).await?;
     let settings = settings::load(&state.db, &session.account.organisation_id).await?;
@@ -173,7 +173,7 @@ pub async fn resend(
 pub async fn amend(
     State(state): State<AppState>,
     session: ActiveSession,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     ApiJson(req): ApiJson<AmendGuestRequest>,
 ) -> AppResult<Json<GuestRow>> {
     let guest = pending_guest(&state, &session.account, &id).await?;

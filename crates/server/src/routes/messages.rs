@@ -3,11 +3,11 @@
 
 use crate::chat::access;
 use crate::chat::sending::{self, Sent};
-use crate::error::{ApiJson, AppError, AppResult};
+use crate::error::{ApiJson, ApiPath, AppError, AppResult};
 use crate::messages;
 use crate::routes::ActiveSession;
 use crate::state::AppState;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::Json;
@@ -29,7 +29,7 @@ pub fn router() -> axum::Router<AppState> {
 pub async fn send(
     State(state): State<AppState>,
     session: ActiveSession,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     ApiJson(req): ApiJson<SendMessageRequest>,
 ) -> AppResult<(StatusCode, Json<Message>)> {
     let me = &session.account;
@@ -67,7 +67,7 @@ const MAX_PAGE: i64 = 200;
 pub async fn history(
     State(state): State<AppState>,
     session: ActiveSession,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     query: Result<Query<HistoryQuery>, axum::extract::rejection::QueryRejection>,
 ) -> AppResult<Json<MessagePage>> {
     let Query(q) = query.map_err(|e| AppError::with_message(ErrorCode::InvalidRequest, e.body_text()))?;
@@ -91,7 +91,7 @@ pub async fn history(
 pub async fn receipts(
     State(state): State<AppState>,
     session: ActiveSession,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     ApiJson(req): ApiJson<ReceiptUpdate>,
 ) -> AppResult<Json<Receipt>> {
     let (row, mine) = access::joined(&state.db, &session.account, &id).await?;

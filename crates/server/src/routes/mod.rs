@@ -48,6 +48,9 @@ pub fn router(state: AppState) -> axum::Router {
         .merge(notices::router())
         .merge(settings::router())
         .merge(ws::router())
+        // Every refusal is the JSON error, also for paths and methods nobody serves.
+        .fallback(crate::error::no_route)
+        .method_not_allowed_fallback(crate::error::wrong_method)
         .with_state(state)
 }
 

@@ -3,12 +3,12 @@
 //! ALL group is shown or hidden in the same transaction as the save.
 
 use crate::accounts;
-use crate::error::{ApiJson, AppError, AppResult};
+use crate::error::{ApiJson, ApiPath, AppError, AppResult};
 use crate::routes::ActiveSession;
 use crate::settings;
 use crate::state::AppState;
 use crate::unit_of_work::UnitOfWork;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::routing::{get, put};
 use axum::Json;
 use parley_core::role::{AccountKind, Role};
@@ -65,7 +65,7 @@ pub struct MayInvite {
 pub async fn set_may_invite(
     State(state): State<AppState>,
     session: ActiveSession,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     ApiJson(body): ApiJson<MayInvite>,
 ) -> AppResult<Json<MayInvite>> {
     company_admin(&session)?;

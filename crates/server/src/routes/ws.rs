@@ -4,15 +4,18 @@
 //! the frames queued for it; `resync` when some were dropped, and `session_revoked` before
 //! closing a revoked session.
 
+use crate::error::AppError;
 use crate::events::registry::{Peer, Signal};
 use crate::routes::ActiveSession;
 use crate::state::AppState;
+use axum::extract::ws::rejection::WebSocketUpgradeRejection;
 use axum::extract::ws::{Message, Utf8Bytes, WebSocket, WebSocketUpgrade};
 use axum::extract::State;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use parley_core::role::AccountKind;
 use parley_core::wire::ServerEvent;
+use parley_core::ErrorCode;
 use std::time::{Duration, Instant};
 
 /// Clients send nothing but control frames: nothing larger is read.
@@ -28,6 +31,8 @@ const SILENT_FOR: Duration = Duration::from_secs(75);
 const SEND_TIMEOUT: Duration = Duration::from_secs(10);
 /// How long `hello` waits for the other nodes' events to be routed here.
 const REGISTER_WAIT: Duration = Duration::from_secs(5);
+/// Sockets one session may hold on a node.
+pub const MAX_SOCKETS_PER_SESSION: usize = 4;
 
 pub fn router() -> axum::Router<AppState> {
     axum::Router::new().route("/api/v1/ws", get(upgrade))
@@ -35,7 +40,24 @@ pub fn router() -> axum::Router<AppState> {
 
 #[utoipa::path(get, path = "/api/v1/ws", responses((status = 101, description = "WebSocket of ServerEvent JSON messages"),
     (status = 401, body = parley_core::wire::ApiError)), security(("bearer" = [])))]
-pub async fn upgrade(State(state): State<AppState>, session: ActiveSession, ws: WebSocketUpgrade) -> Response {
+pub async fn upgrade(
+    State(state): State<AppState>,
+    session: ActiveSession,
+    ws: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
+) -> Response {
+    let ws = match ws {
+        Ok(ws) => ws,
+        Err(rejection) => {
+            let message = format!("This address takes a WebSocket upgrade: {}", rejection.body_text());
+            return AppError::with_message(ErrorCode::InvalidRequest, message).into_response();
+        }
+    };
+    // A desktop client holds one socket per session (two for a moment while it reconnects).
+    let held = state.events.registry().sockets_of_session(&session.account.id, &session.session_id);
+    if held >= MAX_SOCKETS_PER_SESSION {
+        let message = "Too many connections for this session. Close the others and try again.";
+        return AppError::with_message(ErrorCode::Throttled, message).into_response();
+    }
     ws.read_buffer_size(READ_BUFFER)
         .write_buffer_size(0)
         .max_write_buffer_size(MAX_WRITE_BUFFER)

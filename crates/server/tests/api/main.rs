@@ -13,6 +13,7 @@ mod first_login;
 mod guests_admin;
 mod health;
 mod helpers;
+mod hostile;
 mod invitations;
 mod outbox;
 mod sharing;

@@ -14,7 +14,7 @@ use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 
 type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
 
-async fn try_connect(app: &TestApp, token: Option<&str>) -> Result<Socket, WsError> {
+pub(crate) async fn try_connect(app: &TestApp, token: Option<&str>) -> Result<Socket, WsError> {
     let mut request = format!("ws://127.0.0.1:{}/api/v1/ws", app.port).into_client_request().expect("request");
     if let Some(t) = token {
         request.headers_mut().insert("authorization", HeaderValue::from_str(&format!("Bearer {t}")).expect("header"));
