@@ -109,7 +109,7 @@ pub async fn mail_due(state: &AppState) -> anyhow::Result<usize> {
         if !enabled(&settings) {
             continue;
         }
-        let mut tx = state.db.begin().await?;
+        let mut tx = crate::db::begin(&state.db).await?;
         let claimed = sqlx::query(
             "INSERT INTO report_mailings (organisation_id, month, created_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
         )

@@ -106,7 +106,7 @@ async fn remember(db: &Db, viewer_id: &str, shown: &[&str], hidden: &[&str]) -> 
     if shown.is_empty() && hidden.is_empty() {
         return Ok(());
     }
-    let mut tx = db.begin().await?;
+    let mut tx = crate::db::begin(db).await?;
     for id in shown {
         sqlx::query("INSERT INTO contacts_shown (viewer_id, account_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
             .bind(viewer_id)

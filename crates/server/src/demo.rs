@@ -41,7 +41,7 @@ pub async fn seed(db: &Db, code_key: &[u8], now_ms: i64) -> AppResult<DemoLogin>
     let admin = crate::accounts::live_by_phone(db, ADMIN_PHONE)
         .await?
         .ok_or_else(|| crate::error::AppError::new(parley_core::ErrorCode::NotFound))?;
-    let mut tx = db.begin().await?;
+    let mut tx = crate::db::begin(db).await?;
     let (code, expires) =
         codes::issue_and_send(&mut tx, code_key, &admin, Purpose::Provisioning, DEFAULT_VALIDITY_MS, now_ms).await?;
     tx.commit().await?;

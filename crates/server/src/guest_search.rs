@@ -96,7 +96,7 @@ pub async fn ensure_index(db: &Db, backend: Backend) -> anyhow::Result<()> {
                     .fetch_optional(db)
                     .await?;
             if exists.is_none() {
-                let mut tx = db.begin().await?;
+                let mut tx = crate::db::begin(db).await?;
                 for sql in [
                     // The stored text is the core's words separated by spaces: the tokenizer
                     // splits on spaces only (every other character class is a word character),
@@ -133,7 +133,7 @@ pub async fn ensure_index(db: &Db, backend: Backend) -> anyhow::Result<()> {
         }
     }
     loop {
-        let mut tx = db.begin().await?;
+        let mut tx = crate::db::begin(db).await?;
         let rows: Vec<Source> = sqlx::query_as(&format!("{SOURCE} WHERE i.search_version < $1 LIMIT 1000"))
             .bind(SEARCH_VERSION)
             .fetch_all(&mut *tx)

@@ -16,7 +16,7 @@ pub async fn create_organisation(db: &Db, name: &str, now_ms: i64) -> AppResult<
     }
     let org = new_id();
     let root = new_id();
-    let mut tx = db.begin().await?;
+    let mut tx = crate::db::begin(db).await?;
     sqlx::query("INSERT INTO organisations (id, name, created_at) VALUES ($1, $2, $3)")
         .bind(&org)
         .bind(name)
@@ -125,7 +125,7 @@ pub async fn add_member(
     }
 
     let id = new_id();
-    let mut tx = db.begin().await?;
+    let mut tx = crate::db::begin(db).await?;
     let seq = next_change_seq(&mut tx).await?;
     sqlx::query(
         "INSERT INTO accounts (id, organisation_id, department_id, kind, role, status, first_name, last_name, phone, email, \

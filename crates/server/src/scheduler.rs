@@ -62,7 +62,7 @@ pub async fn send_reminders(state: &AppState) -> anyhow::Result<usize> {
         .fetch_all(&state.db)
         .await?;
         for d in due {
-            let mut tx = state.db.begin().await?;
+            let mut tx = crate::db::begin(&state.db).await?;
             // The claim: only the node whose update sees the count it read sends this one.
             let claimed = sqlx::query(
                 "UPDATE invitations SET reminders_sent = reminders_sent + 1 \

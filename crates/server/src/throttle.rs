@@ -15,7 +15,7 @@ const PRUNE_EVERY: u32 = 256;
 /// Records a hit for `key` and tells whether it is within `limit` hits per `window_ms`.
 pub async fn allow(db: &Db, key: &str, limit: u32, window_ms: i64, now_ms: i64) -> sqlx::Result<bool> {
     let since = now_ms - window_ms;
-    let mut tx = db.begin().await?;
+    let mut tx = crate::db::begin(db).await?;
     sqlx::query(
         "INSERT INTO throttle_keys (key, touched_at) VALUES ($1, $2) \
          ON CONFLICT (key) DO UPDATE SET touched_at = excluded.touched_at",

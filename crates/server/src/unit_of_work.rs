@@ -16,7 +16,7 @@ pub struct UnitOfWork {
 
 impl UnitOfWork {
     pub async fn begin(db: &Db) -> sqlx::Result<Self> {
-        Ok(Self { tx: db.begin().await?, events: Vec::new() })
+        Ok(Self { tx: crate::db::begin(db).await?, events: Vec::new() })
     }
 
     /// Queues an event for after the commit.

@@ -9,10 +9,13 @@ use crate::conversations::{self, ConversationRow};
 use crate::db::new_id;
 use crate::error::{AppError, AppResult};
 use crate::guest_invitations::{group_for_guest, may_invite, provision, refuse_existing_contact};
+use crate::notices;
 use crate::outbox::{self, Channel, OutgoingMessage};
 use crate::settings;
 use crate::state::AppState;
 use crate::templates;
+use crate::unit_of_work::UnitOfWork;
+use parley_core::activation::HOUR_MS;
 use parley_core::invitation::{check_invitation, InvitationRequest};
 use parley_core::sharing::{key_link, key_redeemable, KeyCode, KeyDetails, DAY_MS};
 use parley_core::time::format_utc;
@@ -236,13 +239,54 @@ pub async fn redeem(state: &AppState, req: RedeemKeyRequest) -> AppResult<KeyRed
     };
     let valid = check_invitation(&request, &settings, may_invite(&owner)).map_err(first_error)?;
     group_for_guest(state, &owner, &key.conversation_id, &settings).await?;
-    refuse_existing_contact(state, &valid).await?;
-    let created = provision(state, &owner, &valid, &settings, Some(&key.conversation_id), Some(&key.id)).await?;
-    tracing::info!(key = %key.id, guest = %created.guest.id, "external key redeemed");
+    let provisioned = match refuse_existing_contact(state, &valid).await {
+        Ok(()) => provision(state, &owner, &valid, &settings, Some(&key.conversation_id), Some(&key.id)).await,
+        Err(refused) => Err(refused),
+    };
+    let code_expires_at = match provisioned {
+        Ok(created) => {
+            tracing::info!(key = %key.id, guest = %created.guest.id, "external key redeemed");
+            created.code_expires_at
+        }
+        // Whether a number or an address has an account on this server is not told to whoever
+        // holds a key (SPEC §4, §7.2): the key is spent, its owner is told, the answer is the same.
+        Err(refused) if refused.code() == ErrorCode::ContactExists => {
+            spend_on_existing_contact(state, &key, &owner).await?;
+            state.clock.now_ms() + i64::from(settings.activation_code_validity_hours.max(1)) * HOUR_MS
+        }
+        Err(refused) => return Err(refused),
+    };
     Ok(KeyRedeemed {
-        phone: created.guest.phone.clone(),
+        phone: valid.phone.as_str().to_owned(),
         conversation_title: outside_title(&conversation),
-        code_expires_at: created.code_expires_at,
+        code_expires_at,
         message: "Your activation code is on its way. Log in with your phone number and that code.".to_owned(),
     })
+}
+
+/// A key redeemed with a phone number or e-mail that already has an account: used up with
+/// nobody joining, and its owner told (a member may learn it, as when inviting).
+async fn spend_on_existing_contact(state: &AppState, key: &KeyRow, owner: &AccountRow) -> AppResult<()> {
+    let now = state.clock.now_ms();
+    let mut work = UnitOfWork::begin(&state.db).await?;
+    let spent = sqlx::query(
+        "UPDATE conversation_keys SET status = 'redeemed', redeemed_at = $1 WHERE id = $2 AND status = 'active'",
+    )
+    .bind(now)
+    .bind(&key.id)
+    .execute(&mut *work)
+    .await?;
+    if spent.rows_affected() != 1 {
+        return Err(AppError::with_message(ErrorCode::NotFound, "This key is not valid. Ask for a new one."));
+    }
+    let body = format!(
+        "The key for {} was used with a phone number or e-mail address that already has an account on this server; \
+         nobody joined. Make a new key if needed.",
+        key.person_name
+    );
+    let notice = notices::create(&mut work, &owner.organisation_id, &owner.id, "key_refused", &body, now).await?;
+    notices::announce(&mut work, vec![notice]);
+    work.commit(&state.events).await?;
+    tracing::info!(key = %key.id, "external key spent on an existing contact");
+    Ok(())
 }

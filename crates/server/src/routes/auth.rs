@@ -63,7 +63,7 @@ async fn send_new_user_code(state: &AppState, phone: &PhoneNumber) -> anyhow::Re
         return Ok(());
     };
     let now = state.clock.now_ms();
-    let mut tx = state.db.begin().await?;
+    let mut tx = crate::db::begin(&state.db).await?;
     codes::issue_and_send(&mut tx, &state.code_key, &account, Purpose::NewUser, rules::NEW_USER_VALIDITY_MS, now)
         .await?;
     tx.commit().await?;

@@ -157,7 +157,7 @@ pub async fn resend(
 ) -> AppResult<Json<GuestRow>> {
     let guest = pending_guest(&state, &session.account, &id).await?;
     let settings = settings::load(&state.db, &session.account.organisation_id).await?;
-    let mut tx = state.db.begin().await?;
+    let mut tx = crate::db::begin(&state.db).await?;
     send_again(&mut tx, &state, &guest.id, &settings, Tone::First).await?;
     // The answer is read before the commit: nothing can fail after the resend was saved.
     let answer = guests::in_scope(&mut *tx, &session.account.organisation_id, &Scope::Organisation, &id).await?;

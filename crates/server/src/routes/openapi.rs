@@ -26,7 +26,7 @@ use utoipa::{Modify, OpenApi};
           guests::list, guests::incorporate, guests::delete, guests::amend, guests::resend, guests::cancel,
           admin::members, activity::report),
     components(schemas(parley_core::wire::ServerEvent)),
-    modifiers(&BearerAuth)
+    modifiers(&BearerAuth, &CommonRefusals)
 )]
 pub struct ApiDoc;
 
@@ -36,6 +36,45 @@ impl Modify for BearerAuth {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
         let components = openapi.components.get_or_insert_with(Default::default);
         components.add_security_scheme("bearer", SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)));
+    }
+}
+
+/// The refusals every operation of their kind can answer, documented on each so the document
+/// matches the server: 400 (a body, query or path that cannot be read), 413 (a body over the
+/// limit) where there is a body, and 401 (no live session) and 403 (first-login steps not done,
+/// or not allowed) where a session is needed.
+struct CommonRefusals;
+
+impl Modify for CommonRefusals {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
+        let refusal = |description: &str| {
+            ResponseBuilder::new()
+                .description(description)
+                .content(
+                    "application/json",
+                    ContentBuilder::new().schema(Some(Ref::from_schema_name("ApiError"))).build(),
+                )
+                .build()
+        };
+        for item in openapi.paths.paths.values_mut() {
+            let operations =
+                [&mut item.get, &mut item.put, &mut item.post, &mut item.delete, &mut item.patch].into_iter().flatten();
+            for op in operations {
+                let secured = op.security.as_ref().is_some_and(|s| !s.is_empty());
+                let mut add = |status: &str, description: &str| {
+                    op.responses.responses.entry(status.to_owned()).or_insert_with(|| refusal(description).into());
+                };
+                add("400", "The request could not be read (body, query or path).");
+                if secured {
+                    add("401", "No live session.");
+                    add("403", "Not allowed, or the first-login steps are not done.");
+                }
+                if op.request_body.is_some() {
+                    add("413", "The body is larger than the server accepts.");
+                }
+            }
+        }
     }
 }
 

@@ -6,6 +6,7 @@ mod activation_codes;
 mod admin;
 mod all_group;
 mod auth;
+mod authorization;
 mod chat;
 mod cluster;
 mod contacts;

@@ -435,3 +435,38 @@ async fn guests_stay_out_of_sharing_and_run_nothing() {
         .await;
     assert_error(r, StatusCode::FORBIDDEN, "forbidden").await;
 }
+
+/// A key holder never learns whether a number or address has an account on the server: a key
+/// redeemed with one answers as any redemption, is spent (no replay to probe again), sends no
+/// code and lets nobody in; its owner is told.
+#[tokio::test]
+async fn redeeming_a_key_with_a_known_contact_tells_the_holder_nothing() {
+    let s = setup().await;
+    with_guests(&s).await;
+    let owner_socket_token = s.owner.clone();
+    let mut owner_socket = crate::ws::connect(&s.app, &owner_socket_token).await;
+    let key = make_key(&s, 7).await;
+    let code = key["code"].as_str().expect("code").to_owned();
+    let known = json!({"code": code, "first_name": "Pat", "last_name": "Partner", "email": "pat@partner.example",
+        "phone": s.org.colleague.phone});
+    let r = s.app.post_json("/api/v1/keys/redeem", &known).await;
+    assert_eq!(r.status(), StatusCode::CREATED, "answered as any redemption");
+    let answer: Value = r.json().await.expect("answer");
+    assert_eq!(answer["conversation_title"], "Atlas");
+    assert!(answer.to_string().contains("on its way"), "{answer}");
+    // Spent: a second probe with the same key gets the one "not valid" answer.
+    let again = s.app.post_json("/api/v1/keys/redeem", &redeem_body(&code, "pat@partner.example")).await;
+    assert_error(again, StatusCode::NOT_FOUND, "not_found").await;
+    // Nobody joined, no code left for the known number beyond its own, and the owner knows.
+    let view: Value =
+        s.app.get_auth(&format!("/api/v1/conversations/{}", s.group), &s.owner).await.json().await.expect("view");
+    assert_eq!(view["member_count"], 2);
+    let told = loop {
+        let event = crate::ws::next_event(&mut owner_socket).await.expect("the owner's notice");
+        if event["type"] == "notice" {
+            break event;
+        }
+    };
+    assert_eq!(told["notice"]["kind"], "key_refused", "{told}");
+    assert!(told["notice"]["body"].as_str().is_some_and(|b| b.contains("Pat Partner")), "{told}");
+}
