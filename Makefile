@@ -54,6 +54,8 @@ test: deps
 	scripts/crash.sh --smoke
 	@echo "== cluster: 2 nodes on PostgreSQL + NATS behind HAProxy, one killed under load =="
 	scripts/cluster.sh --smoke
+	@echo "== API fuzzing: schemathesis on the OpenAPI document, as each role (full runs: docs/RELIABILITY.md) =="
+	scripts/fuzz.sh --smoke
 	$(MAKE) build-debug
 	tests/e2e/run.sh
 

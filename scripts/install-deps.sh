@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 APT_PACKAGES=(libwebkit2gtk-4.1-dev build-essential pkg-config libxdo-dev libssl-dev
   libayatana-appindicator3-dev librsvg2-dev xvfb webkit2gtk-driver dbus-x11 imagemagick
   xdotool xclip dunst gnome-keyring libsecret-tools keyutils curl sqlite3 postgresql-client python3-aiosmtpd
-  haproxy nats-server)
+  haproxy nats-server python3-venv)
 
 missing=()
 for p in "${APT_PACKAGES[@]}"; do

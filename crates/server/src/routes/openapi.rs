@@ -25,7 +25,8 @@ use utoipa::{Modify, OpenApi};
           conversation_keys::revoke, conversation_keys::email, conversation_keys::preview, conversation_keys::redeem,
           guests::list, guests::incorporate, guests::delete, guests::amend, guests::resend, guests::cancel,
           admin::members, activity::report),
-    components(schemas(parley_core::wire::ServerEvent)),
+    components(schemas(parley_core::wire::ServerEvent, parley_core::admin::GuestSort, parley_core::admin::SortDirection,
+        parley_core::admin::GuestStatusFilter)),
     modifiers(&BearerAuth, &CommonRefusals)
 )]
 pub struct ApiDoc;
@@ -47,7 +48,9 @@ struct CommonRefusals;
 
 impl Modify for CommonRefusals {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
-        use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
+        use utoipa::openapi::path::{ParameterBuilder, ParameterIn};
+        use utoipa::openapi::schema::{ObjectBuilder, Type};
+        use utoipa::openapi::{ContentBuilder, Ref, Required, ResponseBuilder};
         let refusal = |description: &str| {
             ResponseBuilder::new()
                 .description(description)
@@ -57,15 +60,34 @@ impl Modify for CommonRefusals {
                 )
                 .build()
         };
-        for item in openapi.paths.paths.values_mut() {
+        for (path, item) in openapi.paths.paths.iter_mut() {
+            let path_params: Vec<&str> =
+                path.split('/').filter_map(|seg| seg.strip_prefix('{').and_then(|s| s.strip_suffix('}'))).collect();
             let operations =
                 [&mut item.get, &mut item.put, &mut item.post, &mut item.delete, &mut item.patch].into_iter().flatten();
             for op in operations {
+                // Every `{name}` of the path is a required string parameter, and may name nothing.
+                let params = op.parameters.get_or_insert_with(Vec::new);
+                for name in &path_params {
+                    if !params.iter().any(|p| p.name == *name && p.parameter_in == ParameterIn::Path) {
+                        params.push(
+                            ParameterBuilder::new()
+                                .name(*name)
+                                .parameter_in(ParameterIn::Path)
+                                .required(Required::True)
+                                .schema(Some(ObjectBuilder::new().schema_type(Type::String)))
+                                .build(),
+                        );
+                    }
+                }
                 let secured = op.security.as_ref().is_some_and(|s| !s.is_empty());
                 let mut add = |status: &str, description: &str| {
                     op.responses.responses.entry(status.to_owned()).or_insert_with(|| refusal(description).into());
                 };
                 add("400", "The request could not be read (body, query or path).");
+                if !path_params.is_empty() {
+                    add("404", "Nothing by that id that the caller may see.");
+                }
                 if secured {
                     add("401", "No live session.");
                     add("403", "Not allowed, or the first-login steps are not done.");
