@@ -6,6 +6,7 @@
 //! - [`role`]: account kinds, roles and statuses, with their stable database spellings.
 //! - [`activation`]: activation codes — format, generation, keyed hashing, expiry, tries,
 //!   account lockout and request throttling limits (SPEC §4).
+//! - [`secret`]: secrets behind a type that never prints them.
 //! - [`session`]: opaque session tokens behind a wrapper that never prints them.
 //! - [`settings`]: organisation settings and their defaults (SPEC §3).
 //! - [`invitation`]: the external-user invitation form's rules and refusals (SPEC §7).
@@ -30,6 +31,7 @@ pub mod invitation;
 pub mod name;
 pub mod phone;
 pub mod role;
+pub mod secret;
 pub mod session;
 pub mod settings;
 pub mod sharing;

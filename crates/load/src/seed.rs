@@ -35,7 +35,7 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
     let dir = std::env::temp_dir().join("parley-load-seed");
     let settings = CommonSettings {
         database_url: Some(args.database_url.clone()),
-        code_key: args.code_key.clone(),
+        code_key: args.code_key.clone().map(parley_core::secret::Secret::new),
         ..CommonSettings::throwaway(&dir)
     };
     let state = parley_server::startup::state(&settings).await?;

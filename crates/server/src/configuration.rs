@@ -1,6 +1,7 @@
 //! Settings, from flags or `PARLEY_*` environment variables.
 
 use clap::{Args, Parser, Subcommand};
+use parley_core::secret::Secret;
 use std::path::PathBuf;
 
 #[derive(Parser, Debug)]
@@ -90,10 +91,10 @@ pub struct CommonSettings {
     /// Secret key for hashing activation codes. Default: a key generated once and kept
     /// beside the SQLite file (set it explicitly for PostgreSQL and several nodes).
     #[arg(long, env = "PARLEY_CODE_KEY", global = true, hide_env_values = true)]
-    pub code_key: Option<String>,
+    pub code_key: Option<Secret<String>>,
     /// Send e-mail over SMTP (e.g. `smtp://127.0.0.1:2525`) instead of the file outbox.
-    #[arg(long, env = "PARLEY_SMTP_URL", global = true)]
-    pub smtp_url: Option<String>,
+    #[arg(long, env = "PARLEY_SMTP_URL", global = true, hide_env_values = true)]
+    pub smtp_url: Option<Secret<String>>,
     /// The sender address of e-mail.
     #[arg(long, env = "PARLEY_MAIL_FROM", global = true, default_value = "Parley <no-reply@parley.local>")]
     pub mail_from: String,
@@ -112,7 +113,7 @@ pub struct CommonSettings {
     pub nats_url: Option<String>,
     /// Bearer token for the SMS gateway.
     #[arg(long, env = "PARLEY_SMS_GATEWAY_TOKEN", global = true, hide_env_values = true)]
-    pub sms_gateway_token: Option<String>,
+    pub sms_gateway_token: Option<Secret<String>>,
 }
 
 impl CommonSettings {
@@ -122,7 +123,7 @@ impl CommonSettings {
         Self {
             database_url: Some(format!("sqlite://{}", dir.join("parley.db").display())),
             outbox_dir: dir.join("outbox"),
-            code_key: Some("throwaway-key-0123456789".into()),
+            code_key: Some(Secret::new("throwaway-key-0123456789".into())),
             smtp_url: None,
             mail_from: "Parley <no-reply@parley.test>".into(),
             sms_gateway_url: None,

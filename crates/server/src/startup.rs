@@ -18,7 +18,7 @@ use tower_http::trace::TraceLayer;
 pub async fn state(settings: &CommonSettings) -> anyhow::Result<AppState> {
     let url = settings.database_url();
     let (db, backend) = db::connect(&url).await?;
-    let code_key = db::code_key(settings.code_key.as_deref(), &url)?;
+    let code_key = db::code_key(settings.code_key.as_ref().map(|k| k.expose().as_str()), &url)?;
     let events = match &settings.nats_url {
         Some(nats) => EventBus::with_nats(nats).await?,
         None => EventBus::default(),
@@ -28,7 +28,7 @@ pub async fn state(settings: &CommonSettings) -> anyhow::Result<AppState> {
         backend,
         clock: Clock::default(),
         events,
-        code_key: Arc::new(code_key),
+        code_key: Arc::new(parley_core::secret::Secret::new(code_key)),
         writes: db::WriteGate::for_backend(backend),
         outbox_wake: Arc::new(tokio::sync::Notify::new()),
         links: Arc::new(PublicLinks {
@@ -45,7 +45,7 @@ pub async fn state(settings: &CommonSettings) -> anyhow::Result<AppState> {
 pub fn sinks(settings: &CommonSettings) -> anyhow::Result<Sinks> {
     let file: Arc<dyn Sink> = Arc::new(FileSink { dir: settings.outbox_dir.clone() });
     let email: Arc<dyn Sink> = match &settings.smtp_url {
-        Some(url) => Arc::new(SmtpSink::new(url, &settings.mail_from)?),
+        Some(url) => Arc::new(SmtpSink::new(url.expose(), &settings.mail_from)?),
         None => file.clone(),
     };
     let sms: Arc<dyn Sink> = match &settings.sms_gateway_url {

@@ -12,7 +12,8 @@ pub struct AppState {
     pub clock: Clock,
     pub events: EventBus,
     /// Key of the activation-code HMAC. Never logged.
-    pub code_key: Arc<Vec<u8>>,
+    /// The code-hashing key: never printed.
+    pub code_key: Arc<parley_core::secret::Secret<Vec<u8>>>,
     /// Queues the hot writers on SQLite ([`crate::db::WriteGate`]).
     pub writes: crate::db::WriteGate,
     /// Wakes the outbox worker when a message is queued.

@@ -94,7 +94,7 @@ impl Sink for SmtpSink {
 /// Sends SMS through an HTTP gateway: `POST <url>` with JSON `{ "to": "+…", "text": "…" }`.
 pub struct HttpSmsSink {
     pub url: String,
-    pub token: Option<String>,
+    pub token: Option<parley_core::secret::Secret<String>>,
     pub client: reqwest::Client,
 }
 
@@ -104,7 +104,7 @@ impl Sink for HttpSmsSink {
             let mut req =
                 self.client.post(&self.url).json(&serde_json::json!({ "to": msg.recipient, "text": msg.body_text }));
             if let Some(t) = &self.token {
-                req = req.bearer_auth(t);
+                req = req.bearer_auth(t.expose());
             }
             let res = req.send().await.context("SMS gateway unreachable")?;
             anyhow::ensure!(res.status().is_success(), "SMS gateway answered {}", res.status());

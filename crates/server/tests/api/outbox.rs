@@ -115,3 +115,43 @@ async fn a_failing_provider_delays_mail_without_losing_it() {
     let written = std::fs::read_dir(&env.outbox_dir).expect("outbox dir").filter_map(Result::ok);
     assert!(written.into_iter().any(|e| e.file_name().to_string_lossy().contains("-email-ada@example.test-")));
 }
+
+/// The SMS gateway gets the message and the bearer token itself (the token is a `Secret`, which
+/// prints as `[redacted]`: it must be exposed where it is used, never formatted).
+#[tokio::test]
+async fn the_sms_gateway_gets_the_text_and_its_token() {
+    use axum::http::HeaderMap;
+    let (seen, mut got) = tokio::sync::mpsc::unbounded_channel::<(Option<String>, serde_json::Value)>();
+    let gateway = axum::Router::new().route(
+        "/sms",
+        axum::routing::post(move |headers: HeaderMap, axum::Json(body): axum::Json<serde_json::Value>| {
+            let seen = seen.clone();
+            async move {
+                let auth = headers.get("authorization").and_then(|v| v.to_str().ok()).map(str::to_owned);
+                let _ = seen.send((auth, body));
+                "ok"
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    let server = tokio::spawn(async move { axum::serve(listener, gateway).await });
+    let sink = outbox::HttpSmsSink {
+        url: format!("http://127.0.0.1:{port}/sms"),
+        token: Some(parley_core::secret::Secret::new("gateway-token-42".to_owned())),
+        client: reqwest::Client::new(),
+    };
+    let message = outbox::OutgoingMessage {
+        channel: outbox::Channel::Sms,
+        recipient: "+12015550100".into(),
+        subject: None,
+        body_text: "Your code is 123456".into(),
+        body_html: None,
+    };
+    sink.send("id-1", &message).await.expect("delivered");
+    let (auth, body) = got.recv().await.expect("the gateway was called");
+    assert_eq!(auth.as_deref(), Some("Bearer gateway-token-42"));
+    assert_eq!(body, serde_json::json!({"to": "+12015550100", "text": "Your code is 123456"}));
+    assert!(!format!("{:?}", sink.token).contains("gateway-token-42"), "never printed");
+    server.abort();
+}

@@ -40,7 +40,7 @@ impl TestEnv {
         };
         let settings = CommonSettings {
             database_url: Some(url),
-            code_key: Some(CODE_KEY.into()),
+            code_key: Some(parley_core::secret::Secret::new(CODE_KEY.into())),
             ..CommonSettings::throwaway(dir.path())
         };
         Self { settings, outbox_dir, _postgres: postgres, _dir: dir }
