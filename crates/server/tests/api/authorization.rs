@@ -567,3 +567,71 @@ async fn administration() {
     ])
     .await;
 }
+
+/// What the sockets of each role receive while the others act is read the same way: nobody
+/// is told of anyone they may not see.
+#[tokio::test]
+async fn events_name_nobody_the_viewer_may_not_see() {
+    use crate::ws::{connect, Socket};
+    use futures_util::StreamExt;
+    let w = World::new().await;
+    let mut sockets: Vec<(usize, Socket)> = Vec::new();
+    for (r, token) in w.tokens.iter().enumerate() {
+        if let Some(token) = token {
+            sockets.push((r, connect(&w.app, token).await));
+        }
+    }
+    let token = |r: usize| w.tokens[r].clone().expect("token");
+    let (guest, inviter, colleague, other_dept_admin, company_admin) = (1, 2, 3, 4, 6);
+    let atlas = &w.atlas;
+    let send = |r: usize, body: &'static str| {
+        let app = &w.app;
+        let token = token(r);
+        async move {
+            let body = json!({"client_id": uuid::Uuid::new_v4().to_string(), "body": body});
+            let r = app.post_json_auth(&format!("/api/v1/conversations/{atlas}/messages"), &token, &body).await;
+            assert!(r.status().is_success(), "{}", r.status());
+        }
+    };
+    send(inviter, "hello").await;
+    send(guest, "hi from the guest").await;
+    let rename = w.app.client.patch(w.app.url(&format!("/api/v1/conversations/{atlas}"))).bearer_auth(token(inviter));
+    assert!(rename.json(&json!({"name": "Atlas 2"})).send().await.expect("rename").status().is_success());
+    let share = json!({"account_ids": [], "department_ids": [w.org.engineering]});
+    let r = w.app.post_json_auth(&format!("/api/v1/conversations/{atlas}/invitations"), &token(inviter), &share).await;
+    assert!(r.status().is_success());
+    let r = w
+        .app
+        .post_auth(&format!("/api/v1/admin/guests/{}/resend", w.unrelated_guest.id), &token(other_dept_admin))
+        .await;
+    assert!(r.status().is_success(), "{}", r.status());
+    let invite = json!({"first_name": "Vic", "last_name": "Visitor", "email": "vic@partner.example",
+        "phone": "+44 20 7946 0444", "by_sms": true, "by_email": false, "details": "", "conversation_id": null});
+    assert!(w.app.post_json_auth("/api/v1/invitations", &token(colleague), &invite).await.status().is_success());
+    let amend = json!({"first_name": "Gina", "last_name": "Renamed", "email": "gina2@partner.example", "phone": "+44 20 7946 0102"});
+    let r = w.app.client.put(w.app.url(&format!("/api/v1/admin/guests/{}", w.unrelated_guest.id)));
+    assert!(r.bearer_auth(token(company_admin)).json(&amend).send().await.expect("amend").status().is_success());
+
+    let mut failures = Vec::new();
+    let mut events = 0;
+    for (r, socket) in &mut sockets {
+        while let Ok(Some(Ok(message))) =
+            tokio::time::timeout(std::time::Duration::from_millis(500), socket.next()).await
+        {
+            let text = message.into_text().map(|t| t.to_string()).unwrap_or_default();
+            events += 1;
+            for p in w.hidden_from(*r) {
+                if [Some(&p.id), Some(&p.phone), p.email.as_ref()]
+                    .into_iter()
+                    .flatten()
+                    .any(|n| text.contains(n.as_str()))
+                {
+                    failures.push(format!("{} was told of {}: {text:.300}", ROLES[*r], p.id));
+                }
+            }
+        }
+    }
+    eprintln!("events read: {events}, leaks: {}", failures.len());
+    assert!(events > sockets.len(), "the actions were heard");
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}

@@ -12,7 +12,7 @@ use tokio_tungstenite::tungstenite::http::HeaderValue;
 use tokio_tungstenite::tungstenite::{Error as WsError, Message};
 use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 
-type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
+pub(crate) type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
 
 pub(crate) async fn try_connect(app: &TestApp, token: Option<&str>) -> Result<Socket, WsError> {
     let mut request = format!("ws://127.0.0.1:{}/api/v1/ws", app.port).into_client_request().expect("request");
