@@ -39,6 +39,7 @@ impl ApiError {
 #[derive(Debug, Clone, Serialize, Deserialize, TS, ToSchema)]
 #[ts(export)]
 pub struct RequestCodeRequest {
+    #[schema(min_length = 3, max_length = 40, pattern = r"^[+0-9 ().\-]+$")]
     pub phone: String,
 }
 
@@ -55,7 +56,9 @@ pub const REQUEST_CODE_ANSWER: &str =
 #[derive(Debug, Clone, Serialize, Deserialize, TS, ToSchema)]
 #[ts(export)]
 pub struct LoginRequest {
+    #[schema(min_length = 3, max_length = 40, pattern = r"^[+0-9 ().\-]+$")]
     pub phone: String,
+    #[schema(pattern = r"^[0-9][0-9 \-]{4,8}[0-9]$")]
     pub code: String,
 }
 
@@ -91,7 +94,9 @@ pub struct Me {
 #[derive(Debug, Clone, Serialize, Deserialize, TS, ToSchema)]
 #[ts(export)]
 pub struct CompleteFirstLoginRequest {
+    #[schema(min_length = 1, max_length = 100)]
     pub first_name: String,
+    #[schema(min_length = 1, max_length = 100)]
     pub last_name: String,
     pub accept_terms: bool,
 }
@@ -304,6 +309,7 @@ pub struct AddMembersRequest {
 #[derive(Debug, Clone, Serialize, Deserialize, TS, ToSchema)]
 #[ts(export)]
 pub struct RenameConversationRequest {
+    #[schema(max_length = 100)]
     pub name: String,
 }
 
@@ -360,7 +366,9 @@ pub struct Message {
 #[derive(Debug, Clone, Serialize, Deserialize, TS, ToSchema)]
 #[ts(export)]
 pub struct SendMessageRequest {
+    #[schema(pattern = r"^[A-Za-z0-9_\-]{8,64}$")]
     pub client_id: String,
+    #[schema(min_length = 1, max_length = 10000)]
     pub body: String,
 }
 
@@ -475,6 +483,7 @@ pub struct KeyCreated {
 #[derive(Debug, Clone, Serialize, Deserialize, TS, ToSchema)]
 #[ts(export)]
 pub struct SendKeyRequest {
+    #[schema(min_length = 3, max_length = 254)]
     pub email: String,
     pub code: String,
 }
