@@ -41,20 +41,17 @@ pub fn has_forbidden_control(s: &str, multi_line: bool) -> bool {
 /// An optional one-line text (a group's name, a key's description): trimmed; `None` when it
 /// shows nothing; refused with a control character or more than `max` characters.
 pub fn optional_line(s: &str, max: usize) -> Result<Option<String>, ErrorCode> {
-    if has_forbidden_control(s, false) {
-        return Err(ErrorCode::InvalidFormat);
-    }
-    let s = s.trim();
-    if s.chars().count() > max {
-        return Err(ErrorCode::TooLong);
-    }
-    Ok(has_visible(s).then(|| s.to_owned()))
+    optional(s, max, false)
 }
 
 /// An optional multi-line text (comments, an invitation's details): as [`optional_line`],
 /// with line breaks and tabs allowed.
 pub fn optional_text(s: &str, max: usize) -> Result<Option<String>, ErrorCode> {
-    if has_forbidden_control(s, true) {
+    optional(s, max, true)
+}
+
+fn optional(s: &str, max: usize, multi_line: bool) -> Result<Option<String>, ErrorCode> {
+    if has_forbidden_control(s, multi_line) {
         return Err(ErrorCode::InvalidFormat);
     }
     let s = s.trim();
