@@ -11,6 +11,7 @@
 //! - [`settings`]: organisation settings and their defaults (SPEC §3).
 //! - [`invitation`]: the external-user invitation form's rules and refusals (SPEC §7).
 //! - [`admin`]: guests list, activity report and users list queries, rows and rules (SPEC §3, §8, §9).
+//! - [`admin_scope`]: how far an administrator reaches (SPEC §3, §8).
 //! - [`visibility`]: who sees whom (SPEC §5).
 //! - [`sharing`]: external keys of a conversation — code, link, details, validity (SPEC §10.1).
 //! - [`group_rights`]: who may do what in a group conversation, and to whom (SPEC §10, §10.1).
@@ -23,6 +24,7 @@
 
 pub mod activation;
 pub mod admin;
+pub mod admin_scope;
 pub mod chat;
 pub mod email;
 pub mod error;

@@ -11,66 +11,25 @@ use parley_core::admin::{
     page_limit, query_words, search_matches, GuestRow, GuestSort, GuestStatusFilter, GuestsPage, GuestsQuery,
     SortDirection, MATCHES_COUNT_MAX,
 };
-use parley_core::role::{AccountStatus, Role};
+use parley_core::role::AccountStatus;
 use parley_core::ErrorCode;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
-/// Where an administrator's guest administration reaches.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Scope {
-    Organisation,
-    /// These departments (sub-departments included, already expanded).
-    Departments(Vec<String>),
-}
+/// Where an administrator's guest administration reaches: the core rule.
+pub use parley_core::admin_scope::AdminScope as Scope;
 
-impl Scope {
-    /// The scope of `admin`; `forbidden` for anyone who is not an admin.
-    pub async fn of(db: &Db, admin: &AccountRow) -> AppResult<Self> {
-        match admin.role() {
-            Role::CompanyAdmin => Ok(Self::Organisation),
-            Role::DepartmentAdmin => {
-                let managed: Vec<String> =
-                    sqlx::query_scalar("SELECT department_id FROM department_admins WHERE account_id = $1")
-                        .bind(&admin.id)
-                        .fetch_all(db)
-                        .await?;
-                let tree: Vec<(String, Option<String>)> =
-                    sqlx::query_as("SELECT id, parent_id FROM departments WHERE organisation_id = $1")
-                        .bind(&admin.organisation_id)
-                        .fetch_all(db)
-                        .await?;
-                Ok(Self::Departments(with_descendants(&managed, &tree)))
-            }
-            _ => Err(AppError::new(ErrorCode::Forbidden)),
-        }
-    }
-
-    pub fn includes(&self, department_id: &str) -> bool {
-        match self {
-            Self::Organisation => true,
-            Self::Departments(ids) => ids.iter().any(|d| d == department_id),
-        }
-    }
-}
-
-/// `roots` and every department below them in `tree` (id, parent), in a stable order.
-fn with_descendants(roots: &[String], tree: &[(String, Option<String>)]) -> Vec<String> {
-    let mut children: HashMap<&str, Vec<&str>> = HashMap::new();
-    for (id, parent) in tree {
-        if let Some(p) = parent {
-            children.entry(p.as_str()).or_default().push(id.as_str());
-        }
-    }
-    let mut seen: HashSet<&str> = HashSet::new();
-    let mut stack: Vec<&str> = roots.iter().map(String::as_str).collect();
-    while let Some(d) = stack.pop() {
-        if seen.insert(d) {
-            stack.extend(children.get(d).into_iter().flatten());
-        }
-    }
-    let mut out: Vec<String> = seen.into_iter().map(str::to_owned).collect();
-    out.sort();
-    out
+/// The scope of `admin` (`core::admin_scope`); forbidden for anyone who is not an admin.
+pub async fn scope_of(db: &Db, admin: &AccountRow) -> AppResult<Scope> {
+    let managed: Vec<String> = sqlx::query_scalar("SELECT department_id FROM department_admins WHERE account_id = $1")
+        .bind(&admin.id)
+        .fetch_all(db)
+        .await?;
+    let tree: Vec<(String, Option<String>)> =
+        sqlx::query_as("SELECT id, parent_id FROM departments WHERE organisation_id = $1")
+            .bind(&admin.organisation_id)
+            .fetch_all(db)
+            .await?;
+    Scope::of(admin.role(), &managed, &tree).ok_or_else(|| AppError::new(ErrorCode::Forbidden))
 }
 
 #[derive(sqlx::FromRow)]
@@ -387,23 +346,4 @@ where
     row.map(GuestRow::from)
         .filter(|g| scope.includes(&g.department_id))
         .ok_or_else(|| AppError::with_message(ErrorCode::NotFound, "No such guest."))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn scope_reaches_sub_departments_not_siblings() {
-        let tree = vec![
-            ("root".to_owned(), None),
-            ("sales".to_owned(), Some("root".to_owned())),
-            ("emea".to_owned(), Some("sales".to_owned())),
-            ("paris".to_owned(), Some("emea".to_owned())),
-            ("eng".to_owned(), Some("root".to_owned())),
-        ];
-        assert_eq!(with_descendants(&["sales".into()], &tree), vec!["emea", "paris", "sales"]);
-        assert_eq!(with_descendants(&["eng".into()], &tree), vec!["eng"]);
-        assert!(with_descendants(&[], &tree).is_empty());
-    }
 }

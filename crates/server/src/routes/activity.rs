@@ -2,7 +2,6 @@
 //! company admins (the whole organisation) and department admins (their guests).
 
 use crate::error::{ApiQuery, AppError, AppResult};
-use crate::guests::Scope;
 use crate::routes::ActiveSession;
 use crate::state::AppState;
 use axum::extract::State;
@@ -31,7 +30,7 @@ pub async fn report(
     session: ActiveSession,
     ApiQuery(q): ApiQuery<MonthQuery>,
 ) -> AppResult<Json<ActivityReport>> {
-    let scope = Scope::of(&state.db, &session.account).await?;
+    let scope = crate::guests::scope_of(&state.db, &session.account).await?;
     let month = ReportMonth::parse(&q.month).ok_or_else(|| AppError::on_field(ErrorCode::InvalidFormat, "month"))?;
     let org = &session.account.organisation_id;
     let settings = crate::settings::load(&state.db, org).await?;

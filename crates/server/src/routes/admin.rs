@@ -106,22 +106,10 @@ pub struct Revoked {
 /// Whether `admin` administers `target`: a company admin administers the whole
 /// organisation; a department admin the departments listed for them and their sub-departments.
 pub async fn administers(state: &AppState, admin: &AccountRow, target: &AccountRow) -> AppResult<bool> {
-    if admin.organisation_id != target.organisation_id {
+    if admin.organisation_id != target.organisation_id || !admin.role().is_admin() {
         return Ok(false);
     }
-    match admin.role() {
-        Role::CompanyAdmin => Ok(true),
-        Role::DepartmentAdmin => {
-            let admins = accounts::admins_for_department(
-                &mut *state.db.acquire().await?,
-                &target.organisation_id,
-                &target.department_id,
-            )
-            .await?;
-            Ok(admins.contains(&admin.id))
-        }
-        _ => Ok(false),
-    }
+    Ok(crate::guests::scope_of(&state.db, admin).await?.includes(&target.department_id))
 }
 
 #[utoipa::path(post, path = "/api/v1/admin/accounts/{id}/revoke-sessions",

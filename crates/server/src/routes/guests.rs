@@ -40,7 +40,7 @@ pub async fn list(
     session: ActiveSession,
     ApiQuery(q): ApiQuery<GuestsQuery>,
 ) -> AppResult<Json<GuestsPage>> {
-    let scope = Scope::of(&state.db, &session.account).await?;
+    let scope = crate::guests::scope_of(&state.db, &session.account).await?;
     Ok(Json(guests::page(&state.db, state.backend, &session.account.organisation_id, &scope, &q).await?))
 }
 
@@ -55,7 +55,7 @@ async fn selection(state: &AppState, admin: &AccountRow, sel: &GuestSelection) -
             format!("Select at most {BATCH_MAX} guests at a time."),
         ));
     }
-    let scope = Scope::of(&state.db, admin).await?;
+    let scope = crate::guests::scope_of(&state.db, admin).await?;
     if !sel.guest_ids.iter().all(|id| plausible_id(id)) {
         return Err(AppError::with_message(ErrorCode::NotFound, "No such guest."));
     }
@@ -123,7 +123,7 @@ fn plausible_id(id: &str) -> bool {
 
 /// A guest of the admin's scope whose invitation is still pending.
 async fn pending_guest(state: &AppState, admin: &AccountRow, id: &str) -> AppResult<GuestRow> {
-    let scope = Scope::of(&state.db, admin).await?;
+    let scope = crate::guests::scope_of(&state.db, admin).await?;
     if !plausible_id(id) {
         return Err(AppError::with_message(ErrorCode::NotFound, "No such guest."));
     }
