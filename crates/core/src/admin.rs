@@ -191,10 +191,14 @@ pub struct GuestsChanged {
 #[derive(Debug, Clone, Default, Serialize, Deserialize, TS, ToSchema)]
 #[ts(export)]
 pub struct AmendGuestRequest {
+    #[schema(min_length = 1, max_length = 100)]
     pub first_name: String,
+    #[schema(min_length = 1, max_length = 100)]
     pub last_name: String,
+    #[schema(min_length = 3, max_length = 254, pattern = r"^[^@\s]+@[^@\s]+$")]
     pub email: String,
     /// International format, e.g. `+44 20 7946 0958`.
+    #[schema(min_length = 3, max_length = 40, pattern = r"^[+0-9 ().\-]+$")]
     pub phone: String,
 }
 

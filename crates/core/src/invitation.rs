@@ -16,14 +16,19 @@ pub const DETAILS_MAX_CHARS: usize = 200;
 #[derive(Debug, Clone, Default, Serialize, Deserialize, TS, ToSchema)]
 #[ts(export)]
 pub struct InvitationRequest {
+    #[schema(min_length = 1, max_length = 100)]
     pub first_name: String,
+    #[schema(min_length = 1, max_length = 100)]
     pub last_name: String,
+    #[schema(min_length = 3, max_length = 254, pattern = r"^[^@\s]+@[^@\s]+$")]
     pub email: String,
     /// International format: the picked calling code and the number, e.g. `+44 20 7946 0958`.
+    #[schema(min_length = 3, max_length = 40, pattern = r"^[+0-9 ().\-]+$")]
     pub phone: String,
     pub by_sms: bool,
     pub by_email: bool,
     /// Optional text for the guest, at most [`DETAILS_MAX_CHARS`] characters.
+    #[schema(max_length = 200)]
     pub details: String,
     /// The group conversation the guest joins (invitation from a conversation).
     #[ts(optional = nullable)]

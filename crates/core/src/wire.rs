@@ -438,15 +438,19 @@ pub struct ConversationInvitation {
 #[ts(export)]
 pub struct CreateKeyRequest {
     /// Who the key is for.
+    #[schema(min_length = 1, max_length = 100)]
     pub person_name: String,
     /// A short description (≤ 200 characters).
     #[serde(default)]
+    #[schema(max_length = 200)]
     pub description: String,
     #[serde(default)]
+    #[schema(max_length = 1000)]
     pub comments: String,
     /// 1 to 30; 7 by default.
     #[serde(default)]
     #[ts(optional = nullable)]
+    #[schema(minimum = 1, maximum = 30)]
     pub valid_days: Option<u32>,
 }
 
@@ -485,6 +489,7 @@ pub struct KeyCreated {
 pub struct SendKeyRequest {
     #[schema(min_length = 3, max_length = 254)]
     pub email: String,
+    #[schema(min_length = 12, max_length = 40)]
     pub code: String,
 }
 
@@ -506,11 +511,16 @@ pub struct KeyPreview {
 #[derive(Debug, Clone, Serialize, Deserialize, TS, ToSchema)]
 #[ts(export)]
 pub struct RedeemKeyRequest {
+    #[schema(min_length = 12, max_length = 40)]
     pub code: String,
+    #[schema(min_length = 1, max_length = 100)]
     pub first_name: String,
+    #[schema(min_length = 1, max_length = 100)]
     pub last_name: String,
+    #[schema(min_length = 3, max_length = 254, pattern = r"^[^@\s]+@[^@\s]+$")]
     pub email: String,
     /// As typed, with its calling code, e.g. `+44 20 7946 0958`.
+    #[schema(min_length = 3, max_length = 40, pattern = r"^[+0-9 ().\-]+$")]
     pub phone: String,
 }
 

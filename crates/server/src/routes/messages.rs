@@ -24,6 +24,7 @@ pub fn router() -> axum::Router<AppState> {
 
 #[utoipa::path(post, path = "/api/v1/conversations/{id}/messages", request_body = SendMessageRequest,
     responses((status = 201, body = Message), (status = 200, body = Message, description = "already stored under this client id"),
+              (status = 409, body = parley_core::wire::ApiError, description = "this client id was used in another conversation"),
               (status = 403, body = parley_core::wire::ApiError), (status = 404, body = parley_core::wire::ApiError),
               (status = 422, body = parley_core::wire::ApiError)), security(("bearer" = [])))]
 pub async fn send(

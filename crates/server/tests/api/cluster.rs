@@ -109,3 +109,41 @@ async fn guest_id(s: &Setup, guest_token: &str) -> String {
     let me: Value = s.app.get_auth("/api/v1/me", guest_token).await.json().await.expect("me");
     me["id"].as_str().expect("id").to_owned()
 }
+
+/// Throttles and lockouts hold across nodes (the budget is the cluster's, not each node's):
+/// wrong codes spread over two nodes lock the number on both, and the per-number login
+/// throttle counts the tries made through either.
+#[tokio::test]
+async fn a_lockout_and_the_throttles_hold_across_nodes() {
+    use parley_core::activation::{MAX_FAILED_PER_ACCOUNT, MAX_LOGINS_PER_NUMBER, THROTTLE_WINDOW_MS};
+    let nodes = spawn_cluster(2).await;
+    let org = nodes[0].seed_org("Acme", 0).await;
+    let phone = org.member.phone.clone();
+    let advance = |ms: i64| nodes.iter().for_each(|n| n.advance_clock(ms));
+
+    // The per-number throttle: its tries alternate between the nodes, and the next is refused on both.
+    for i in 0..MAX_LOGINS_PER_NUMBER {
+        let r = nodes[(i % 2) as usize].try_login(&phone, "000000").await;
+        assert_eq!(r.status(), StatusCode::UNAUTHORIZED, "try {i}");
+    }
+    for node in &nodes {
+        assert_eq!(node.try_login(&phone, "000000").await.status(), StatusCode::TOO_MANY_REQUESTS);
+    }
+
+    // The lockout: twenty wrong codes in the day, half on each node, lock the number on both.
+    let mut failures = MAX_LOGINS_PER_NUMBER;
+    while failures < MAX_FAILED_PER_ACCOUNT {
+        advance(THROTTLE_WINDOW_MS);
+        for i in 0..(MAX_FAILED_PER_ACCOUNT - failures).min(MAX_LOGINS_PER_NUMBER) {
+            let r = nodes[(i % 2) as usize].try_login(&phone, "000000").await;
+            assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+            failures += 1;
+        }
+    }
+    advance(THROTTLE_WINDOW_MS);
+    let code = org.member.code.as_deref().expect("code");
+    for node in &nodes {
+        let r = node.try_login(&phone, code).await;
+        assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS, "locked on every node, even with the right code");
+    }
+}
