@@ -226,11 +226,7 @@ pub async fn hand_over(
     super::membership::make_owner(work, conversation_id, heir_id).await?;
     let ended = sharing::end_all(work, conversation_id, Ending::Withdrawn, now).await?;
     sharing::announce(work, &ended, &[&me.id]).await?;
-    let member_ids: Vec<String> = members.iter().map(|m| m.account_id.clone()).collect();
-    work.publish(Event::ConversationChanged {
-        recipient_ids: member_ids.into(),
-        conversation_id: conversation_id.to_owned(),
-    });
+    work.publish(super::membership::changed(members, conversation_id));
     super::view::conversation_by_id(work, me, conversation_id).await
 }
 
@@ -251,10 +247,6 @@ pub async fn close(
     let ended = sharing::end_all(work, conversation_id, Ending::Closed, now).await?;
     work.publish(Event::ContactsChanged { organisation_id: me.organisation_id.clone(), seq });
     sharing::announce(work, &ended, &[&me.id]).await?;
-    let member_ids: Vec<String> = members.iter().map(|m| m.account_id.clone()).collect();
-    work.publish(Event::ConversationChanged {
-        recipient_ids: member_ids.into(),
-        conversation_id: conversation_id.to_owned(),
-    });
+    work.publish(super::membership::changed(members, conversation_id));
     Ok(())
 }

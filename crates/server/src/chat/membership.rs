@@ -15,7 +15,7 @@ use parley_core::wire::{Conversation, MessageKind};
 use parley_core::ErrorCode;
 
 /// "This conversation changed", for its members (and those who just left).
-fn changed(members: &[MemberRow], conversation_id: &str) -> Event {
+pub(super) fn changed(members: &[MemberRow], conversation_id: &str) -> Event {
     let ids: Vec<String> = members.iter().map(|m| m.account_id.clone()).collect();
     Event::ConversationChanged { recipient_ids: ids.into(), conversation_id: conversation_id.to_owned() }
 }
