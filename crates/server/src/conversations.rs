@@ -198,16 +198,44 @@ pub async fn of_account(db: &Db, account_id: &str) -> sqlx::Result<Vec<(Conversa
     Ok(rows.into_iter().map(|j| (j.conversation, j.member)).collect())
 }
 
-/// Every live member's id and account kind (`member`, `guest`): a message's recipients and
-/// whether a guest is among them, in one query.
-pub async fn member_kinds(db: &Db, conversation_id: &str) -> sqlx::Result<Vec<(String, String)>> {
-    sqlx::query_as(
-        "SELECT m.account_id, a.kind FROM conversation_members m JOIN accounts a ON a.id = m.account_id \
-         WHERE m.conversation_id = $1 AND a.status <> 'deleted'",
-    )
+/// An open conversation `account_id` is a live member of, with who would hear a message in
+/// it: every live member and their kind, or only `account_id` in the ALL group (whose
+/// recipients follow the organisation). One query, the send path's only read.
+pub async fn for_sending(
+    db: &Db,
+    conversation_id: &str,
+    account_id: &str,
+) -> sqlx::Result<Option<(ConversationRow, Vec<(String, AccountKind)>)>> {
+    let rows: Vec<ConversationWithMember> = sqlx::query_as(&format!(
+        "{}, m.account_id, a.kind AS member_kind \
+         FROM conversations c JOIN conversation_members m ON m.conversation_id = c.id \
+         JOIN accounts a ON a.id = m.account_id \
+         WHERE c.id = $1 AND c.closed_at IS NULL AND a.status <> 'deleted' \
+         AND (c.org_wide = 0 OR m.account_id = $2)",
+        conversation_columns!()
+    ))
     .bind(conversation_id)
+    .bind(account_id)
     .fetch_all(db)
-    .await
+    .await?;
+    if !rows.iter().any(|r| r.account_id == account_id) {
+        return Ok(None);
+    }
+    let mut rows = rows.into_iter();
+    let Some(first) = rows.next() else { return Ok(None) };
+    let kind = |k: &str| AccountKind::from_db(k).unwrap_or(AccountKind::Guest);
+    let mut members = vec![(first.account_id, kind(&first.member_kind))];
+    members.extend(rows.map(|r| (r.account_id, kind(&r.member_kind))));
+    Ok(Some((first.conversation, members)))
+}
+
+/// A conversation row read with one member's id and account kind.
+#[derive(sqlx::FromRow)]
+struct ConversationWithMember {
+    #[sqlx(flatten)]
+    conversation: ConversationRow,
+    account_id: String,
+    member_kind: String,
 }
 
 /// How many live members it has, the viewer included.

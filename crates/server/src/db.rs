@@ -65,6 +65,10 @@ pub async fn connect(url: &str) -> anyhow::Result<(Db, Backend)> {
     let max = if backend == Backend::Sqlite { 8 } else { 16 };
     let pool = AnyPoolOptions::new()
         .max_connections(max)
+        // A SQLite connection lives in this process: a ping before each use is a round trip to
+        // its worker thread for nothing. A PostgreSQL connection may have been dropped by the
+        // server or the network, so it is still checked.
+        .test_before_acquire(backend == Backend::Postgres)
         .after_connect(move |conn, _| {
             Box::pin(async move {
                 if backend == Backend::Sqlite {

@@ -5,7 +5,6 @@
 
 use crate::accounts::AccountRow;
 use crate::conversations::{self, ConversationRow, Kind, MemberRow};
-use crate::db::Db;
 use crate::error::{AppError, AppResult};
 use crate::events::{Event, Recipients};
 use crate::messages::{self, NewMessage};
@@ -33,31 +32,42 @@ fn already_stored(existing: Message, conversation_id: &str) -> AppResult<Sent> {
     }
 }
 
-/// The message `me` already sent under `client_id`, if any: the same one if it is in this
-/// conversation, a conflict otherwise.
-pub async fn already_sent(
-    db: &Db,
-    me: &AccountRow,
-    conversation_id: &str,
-    client_id: &ClientMessageId,
-) -> AppResult<Option<Sent>> {
-    match messages::by_client_id(db, &me.id, client_id.as_str()).await? {
-        Some(existing) => already_stored(existing, conversation_id).map(Some),
-        None => Ok(None),
-    }
-}
-
-/// `me` sends `body` into `conversation_id` under the client's id (not used yet: see
-/// [`already_sent`]; a concurrent request with the same id is found here).
+/// `me` sends `body` into `conversation_id` under the client's id. A resend after a lost
+/// acknowledgement gets the stored message back, whatever happened since (even if `me` may no
+/// longer write there): it is looked for only when the new message cannot be stored, so a
+/// first send costs one read before its write.
 pub async fn send(
     state: &AppState,
     me: &AccountRow,
     conversation_id: &str,
     client_id: &ClientMessageId,
-    body: &MessageBody,
+    body: Result<MessageBody, AppError>,
 ) -> AppResult<Sent> {
-    let (row, _) = super::access::joined(&state.db, me, conversation_id).await?;
-    let recipient_ids = recipients(state, me, &row).await?;
+    match store(state, me, conversation_id, client_id, body).await {
+        Ok(sent) => Ok(sent),
+        Err(refused) => match messages::by_client_id(&state.db, &me.id, client_id.as_str()).await? {
+            Some(existing) => already_stored(existing, conversation_id),
+            None => Err(refused),
+        },
+    }
+}
+
+/// Stores a new message: one read (the conversation, that `me` is in it, and its members),
+/// then one write transaction at the [`crate::db::WriteGate`]. A concurrent request with the
+/// same client id is found by the unique index.
+async fn store(
+    state: &AppState,
+    me: &AccountRow,
+    conversation_id: &str,
+    client_id: &ClientMessageId,
+    body: Result<MessageBody, AppError>,
+) -> AppResult<Sent> {
+    let (row, members) = conversations::for_sending(&state.db, conversation_id, &me.id)
+        .await?
+        .filter(|(c, _)| c.organisation_id == me.organisation_id)
+        .ok_or_else(|| AppError::new(ErrorCode::NotFound))?;
+    let body = body?;
+    let recipient_ids = recipients(state, me, &row, members).await?;
     let now = state.clock.now_ms();
     let gate = state.writes.enter().await;
     let mut work = UnitOfWork::begin(&state.db).await?;
@@ -69,19 +79,12 @@ pub async fn send(
         body: body.as_str(),
         now_ms: now,
     };
-    let (message_id, seq) = match messages::append(&mut work, &new).await {
-        Ok(stored) => stored,
-        // The same client id raced in on another request: that one is the message.
-        Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
-            drop(work);
-            drop(gate);
-            let existing = messages::by_client_id(&state.db, &me.id, client_id.as_str())
-                .await?
-                .ok_or_else(|| AppError::new(ErrorCode::Conflict))?;
-            return already_stored(existing, conversation_id);
-        }
-        Err(e) => return Err(e.into()),
-    };
+    // The same client id already stored (a resend, or a concurrent request): the unique index
+    // refuses it and [`send`] answers with the stored one.
+    let (message_id, seq) = messages::append(&mut work, &new).await.map_err(|e| match e {
+        sqlx::Error::Database(e) if e.is_unique_violation() => AppError::new(ErrorCode::Conflict),
+        e => e.into(),
+    })?;
     // What was stored, as the history will read it: no need to read it back.
     let message = Message {
         id: message_id,
@@ -104,7 +107,12 @@ pub async fn send(
 /// system conversation is read-only; with a guest in it, the conversation's kind must be on in
 /// the guest profile (SPEC §6). The ALL group's recipients are the organisation's members,
 /// never a guest (SPEC §2); any other conversation's are read in one query, whatever its size.
-async fn recipients(state: &AppState, me: &AccountRow, row: &ConversationRow) -> AppResult<Recipients> {
+async fn recipients(
+    state: &AppState,
+    me: &AccountRow,
+    row: &ConversationRow,
+    members: Vec<(String, AccountKind)>,
+) -> AppResult<Recipients> {
     let kind = Kind::from_db(&row.kind).unwrap_or(Kind::Group);
     if kind == Kind::System {
         return Err(AppError::with_message(ErrorCode::Forbidden, "This conversation is read-only."));
@@ -112,9 +120,7 @@ async fn recipients(state: &AppState, me: &AccountRow, row: &ConversationRow) ->
     if row.org_wide() {
         return Ok(Recipients::org_members(&row.organisation_id));
     }
-    let members = conversations::member_kinds(&state.db, &row.id).await?;
-    let guest_involved =
-        me.kind() == AccountKind::Guest || members.iter().any(|(_, k)| k == AccountKind::Guest.as_str());
+    let guest_involved = me.kind() == AccountKind::Guest || members.iter().any(|(_, k)| *k == AccountKind::Guest);
     if guest_involved {
         super::access::guest_profile_allows(&state.db, &me.organisation_id, kind).await?;
     }

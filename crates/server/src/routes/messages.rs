@@ -35,14 +35,8 @@ pub async fn send(
 ) -> AppResult<(StatusCode, Json<Message>)> {
     let me = &session.account;
     let client_id = ClientMessageId::parse(&req.client_id).map_err(|c| AppError::on_field(c, "client_id"))?;
-    // A resend after a lost acknowledgement: the stored message, whatever happened since.
-    let sent = match sending::already_sent(&state.db, me, &id, &client_id).await? {
-        Some(sent) => sent,
-        None => {
-            let body = MessageBody::parse(&req.body).map_err(|c| AppError::on_field(c, "body"))?;
-            sending::send(&state, me, &id, &client_id, &body).await?
-        }
-    };
+    let body = MessageBody::parse(&req.body).map_err(|c| AppError::on_field(c, "body"));
+    let sent = sending::send(&state, me, &id, &client_id, body).await?;
     Ok(match sent {
         Sent::New(message) => (StatusCode::CREATED, Json(message)),
         Sent::AlreadyStored(message) => (StatusCode::OK, Json(message)),
