@@ -22,12 +22,15 @@ fn now_ms() -> i64 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0)
 }
 
-/// The account itself changed (a guest incorporated as a member): its profile and what it may
-/// see are read again; the server answers the next delta with a full list.
+/// The account itself changed (a guest incorporated as a member, a right granted or taken):
+/// its profile and its invitation form are read again. When what it may see changed (its
+/// kind), the server answers the next delta with a full list.
 async fn account_changed(shared: &Shared, session: &Session) -> Result<(), ApiError> {
     let me = session.api.me(&session.token).await?;
+    let mut scope_changed = true;
     if let Ok(mut current) = shared.session.lock() {
         if let Some(s) = current.as_mut().filter(|s| s.me.id == me.id) {
+            scope_changed = s.me.kind != me.kind;
             s.me = me.clone();
         }
     }
@@ -35,10 +38,13 @@ async fn account_changed(shared: &Shared, session: &Session) -> Result<(), ApiEr
         *o = None;
     }
     shared.cache.set_me(&me).await?;
+    shared.ui.me_changed(&me);
+    if !scope_changed {
+        return Ok(());
+    }
     // The server answers a full list anyway; forgetting the cursor also covers a delta that
     // was read while the change committed.
     shared.cache.forget_cursor().await?;
-    shared.ui.me_changed(&me);
     sync_once(shared, session, true).await
 }
 

@@ -217,20 +217,19 @@ pub async fn admins_for_department(
     Ok(ids)
 }
 
-/// Grants or withdraws *may invite guests* (SPEC §3); the account is stamped and the change
-/// announced, so contact lists pick it up.
+/// Grants or withdraws *may invite guests* (SPEC §3). Nobody's Contacts show it: the account
+/// itself is told, and reads itself (and its invitation form) again.
 pub async fn set_may_invite_guests(
     work: &mut crate::unit_of_work::UnitOfWork,
     account: &AccountRow,
     may_invite: bool,
 ) -> sqlx::Result<()> {
-    let seq = crate::db::next_change_seq(work).await?;
-    sqlx::query("UPDATE accounts SET may_invite_guests = $1, change_seq = $2 WHERE id = $3")
+    sqlx::query("UPDATE accounts SET may_invite_guests = $1 WHERE id = $2")
         .bind(i64::from(may_invite))
-        .bind(seq)
         .bind(&account.id)
         .execute(&mut **work)
         .await?;
-    work.publish(crate::events::Event::ContactsChanged { organisation_id: account.organisation_id.clone(), seq });
+    let member = account.kind() == parley_core::role::AccountKind::Member;
+    work.publish(crate::events::Event::AccountChanged { account_id: account.id.clone(), member });
     Ok(())
 }

@@ -5,7 +5,6 @@
 use crate::accounts::{self, AccountRow};
 use crate::db::next_change_seq;
 use crate::error::{AppError, AppResult};
-use crate::events::Event;
 use crate::messages;
 use crate::notices;
 use crate::unit_of_work::UnitOfWork;
@@ -49,7 +48,9 @@ pub async fn complete(
         (Vec::new(), Vec::new())
     };
     let updated = accounts::by_id(&mut **work, &account.id).await?.ok_or_else(|| AppError::new(ErrorCode::NotFound))?;
-    work.publish(Event::ContactsChanged { organisation_id: account.organisation_id.clone(), seq });
+    let mut contacts = crate::contact_audience::ContactChange::default();
+    contacts.account(work, &account.id).await?;
+    contacts.publish(work, seq);
     notices::announce(work, pending);
     for w in &written {
         messages::announce(work, &w.conversation_id, &w.message_id).await?;

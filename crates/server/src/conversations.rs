@@ -3,7 +3,7 @@
 
 use crate::db::{next_change_seq, Db};
 use crate::events::Recipients;
-use parley_core::role::AccountKind;
+use parley_core::role::{AccountKind, AccountStatus};
 use std::collections::HashSet;
 
 /// The most people in one conversation, its creator included (the ALL group excepted).
@@ -319,9 +319,27 @@ pub async fn add_member(
     Ok(())
 }
 
-/// Stamps every member of a conversation with a new change sequence value, so every viewer's
-/// next contacts delta re-evaluates their visibility (membership changed who sees whom).
-pub async fn touch_members(conn: &mut sqlx::AnyConnection, conversation_id: &str) -> sqlx::Result<i64> {
+/// When who sees whom hangs on this conversation — a guest is in it (SPEC §5: members see
+/// every member anyway) — stamps every member with a new change sequence value, so their next
+/// contacts deltas re-evaluate each other, and answers that value with the members, the
+/// people to tell ([`crate::contact_audience::ContactChange::tie`]). Without a guest, nothing.
+pub async fn touch_members_if_tied(
+    conn: &mut sqlx::AnyConnection,
+    conversation_id: &str,
+) -> sqlx::Result<Option<(i64, Vec<String>)>> {
+    let members: Vec<(String, String, String)> = sqlx::query_as(
+        "SELECT m.account_id, a.kind, a.status FROM conversation_members m JOIN accounts a ON a.id = m.account_id \
+         WHERE m.conversation_id = $1",
+    )
+    .bind(conversation_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let live_guest = |(_, kind, status): &(String, String, String)| {
+        kind == AccountKind::Guest.as_str() && status != AccountStatus::Deleted.as_str()
+    };
+    if !members.iter().any(live_guest) {
+        return Ok(None);
+    }
     let seq = next_change_seq(&mut *conn).await?;
     sqlx::query(
         "UPDATE accounts SET change_seq = $1 WHERE id IN (SELECT account_id FROM conversation_members WHERE conversation_id = $2)",
@@ -330,5 +348,5 @@ pub async fn touch_members(conn: &mut sqlx::AnyConnection, conversation_id: &str
     .bind(conversation_id)
     .execute(conn)
     .await?;
-    Ok(seq)
+    Ok(Some((seq, members.into_iter().map(|(id, _, _)| id).collect())))
 }

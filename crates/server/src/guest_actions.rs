@@ -5,6 +5,7 @@
 
 use crate::accounts::AccountRow;
 use crate::all_group;
+use crate::contact_audience::ContactChange;
 use crate::db::next_change_seq;
 use crate::error::{AppError, AppResult};
 use crate::events::Event;
@@ -75,7 +76,12 @@ pub async fn incorporate(work: &mut UnitOfWork, admin: &AccountRow, chosen: &[Gu
             arrivals.push((all, notice));
         }
     }
-    work.publish(Event::ContactsChanged { organisation_id: admin.organisation_id.clone(), seq });
+    // Members now: every member sees them, and so do the guests they share conversations with.
+    let mut contacts = ContactChange::default();
+    for g in chosen {
+        contacts.account(work, &g.id).await?;
+    }
+    contacts.publish(work, seq);
     for g in chosen {
         work.publish(Event::AccountChanged { account_id: g.id.clone(), member: true });
     }
@@ -106,18 +112,19 @@ pub async fn remove(
                 .await?;
         conversations.extend(theirs);
     }
-    // Everyone who shared a conversation with them re-evaluates whom they see.
     conversations.sort();
     conversations.dedup();
-    let mut last_seq = seq;
-    for c in &conversations {
-        last_seq = crate::conversations::touch_members(&mut *work, c).await?;
+    // Whoever saw them (their inviter, the people of their conversations, whoever was shown
+    // them) drops them; nobody else's view changes.
+    let mut contacts = ContactChange::default();
+    for g in chosen {
+        contacts.account(work, &g.id).await?;
     }
+    contacts.publish(work, seq);
     // With the account: its sessions end (its sockets close once this commits).
     for g in chosen {
         crate::sessions::revoke_all(&mut *work, &g.id, now).await?;
     }
-    work.publish(Event::ContactsChanged { organisation_id: admin.organisation_id.clone(), seq: last_seq });
     for c in conversations {
         let recipients = crate::conversations::member_ids(&mut **work, &c).await?;
         work.publish(Event::ConversationChanged { recipient_ids: recipients.into(), conversation_id: c });
@@ -162,7 +169,6 @@ async fn leave_list(
 pub async fn amend(
     work: &mut UnitOfWork,
     state: &AppState,
-    admin: &AccountRow,
     guest: &GuestRow,
     valid: &ValidContact,
     settings: &OrganisationSettings,
@@ -200,6 +206,8 @@ pub async fn amend(
     send_again(work, state, &guest.id, settings, Tone::First).await?;
     // …and so does a session opened with them (a first login not finished yet).
     crate::sessions::revoke_all(&mut *work, &guest.id, now).await?;
-    work.publish(Event::ContactsChanged { organisation_id: admin.organisation_id.clone(), seq });
+    let mut contacts = ContactChange::default();
+    contacts.account(work, &guest.id).await?;
+    contacts.publish(work, seq);
     Ok(())
 }

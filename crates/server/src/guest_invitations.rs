@@ -5,6 +5,7 @@
 
 use crate::accounts::{self, AccountRow};
 use crate::codes::{self, Purpose};
+use crate::contact_audience::ContactChange;
 use crate::conversations::{self, Kind};
 use crate::db::{new_id, next_change_seq};
 use crate::error::{AppError, AppResult};
@@ -93,7 +94,6 @@ pub async fn provision(
     let (code, expires_at) =
         codes::issue(&mut work, &state.code_key, &guest_id, Purpose::Invitation, validity, now).await?;
     invitation_messages::queue(&mut work, state, inviter, valid, settings, &code, expires_at, now, Tone::First).await?;
-    let mut last_seq = seq;
     if let Some(key_id) = redeemed_key {
         let used = sqlx::query(
             "UPDATE conversation_keys SET status = 'redeemed', redeemed_by = $1, redeemed_at = $2 WHERE id = $3 AND status = 'active'",
@@ -107,10 +107,22 @@ pub async fn provision(
             return Err(AppError::with_message(ErrorCode::NotFound, "This key was already used."));
         }
     }
+    // The inviter sees the guest at once (SPEC §7.4 step 5), and so does everyone in the
+    // conversation it joins (entry points b and c, or a key), whose member list changed.
+    let mut contacts = ContactChange::default();
+    let mut last_seq = seq;
     if let Some(conversation_id) = conversation {
         conversations::add_member(&mut work, conversation_id, &guest_id, false, now).await?;
-        last_seq = conversations::touch_members(&mut work, conversation_id).await?;
+        if let Some((touched, members)) = conversations::touch_members_if_tied(&mut work, conversation_id).await? {
+            last_seq = touched;
+            work.publish(Event::ConversationChanged {
+                recipient_ids: members.clone().into(),
+                conversation_id: conversation_id.to_owned(),
+            });
+            contacts.tie(members);
+        }
     }
+    contacts.account(&mut work, &guest_id).await?;
     let body = format!(
         "{} {} invited the guest {} {} ({}).",
         inviter.first_name, inviter.last_name, valid.first_name, valid.last_name, valid.phone
@@ -123,7 +135,7 @@ pub async fn provision(
         }
     }
     let guest = accounts::by_id(&mut *work, &guest_id).await?.ok_or_else(|| AppError::new(ErrorCode::Internal))?;
-    work.publish(Event::ContactsChanged { organisation_id: inviter.organisation_id.clone(), seq: last_seq });
+    contacts.publish(&mut work, last_seq);
     notices::announce(&mut work, pending);
     work.commit(&state.events).await?;
     state.outbox_wake.notify_one();

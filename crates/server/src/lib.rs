@@ -14,7 +14,8 @@
 //!   NATS) the others.
 //! - [`unit_of_work`]: a transaction and the events it announces, published after its commit.
 //! - [`contact_sync`]: contacts by delta, and what each viewer was shown (SPEC §11).
-//! - [`change_watcher`]: publishes changes made by other processes (CLI, other nodes).
+//! - [`contact_audience`]: who is told that contacts changed: the viewers of the change only.
+//! - [`change_watcher`]: announces the changes made outside any server (the admin CLI).
 //! - [`accounts`], [`codes`], [`sessions`], [`settings`], [`conversations`], [`messages`],
 //!   [`sharing`] (conversation invitations): the data access the services share.
 //! - [`chat`]: the chat domain's services: conversations, members, sharing, keys, messages.
@@ -49,6 +50,7 @@ pub mod chat;
 pub mod clock;
 pub mod codes;
 pub mod configuration;
+pub mod contact_audience;
 pub mod contact_sync;
 pub mod conversations;
 pub mod db;

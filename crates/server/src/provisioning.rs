@@ -159,6 +159,13 @@ pub async fn add_member(
             .execute(&mut *tx)
             .await?;
     }
+    // Made outside any server (the CLI, the demo, a seed): each node's change watcher tells
+    // the organisation (`crate::change_watcher`).
+    sqlx::query("INSERT INTO external_changes (change_seq, organisation_id) VALUES ($1, $2)")
+        .bind(seq)
+        .bind(&m.organisation_id)
+        .execute(&mut *tx)
+        .await?;
     // Into the ALL group if it is shown; the arrival is announced when the member activates.
     crate::all_group::join(&mut tx, &m.organisation_id, &id, None, now_ms).await?;
     let account = accounts::by_id(&mut *tx, &id).await?.ok_or_else(|| AppError::new(ErrorCode::Internal))?;

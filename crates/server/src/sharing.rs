@@ -141,10 +141,12 @@ pub async fn end_all(
     Ok(ended)
 }
 
-/// Who hears of a change to these invitations: each invitee, every active member of each
-/// department queue, and `also` (the owner).
+/// Who hears of a change to invitations into `conversation_id`: each invitee, every active
+/// member of each department queue who is not in the conversation already (it is not listed
+/// to them), and `also` (the owner).
 pub async fn audience(
     conn: &mut sqlx::AnyConnection,
+    conversation_id: &str,
     targets: &[(Option<String>, Option<String>)],
     also: &[&str],
 ) -> sqlx::Result<Vec<String>> {
@@ -154,9 +156,11 @@ pub async fn audience(
             (Some(person), _) => ids.push(person.clone()),
             (None, Some(dept)) => {
                 let members: Vec<String> = sqlx::query_scalar(
-                    "SELECT id FROM accounts WHERE department_id = $1 AND kind = 'member' AND status <> 'deleted'",
+                    "SELECT id FROM accounts WHERE department_id = $1 AND kind = 'member' AND status <> 'deleted' \
+                     AND id NOT IN (SELECT account_id FROM conversation_members WHERE conversation_id = $2)",
                 )
                 .bind(dept)
+                .bind(conversation_id)
                 .fetch_all(&mut *conn)
                 .await?;
                 ids.extend(members);
@@ -169,13 +173,15 @@ pub async fn audience(
     Ok(ids)
 }
 
-/// Tells `targets` (and `also`) that their invitations changed, after `work` commits.
+/// Tells `targets` (and `also`) that their invitations into `conversation_id` changed, after
+/// `work` commits.
 pub async fn announce(
     work: &mut UnitOfWork,
+    conversation_id: &str,
     targets: &[(Option<String>, Option<String>)],
     also: &[&str],
 ) -> sqlx::Result<()> {
-    let recipients = audience(work, targets, also).await?;
+    let recipients = audience(work, conversation_id, targets, also).await?;
     if !recipients.is_empty() {
         work.publish(Event::InvitationsChanged { recipient_ids: recipients.into() });
     }

@@ -136,7 +136,7 @@ pub async fn share(
             Err(e) => return Err(e.into()),
         }
     }
-    sharing::announce(work, &targets, &[&me.id]).await?;
+    sharing::announce(work, conversation_id, &targets, &[&me.id]).await?;
     let mut rows = Vec::with_capacity(created.len());
     for invitation_id in &created {
         rows.extend(sharing::by_id(&mut **work, invitation_id).await?);
@@ -169,10 +169,10 @@ pub async fn accept(
     let name = format!("{} {}", me.first_name, me.last_name);
     let message_id =
         messages::arrival_or_departure(work, conversation_id, &me.id, &name, MessageKind::Joined, now).await?;
-    let seq = conversations::touch_members(work, conversation_id).await?;
-    work.publish(Event::ContactsChanged { organisation_id: me.organisation_id.clone(), seq });
+    crate::contact_audience::conversation_ties_changed(work, conversation_id).await?;
     let targets = [(invitation.invitee_id.clone(), invitation.department_id.clone())];
-    sharing::announce(work, &targets, &[&invitation.inviter_id]).await?;
+    // `me` is in the conversation now, out of a queue's audience: told as well.
+    sharing::announce(work, conversation_id, &targets, &[&invitation.inviter_id, &me.id]).await?;
     let member_ids = conversations::member_ids(&mut **work, conversation_id).await?;
     work.publish(Event::ConversationChanged {
         recipient_ids: member_ids.into(),
@@ -187,14 +187,14 @@ pub async fn accept(
 pub async fn decline(work: &mut UnitOfWork, me: &AccountRow, invitation: &InvitationRow, now: i64) -> AppResult<()> {
     if invitation.invitee_id.as_deref() == Some(me.id.as_str()) {
         sharing::end(work, &invitation.id, Ending::Declined, None, now).await?;
-        sharing::announce(work, &[], &[&me.id, &invitation.inviter_id]).await?;
+        sharing::announce(work, &invitation.conversation_id, &[], &[&me.id, &invitation.inviter_id]).await?;
     } else {
         sqlx::query("INSERT INTO conversation_invitation_dismissals (invitation_id, account_id) VALUES ($1, $2)")
             .bind(&invitation.id)
             .bind(&me.id)
             .execute(&mut **work)
             .await?;
-        sharing::announce(work, &[], &[&me.id]).await?;
+        sharing::announce(work, &invitation.conversation_id, &[], &[&me.id]).await?;
     }
     Ok(())
 }
@@ -203,7 +203,7 @@ pub async fn decline(work: &mut UnitOfWork, me: &AccountRow, invitation: &Invita
 pub async fn cancel(work: &mut UnitOfWork, me: &AccountRow, invitation: InvitationRow, now: i64) -> AppResult<()> {
     sharing::end(work, &invitation.id, Ending::Cancelled, None, now).await?;
     let targets = [(invitation.invitee_id, invitation.department_id)];
-    sharing::announce(work, &targets, &[&me.id]).await?;
+    sharing::announce(work, &invitation.conversation_id, &targets, &[&me.id]).await?;
     Ok(())
 }
 
@@ -225,7 +225,7 @@ pub async fn hand_over(
     }
     super::membership::make_owner(work, conversation_id, heir_id).await?;
     let ended = sharing::end_all(work, conversation_id, Ending::Withdrawn, now).await?;
-    sharing::announce(work, &ended, &[&me.id]).await?;
+    sharing::announce(work, conversation_id, &ended, &[&me.id]).await?;
     work.publish(super::membership::changed(members, conversation_id));
     super::view::conversation_by_id(work, me, conversation_id).await
 }
@@ -238,15 +238,14 @@ pub async fn close(
     members: &[MemberRow],
     now: i64,
 ) -> AppResult<()> {
-    let seq = conversations::touch_members(work, conversation_id).await?;
+    crate::contact_audience::conversation_ties_changed(work, conversation_id).await?;
     sqlx::query("UPDATE conversations SET closed_at = $1 WHERE id = $2")
         .bind(now)
         .bind(conversation_id)
         .execute(&mut **work)
         .await?;
     let ended = sharing::end_all(work, conversation_id, Ending::Closed, now).await?;
-    work.publish(Event::ContactsChanged { organisation_id: me.organisation_id.clone(), seq });
-    sharing::announce(work, &ended, &[&me.id]).await?;
+    sharing::announce(work, conversation_id, &ended, &[&me.id]).await?;
     work.publish(super::membership::changed(members, conversation_id));
     Ok(())
 }

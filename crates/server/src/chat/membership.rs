@@ -63,8 +63,7 @@ pub async fn add(
     for message_id in &notices {
         messages::announce(work, conversation_id, message_id).await?;
     }
-    let seq = conversations::touch_members(work, conversation_id).await?;
-    work.publish(Event::ContactsChanged { organisation_id: me.organisation_id.clone(), seq });
+    crate::contact_audience::conversation_ties_changed(work, conversation_id).await?;
     let everyone = conversations::member_ids(&mut **work, conversation_id).await?;
     work.publish(Event::ConversationChanged {
         recipient_ids: everyone.into(),
@@ -79,15 +78,14 @@ pub async fn add(
 /// closes it when nobody is left.
 pub async fn remove(
     work: &mut UnitOfWork,
-    me: &AccountRow,
     row: &ConversationRow,
     members: &[MemberRow],
     leaving: &AccountRow,
     now: i64,
 ) -> AppResult<()> {
     let id = row.id.as_str();
-    // Stamp everyone first (the one leaving included), then remove.
-    let seq = conversations::touch_members(work, id).await?;
+    // Stamp and tell everyone first (the one leaving included), then remove.
+    crate::contact_audience::conversation_ties_changed(work, id).await?;
     sqlx::query("DELETE FROM conversation_members WHERE conversation_id = $1 AND account_id = $2")
         .bind(id)
         .bind(&leaving.id)
@@ -121,10 +119,9 @@ pub async fn remove(
         }
         let withdrawn = sharing::end_all(work, id, Ending::Withdrawn, now).await?;
         if !withdrawn.is_empty() {
-            sharing::announce(work, &withdrawn, &[&leaving.id]).await?;
+            sharing::announce(work, id, &withdrawn, &[&leaving.id]).await?;
         }
     }
-    work.publish(Event::ContactsChanged { organisation_id: me.organisation_id.clone(), seq });
     work.publish(changed(members, id));
     messages::announce(work, id, &message_id).await?;
     Ok(())

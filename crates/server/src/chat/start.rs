@@ -6,7 +6,6 @@ use crate::accounts::AccountRow;
 use crate::conversations::{self, ConversationRow, Kind};
 use crate::db::{new_id, Db};
 use crate::error::{AppError, AppResult};
-use crate::events::Event;
 use crate::unit_of_work::UnitOfWork;
 use parley_core::wire::{Conversation, ConversationKind, CreateConversationRequest};
 use parley_core::ErrorCode;
@@ -95,7 +94,6 @@ pub async fn start(
     for m in members {
         conversations::add_member(work, &id, &m.id, false, now).await?;
     }
-    let seq = conversations::touch_members(work, &id).await?;
-    work.publish(Event::ContactsChanged { organisation_id: me.organisation_id.clone(), seq });
+    crate::contact_audience::conversation_ties_changed(work, &id).await?;
     super::view::conversation_by_id(work, me, &id).await
 }

@@ -25,8 +25,8 @@ use std::sync::Arc;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Event {
-    /// Contacts of an organisation changed up to `seq`.
-    ContactsChanged { organisation_id: String, seq: i64 },
+    /// Contacts of these accounts changed up to `seq` (who they are: `crate::contact_audience`).
+    ContactsChanged { recipient_ids: Recipients, seq: i64 },
     /// These sessions of one account were revoked: their sockets must close at once.
     SessionsRevoked { account_id: String, session_ids: Vec<String> },
     /// A notice for one account's sockets.
@@ -97,9 +97,6 @@ pub struct Routed {
     pub close_sessions: Vec<String>,
     /// The account's new member flag ([`Event::AccountChanged`]).
     pub member: Option<bool>,
-    /// The organisation's contacts change sequence ([`Event::ContactsChanged`]), remembered so
-    /// the change watcher does not announce it again.
-    pub contacts_seq: Option<i64>,
 }
 
 fn frame(event: &ServerEvent) -> Option<Utf8Bytes> {
@@ -121,18 +118,15 @@ fn audience(recipients: &Recipients) -> Audience {
 
 impl Routed {
     fn push(audience: Audience, event: &ServerEvent) -> Self {
-        Self { audience, frame: frame(event), close_sessions: Vec::new(), member: None, contacts_seq: None }
+        Self { audience, frame: frame(event), close_sessions: Vec::new(), member: None }
     }
 
     pub fn of(event: &Event) -> Self {
         match event {
-            Event::ContactsChanged { organisation_id, seq } => Self {
-                contacts_seq: Some(*seq),
-                ..Self::push(
-                    Audience::Organisation { id: organisation_id.clone(), members_only: false },
-                    &ServerEvent::ContactsChanged { cursor: crate::contact_sync::encode_cursor(*seq) },
-                )
-            },
+            Event::ContactsChanged { recipient_ids, seq } => Self::push(
+                audience(recipient_ids),
+                &ServerEvent::ContactsChanged { cursor: crate::contact_sync::encode_cursor(*seq) },
+            ),
             Event::SessionsRevoked { account_id, session_ids } => Self {
                 close_sessions: session_ids.clone(),
                 ..Self::push(Audience::Account(account_id.clone()), &ServerEvent::SessionRevoked)
@@ -202,11 +196,9 @@ impl EventBus {
         }
     }
 
-    /// Publishes on this node only a contacts change that another process made, unless one at
-    /// least as recent was already delivered here (the change watcher's path).
-    pub fn publish_local_if_newer(&self, organisation_id: String, seq: i64) {
-        if self.registry.contacts_seq(&organisation_id) < seq {
-            self.registry.deliver(&Routed::of(&Event::ContactsChanged { organisation_id, seq }));
-        }
+    /// Delivers to this node's sockets only: a change another process made, which every node
+    /// finds for itself (the change watcher's path).
+    pub fn publish_local(&self, event: Event) {
+        self.registry.deliver(&Routed::of(&event));
     }
 }

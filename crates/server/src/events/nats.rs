@@ -5,8 +5,8 @@
 //!   A node subscribes to the subjects of the accounts and organisations it holds sockets for
 //!   (counted per topic, dropped with the last socket), so NATS routes each event only to the
 //!   nodes with recipients and a node's cost is its local recipients.
-//! - **Payload.** A line of routing facts (JSON: sessions to close, member flag, contacts
-//!   sequence, members only), a newline, then the frame the sockets get, as the sending node
+//! - **Payload.** A line of routing facts (JSON: sessions to close, member flag, members
+//!   only), a newline, then the frame the sockets get, as the sending node
 //!   serialised it.
 //! - **No echo.** The publishing node has already delivered to its own sockets.
 //! - **Losses end in a resync, never in silence.** Publishing goes through a bounded queue and a
@@ -46,15 +46,12 @@ struct Facts {
     close: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     member: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    seq: Option<i64>,
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     members_only: bool,
 }
 
 fn encode(routed: &Routed, members_only: bool) -> Option<Bytes> {
-    let facts =
-        Facts { close: routed.close_sessions.clone(), member: routed.member, seq: routed.contacts_seq, members_only };
+    let facts = Facts { close: routed.close_sessions.clone(), member: routed.member, members_only };
     let mut out = serde_json::to_vec(&facts).ok()?;
     out.push(b'\n');
     out.extend_from_slice(routed.frame.as_ref().map_or("", |f| f.as_str()).as_bytes());
@@ -71,7 +68,7 @@ fn decode(topic: Topic, payload: &Bytes) -> Option<Routed> {
         Topic::Account(id) => Audience::Account(id),
         Topic::Organisation(id) => Audience::Organisation { id, members_only: facts.members_only },
     };
-    Some(Routed { audience, frame, close_sessions: facts.close, member: facts.member, contacts_seq: facts.seq })
+    Some(Routed { audience, frame, close_sessions: facts.close, member: facts.member })
 }
 
 /// The publishing half, held by the [`super::EventBus`].
@@ -268,14 +265,13 @@ mod tests {
             frame: Some(Utf8Bytes::from(r#"{"type":"session_revoked"}"#)),
             close_sessions: vec!["s1".into()],
             member: Some(true),
-            contacts_seq: Some(7),
         };
         let payload = encode(&routed, false).expect("encoded");
         let back = decode(Topic::Account("a".into()), &payload).expect("decoded");
         assert!(matches!(back.audience, Audience::Account(ref id) if id == "a"));
         assert_eq!(back.frame.as_deref(), Some(r#"{"type":"session_revoked"}"#));
         assert_eq!(back.close_sessions, vec!["s1".to_owned()]);
-        assert_eq!((back.member, back.contacts_seq), (Some(true), Some(7)));
+        assert_eq!(back.member, Some(true));
     }
 
     #[test]
@@ -285,7 +281,6 @@ mod tests {
             frame: Some(Utf8Bytes::from("{}")),
             close_sessions: vec![],
             member: None,
-            contacts_seq: None,
         };
         let back = decode(Topic::Organisation("o".into()), &encode(&routed, true).expect("encoded")).expect("decoded");
         assert!(matches!(back.audience, Audience::Organisation { members_only: true, .. }));

@@ -97,8 +97,6 @@ impl Connection {
 struct Inner {
     accounts: HashMap<String, Vec<Arc<Connection>>>,
     organisations: HashMap<String, HashMap<u64, Arc<Connection>>>,
-    /// Highest contacts change sequence delivered per organisation.
-    contacts_seq: HashMap<String, i64>,
 }
 
 #[derive(Default)]
@@ -192,11 +190,6 @@ impl Registry {
 
     /// Delivers an event to its recipients' sockets on this node.
     pub fn deliver(&self, routed: &Routed) {
-        if let (Some(seq), Audience::Organisation { id, .. }) = (routed.contacts_seq, &routed.audience) {
-            let mut inner = self.inner.write().unwrap_or_else(|e| e.into_inner());
-            let known = inner.contacts_seq.entry(id.clone()).or_insert(0);
-            *known = (*known).max(seq);
-        }
         let inner = self.inner.read().unwrap_or_else(|e| e.into_inner());
         match &routed.audience {
             Audience::Account(id) => Self::to_account(&inner, id, routed),
@@ -242,12 +235,6 @@ impl Registry {
         for c in inner.accounts.values().flatten() {
             c.flag_resync();
         }
-    }
-
-    /// The highest contacts change sequence delivered here for an organisation.
-    pub fn contacts_seq(&self, organisation_id: &str) -> i64 {
-        let inner = self.inner.read().unwrap_or_else(|e| e.into_inner());
-        inner.contacts_seq.get(organisation_id).copied().unwrap_or(0)
     }
 
     /// How many sockets one session holds on this node.

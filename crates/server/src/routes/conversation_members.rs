@@ -67,7 +67,7 @@ pub async fn remove(
     }
     let leaving = accounts::by_id(&state.db, &account_id).await?.ok_or_else(|| AppError::new(ErrorCode::NotFound))?;
     let mut work = UnitOfWork::begin(&state.db).await?;
-    membership::remove(&mut work, me, &row, &members, &leaving, state.clock.now_ms()).await?;
+    membership::remove(&mut work, &row, &members, &leaving, state.clock.now_ms()).await?;
     work.commit(&state.events).await?;
     Ok(StatusCode::NO_CONTENT)
 }

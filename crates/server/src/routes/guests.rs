@@ -198,7 +198,7 @@ pub async fn amend(
     }
     let now = state.clock.now_ms();
     let mut work = UnitOfWork::begin(&state.db).await?;
-    guest_actions::amend(&mut work, &state, &session.account, &guest, &valid, &settings, now).await?;
+    guest_actions::amend(&mut work, &state, &guest, &valid, &settings, now).await?;
     work.commit(&state.events).await?;
     state.outbox_wake.notify_one();
     tracing::info!(admin = %session.account.id, guest = %guest.id, "pending guest amended");

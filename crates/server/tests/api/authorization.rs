@@ -11,15 +11,15 @@ use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 
 /// The roles, in the order of each row's expectations.
-const ROLES: [&str; 8] =
+pub(crate) const ROLES: [&str; 8] =
     ["anonymous", "guest", "inviter", "colleague", "other dept admin", "dept admin", "company admin", "other org"];
 
 /// A person of the world, as the answers may name them.
 #[derive(Clone)]
-struct Person {
-    id: String,
-    phone: String,
-    email: Option<String>,
+pub(crate) struct Person {
+    pub(crate) id: String,
+    pub(crate) phone: String,
+    pub(crate) email: Option<String>,
 }
 
 impl Person {
@@ -31,21 +31,23 @@ impl Person {
 /// Organisation A (`TestOrg`): `member` invited the guest G into their group Atlas, with
 /// `colleague`; `colleague` invited the guest U, in no conversation. Atlas is shared with the
 /// Sales admin (an open invitation) and has an external key. Organisation B is another one.
-struct World {
-    app: TestApp,
-    org: TestOrg,
-    tokens: [Option<String>; 8],
-    guest: Person,
-    unrelated_guest: Person,
+pub(crate) struct World {
+    pub(crate) app: TestApp,
+    pub(crate) org: TestOrg,
+    pub(crate) tokens: [Option<String>; 8],
+    pub(crate) guest: Person,
+    pub(crate) unrelated_guest: Person,
     others: Vec<Person>,
-    atlas: String,
-    invitation: String,
+    /// A colleague of the other organisation's member, there to be written to.
+    pub(crate) other_colleague: String,
+    pub(crate) atlas: String,
+    pub(crate) invitation: String,
     key: String,
-    key_code: String,
+    pub(crate) key_code: String,
 }
 
 impl World {
-    async fn new() -> Self {
+    pub(crate) async fn new() -> Self {
         let app = spawn_app().await;
         let org = app.seed_org("Acme", 0).await;
         let other = app.seed_org("Other", 20).await;
@@ -109,6 +111,7 @@ impl World {
             (key["key"]["id"].as_str().expect("id").to_owned(), key["code"].as_str().expect("code").to_owned());
 
         let others = other.everyone().iter().map(|u| Person::of(u)).collect();
+        let other_colleague = other.colleague.id.clone();
         Self {
             tokens: [
                 None,
@@ -125,6 +128,7 @@ impl World {
             guest,
             unrelated_guest,
             others,
+            other_colleague,
             atlas,
             invitation,
             key: key_id,
@@ -133,7 +137,7 @@ impl World {
     }
 
     /// Whom role `r` may never be told of (SPEC §5, and the admin scope of SPEC §8).
-    fn hidden_from(&self, r: usize) -> Vec<Person> {
+    pub(crate) fn hidden_from(&self, r: usize) -> Vec<Person> {
         let org_a: Vec<Person> = self
             .org
             .everyone()

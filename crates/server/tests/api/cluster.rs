@@ -105,6 +105,30 @@ async fn the_all_group_crosses_nodes_to_members_and_never_to_a_guest() {
     assert_eq!(event["message"]["id"], to_guest["id"], "the first message the guest hears is its own");
 }
 
+/// A contacts change made through one node reaches the sockets of the people it concerns on
+/// another — a new guest's inviter — and nobody else's: the organisation never hears of a
+/// guest it does not see, on any node. A member's first login reaches every member.
+#[tokio::test]
+async fn a_contacts_change_crosses_nodes_to_the_people_it_concerns_only() {
+    let mut nodes = spawn_cluster(2).await;
+    let b = nodes.pop().expect("node b");
+    let s = setup_on(nodes.pop().expect("node a")).await;
+    // The seeded members' announcements (the change watcher's, once a second) are behind us.
+    tokio::time::sleep(std::time::Duration::from_millis(1200)).await;
+    let mut member_on_b = connect(&b, &s.member).await;
+    let mut colleague_on_b = connect(&b, &s.colleague).await;
+
+    assert_eq!(s.invite(&s.member, &form(1)).await.status(), StatusCode::CREATED);
+    next_of(&mut member_on_b, "contacts_changed").await;
+    let contacts = b.get_auth("/api/v1/contacts", &s.member).await.text().await.expect("contacts");
+    assert!(contacts.contains("gina1@partner.example"), "the inviter sees the guest, read on node B");
+
+    // The Sales admin's first login, through node A: every member hears of it.
+    s.app.login_active(&s.org.sales_admin).await;
+    let event = next_event(&mut colleague_on_b).await.expect("an event");
+    assert_eq!(event["type"], "contacts_changed", "the guest's invitation was never told to the colleague: {event}");
+}
+
 async fn guest_id(s: &Setup, guest_token: &str) -> String {
     let me: Value = s.app.get_auth("/api/v1/me", guest_token).await.json().await.expect("me");
     me["id"].as_str().expect("id").to_owned()

@@ -10,6 +10,7 @@ mod authorization;
 mod chat;
 mod cluster;
 mod contacts;
+mod event_matrix;
 mod first_login;
 mod guests_admin;
 mod health;
