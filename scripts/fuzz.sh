@@ -30,6 +30,9 @@ port="$(free_port)"
 server_pid=""
 cleanup() {
   if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
+  # PARLEY_FUZZ_LOGS=<folder> keeps each role's schemathesis report, every request and answer
+  # (<role>.har) and the server's log.
+  if [ -n "${PARLEY_FUZZ_LOGS:-}" ]; then mkdir -p "$PARLEY_FUZZ_LOGS"; cp "$work"/*.log "$PARLEY_FUZZ_LOGS"/ 2>/dev/null || true; fi
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -74,17 +77,31 @@ member="$(new_user "$member_phone" Demo Member)"
 curl -sf -X POST "$api/api/v1/invitations" -H "authorization: Bearer $admin" -H 'content-type: application/json' \
   -d '{"first_name":"Fuzz","last_name":"Guest","email":"fuzz.guest@partner.example","phone":"+44 20 7946 0555","by_sms":true,"by_email":false,"details":""}' > /dev/null
 guest="$(login +442079460555 "$(code_for +442079460555)" Fuzz Guest)"
+# A group of every fuzzed role, written in last, so the ids the fuzzer reads back from the
+# lists name a group (where the group operations run) rather than only a welcome conversation.
+id_of() { # phone: the admin's contact with that number
+  curl -sf "$api/api/v1/contacts" -H "authorization: Bearer $admin" | \
+    python3 -c "import json,sys; print(next(c['id'] for c in json.load(sys.stdin)['contacts'] if c['phone'] == '$1'))"
+}
+group="$(curl -sf -X POST "$api/api/v1/conversations" -H "authorization: Bearer $admin" -H 'content-type: application/json' \
+  -d "{\"kind\":\"group\",\"name\":\"Fuzz group\",\"member_ids\":[\"$(id_of "$member_phone")\",\"$(id_of +12015550101)\",\"$(id_of +442079460555)\"]}" | json '["id"]')"
+curl -sf -X POST "$api/api/v1/conversations/$group/messages" -H "authorization: Bearer $admin" -H 'content-type: application/json' \
+  -d '{"client_id":"fuzz-group-first-message","body":"Welcome to the fuzz group"}' > /dev/null
+export PARLEY_FUZZ_GROUP="$group" SCHEMATHESIS_HOOKS=fuzz_hooks PYTHONPATH="$PWD/scripts${PYTHONPATH:+:$PYTHONPATH}"
 
 failed=0
 run() { # role token paths-left-out (a regex)
   local role="$1" token="$2" left_out="$3"
-  local auth=()
+  local auth=() report=()
   if [ -n "$token" ]; then auth=(-H "Authorization: Bearer $token"); fi
+  if [ -n "${PARLEY_FUZZ_LOGS:-}" ]; then
+    mkdir -p "$PARLEY_FUZZ_LOGS"; report=(--report har --report-har-path "$PARLEY_FUZZ_LOGS/$role.har")
+  fi
   echo "== fuzz as $role: $examples examples per operation, at most ${seconds}s =="
   if ! "$venv/bin/schemathesis" run "$api/api/openapi.json" "${auth[@]}" \
       --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance \
       --phases examples,coverage,fuzzing --max-examples "$examples" --max-time "$seconds" --workers 2 \
-      --seed 20261201 --exclude-path-regex "$left_out" > "$work/fuzz-$role.log" 2>&1; then
+      --seed 20261201 --exclude-path-regex "$left_out" "${report[@]}" > "$work/fuzz-$role.log" 2>&1; then
     failed=1
     grep -E '^_{3,}|Received|Documented|Schema|Server error|ST[0-9]+' "$work/fuzz-$role.log" | head -60 || true
   fi

@@ -126,8 +126,12 @@ pub struct GuestsQuery {
     pub status: GuestStatusFilter,
     pub sort: GuestSort,
     pub direction: SortDirection,
+    #[param(minimum = 0, maximum = 4294967295_u64)]
+    #[schema(minimum = 0, maximum = 4294967295_u64)]
     pub offset: u32,
-    /// At most [`PAGE_MAX`]; 0 means the default page size.
+    /// At most [`PAGE_MAX`] (a larger one is read as the largest); 0 means the default page size.
+    #[param(minimum = 0, maximum = 4294967295_u64)]
+    #[schema(minimum = 0, maximum = 4294967295_u64)]
     pub limit: u32,
 }
 
@@ -349,7 +353,11 @@ pub struct MembersQuery {
     pub search: String,
     /// Only members holding the right.
     pub authorised_only: bool,
+    #[param(minimum = 0, maximum = 4294967295_u64)]
+    #[schema(minimum = 0, maximum = 4294967295_u64)]
     pub offset: u32,
+    #[param(minimum = 0, maximum = 4294967295_u64)]
+    #[schema(minimum = 0, maximum = 4294967295_u64)]
     pub limit: u32,
 }
 

@@ -36,8 +36,12 @@ pub struct OrganisationSettings {
     /// E.164 calling codes with their plus sign, e.g. `+44`.
     pub forbidden_country_codes: Vec<String>,
     pub guest_profile: GuestProfile,
+    /// 1 to 2,160 (90 days).
+    #[schema(minimum = 1, maximum = 2160)]
     pub activation_code_validity_hours: u32,
     pub reminders_enabled: bool,
+    /// 0 to 30.
+    #[schema(minimum = 0, maximum = 30)]
     pub reminders_max: u32,
     pub activity_report_enabled: bool,
     pub display_group_all: bool,

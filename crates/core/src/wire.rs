@@ -398,9 +398,11 @@ pub struct Receipt {
 pub struct ReceiptUpdate {
     #[serde(default)]
     #[ts(type = "number | null")]
+    #[schema(minimum = 0)]
     pub delivered_seq: Option<i64>,
     #[serde(default)]
     #[ts(type = "number | null")]
+    #[schema(minimum = 0)]
     pub read_seq: Option<i64>,
 }
 

@@ -18,7 +18,8 @@ pub fn router() -> axum::Router<AppState> {
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct MonthQuery {
-    /// `YYYY-MM`, e.g. `2026-11`.
+    /// `YYYY-MM` (years 2000 to 9999), e.g. `2026-11`.
+    #[param(pattern = r"^[2-9][0-9]{3}-(0[1-9]|1[0-2])$")]
     pub month: String,
 }
 

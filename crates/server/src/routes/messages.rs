@@ -46,10 +46,13 @@ pub async fn send(
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 pub struct HistoryQuery {
     /// Messages numbered below this (older); the newest page when neither is given.
+    #[param(minimum = 0)]
     before: Option<i64>,
     /// Messages numbered above this (newer), to catch up after being offline.
+    #[param(minimum = 0)]
     after: Option<i64>,
     /// 1 to 200; 50 by default.
+    #[param(minimum = 1, maximum = 200)]
     limit: Option<i64>,
 }
 

@@ -12,6 +12,6 @@ export type GuestsQuery = {
  */
 search: string, status: GuestStatusFilter, sort: GuestSort, direction: SortDirection, offset: number, 
 /**
- * At most [`PAGE_MAX`]; 0 means the default page size.
+ * At most [`PAGE_MAX`] (a larger one is read as the largest); 0 means the default page size.
  */
 limit: number, };

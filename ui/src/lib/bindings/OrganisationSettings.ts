@@ -16,4 +16,12 @@ forbidden_email_domains: Array<string>,
 /**
  * E.164 calling codes with their plus sign, e.g. `+44`.
  */
-forbidden_country_codes: Array<string>, guest_profile: GuestProfile, activation_code_validity_hours: number, reminders_enabled: boolean, reminders_max: number, activity_report_enabled: boolean, display_group_all: boolean, };
+forbidden_country_codes: Array<string>, guest_profile: GuestProfile, 
+/**
+ * 1 to 2,160 (90 days).
+ */
+activation_code_validity_hours: number, reminders_enabled: boolean, 
+/**
+ * 0 to 30.
+ */
+reminders_max: number, activity_report_enabled: boolean, display_group_all: boolean, };
