@@ -128,6 +128,22 @@ fn normalise_list(items: &[String], f: impl Fn(&str) -> Option<String>) -> Optio
 mod tests {
     use super::*;
 
+    /// The OpenAPI document states the bounds `normalised` enforces (utoipa takes literals only).
+    #[test]
+    fn the_documented_bounds_are_the_enforced_ones() {
+        let schema = serde_json::to_value(<OrganisationSettings as utoipa::PartialSchema>::schema()).expect("schema");
+        let bound = |field: &str, which: &str| schema["properties"][field][which].as_f64();
+        assert_eq!(bound("activation_code_validity_hours", "maximum"), Some(f64::from(MAX_CODE_VALIDITY_HOURS)));
+        assert_eq!(bound("activation_code_validity_hours", "minimum"), Some(1.0));
+        assert_eq!(bound("reminders_max", "maximum"), Some(f64::from(MAX_REMINDERS)));
+        let key =
+            serde_json::to_value(<crate::wire::CreateKeyRequest as utoipa::PartialSchema>::schema()).expect("schema");
+        assert_eq!(
+            key["properties"]["valid_days"]["maximum"].as_f64(),
+            Some(f64::from(crate::sharing::KEY_MAX_VALID_DAYS))
+        );
+    }
+
     #[test]
     fn defaults_follow_the_spec_table() {
         let s = OrganisationSettings::default();
