@@ -61,8 +61,8 @@ pub async fn logout(client: State<'_, Client>) -> Result<()> {
 }
 
 #[tauri::command]
-pub fn contacts_page(client: State<'_, Client>, query: ContactsQuery) -> ContactsPage {
-    client.contacts_page(&query)
+pub async fn contacts_page(client: State<'_, Client>, query: ContactsQuery) -> Result<ContactsPage> {
+    client.contacts_page(&query).await
 }
 
 #[tauri::command]

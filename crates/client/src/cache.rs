@@ -2,6 +2,7 @@
 //! server URL and the logged-in account. It lets the app open instantly on cached data.
 //! Conversations, messages and the offline queue: [`crate::chat_store`].
 
+use crate::directory::{index_keys, Applied, Directory, IndexRow};
 use parley_core::wire::{ApiError, Contact, ContactsDelta, Me};
 use parley_core::ErrorCode;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions};
@@ -20,14 +21,20 @@ pub(crate) fn store_error(e: impl std::fmt::Display) -> ApiError {
 const CURSOR: &str = "cursor";
 const SERVER_URL: &str = "server_url";
 const ME: &str = "me";
+/// Contacts written by one statement (6 values each, well within SQLite's 32,766).
+const WRITE_CHUNK: usize = 250;
 
 impl Cache {
     pub async fn open(path: &Path) -> Result<Self, ApiError> {
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir).map_err(store_error)?;
         }
-        let options =
-            SqliteConnectOptions::new().filename(path).create_if_missing(true).journal_mode(SqliteJournalMode::Wal);
+        let options = SqliteConnectOptions::new()
+            .filename(path)
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            // A cache: a commit may be lost with the machine's power, never corrupt the file.
+            .synchronous(sqlx::sqlite::SqliteSynchronous::Normal);
         let pool = SqlitePoolOptions::new().max_connections(2).connect_with(options).await.map_err(store_error)?;
         sqlx::migrate!("./migrations").run(&pool).await.map_err(store_error)?;
         Ok(Self { pool })
@@ -80,31 +87,88 @@ impl Cache {
         Ok(())
     }
 
+    /// Every cached contact, in name order.
     pub async fn contacts(&self) -> Result<Vec<Contact>, ApiError> {
-        let rows: Vec<String> =
-            sqlx::query_scalar("SELECT data FROM contacts").fetch_all(&self.pool).await.map_err(store_error)?;
+        let rows: Vec<String> = sqlx::query_scalar("SELECT data FROM contacts ORDER BY sort_key")
+            .fetch_all(&self.pool)
+            .await
+            .map_err(store_error)?;
         Ok(rows.iter().filter_map(|r| serde_json::from_str(r).ok()).collect())
     }
 
+    /// The in-memory index of every contact, read in name order a row at a time (never the
+    /// whole table in memory at once).
+    pub async fn directory(&self) -> Result<Directory, ApiError> {
+        use futures_util::TryStreamExt;
+        let mut directory = Directory::default();
+        let mut rows = sqlx::query_as::<_, IndexRow>(
+            "SELECT rowid, sort_key, haystack, department_id, department_name FROM contacts ORDER BY sort_key",
+        )
+        .fetch(&self.pool);
+        while let Some(row) = rows.try_next().await.map_err(store_error)? {
+            directory.push(row);
+        }
+        Ok(directory.sorted())
+    }
+
+    /// The contacts of these rows, in the order given (a row gone meanwhile is left out).
+    pub async fn contacts_at(&self, rowids: &[i64]) -> Result<Vec<Contact>, ApiError> {
+        if rowids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let marks = vec!["?"; rowids.len()].join(", ");
+        let sql = format!("SELECT rowid, data FROM contacts WHERE rowid IN ({marks})");
+        let mut query = sqlx::query_as::<_, (i64, String)>(&sql);
+        for id in rowids {
+            query = query.bind(id);
+        }
+        let rows = query.fetch_all(&self.pool).await.map_err(store_error)?;
+        let mut by_row: std::collections::HashMap<i64, String> = rows.into_iter().collect();
+        Ok(rowids.iter().filter_map(|r| by_row.remove(r)).filter_map(|d| serde_json::from_str(&d).ok()).collect())
+    }
+
     /// Applies a delta (or replaces everything on a full resync) and stores its cursor, in
-    /// one transaction, so the cache never holds a cursor its contacts are not at.
-    pub async fn apply(&self, delta: &ContactsDelta) -> Result<(), ApiError> {
+    /// one transaction, so the cache never holds a cursor its contacts are not at. Answers
+    /// what the index must follow (nothing on a full resync: it is read again whole).
+    pub async fn apply(&self, delta: &ContactsDelta) -> Result<Applied, ApiError> {
+        let mut applied = Applied::default();
         let mut tx = self.pool.begin().await.map_err(store_error)?;
         if delta.full_resync {
             sqlx::query("DELETE FROM contacts").execute(&mut *tx).await.map_err(store_error)?;
         }
         for id in &delta.removed {
-            sqlx::query("DELETE FROM contacts WHERE id = ?").bind(id).execute(&mut *tx).await.map_err(store_error)?;
+            let gone: Option<i64> = sqlx::query_scalar("DELETE FROM contacts WHERE id = ? RETURNING rowid")
+                .bind(id)
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(store_error)?;
+            applied.removed.extend(gone);
         }
-        for c in &delta.contacts {
-            sqlx::query(
-                "INSERT INTO contacts (id, data) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET data = excluded.data",
-            )
-            .bind(&c.id)
-            .bind(serde_json::to_string(c).map_err(store_error)?)
-            .execute(&mut *tx)
-            .await
-            .map_err(store_error)?;
+        // Many rows a statement: a first sync of 100,000 contacts is 400 statements, not 100,000.
+        for chunk in delta.contacts.chunks(WRITE_CHUNK) {
+            let marks = vec!["(?, ?, ?, ?, ?, ?)"; chunk.len()].join(", ");
+            let sql = format!(
+                "INSERT INTO contacts (id, data, sort_key, haystack, department_id, department_name) VALUES {marks} \
+                 ON CONFLICT(id) DO UPDATE SET data = excluded.data, sort_key = excluded.sort_key, \
+                 haystack = excluded.haystack, department_id = excluded.department_id, \
+                 department_name = excluded.department_name \
+                 RETURNING rowid, sort_key, haystack, department_id, department_name"
+            );
+            let mut query = sqlx::query_as::<_, IndexRow>(&sql);
+            for c in chunk {
+                let (sort_key, haystack) = index_keys(c);
+                query = query
+                    .bind(&c.id)
+                    .bind(serde_json::to_string(c).map_err(store_error)?)
+                    .bind(sort_key)
+                    .bind(haystack)
+                    .bind(&c.department_id)
+                    .bind(&c.department_name);
+            }
+            let written = query.fetch_all(&mut *tx).await.map_err(store_error)?;
+            if !delta.full_resync {
+                applied.written.extend(written);
+            }
         }
         sqlx::query(
             "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
@@ -114,7 +178,8 @@ impl Cache {
         .execute(&mut *tx)
         .await
         .map_err(store_error)?;
-        tx.commit().await.map_err(store_error)
+        tx.commit().await.map_err(store_error)?;
+        Ok(applied)
     }
 
     /// Forgets the account's data (logout, session ended, another account or server).

@@ -109,7 +109,7 @@ impl Shared {
         }
         let _ = self.cache.clear_account().await;
         if let Ok(mut d) = self.directory.write() {
-            d.replace_all(Vec::new());
+            *d = Directory::default();
         }
         self.update_status(|s| *s = idle_status());
         tracing::info!(code = error.code.as_str(), "session ended");
@@ -132,8 +132,7 @@ impl Client {
     /// Opens the cache in `data_dir` and loads the cached contacts.
     pub async fn open(data_dir: &Path, ui: Arc<dyn UiEvents>) -> Result<Self, ApiError> {
         let cache = Cache::open(&data_dir.join("cache.db")).await?;
-        let mut directory = Directory::default();
-        directory.replace_all(cache.contacts().await?);
+        let directory = cache.directory().await?;
         let status = SyncStatus { contact_count: directory.len() as u32, ..idle_status() };
         Ok(Self {
             shared: Arc::new(Shared {
@@ -206,7 +205,7 @@ impl Client {
         if !same_account {
             self.shared.cache.clear_account().await?;
             if let Ok(mut d) = self.shared.directory.write() {
-                d.replace_all(Vec::new());
+                *d = Directory::default();
             }
         }
         self.shared.cache.set_server_url(api.base()).await?;
@@ -256,12 +255,11 @@ impl Client {
         Ok(())
     }
 
-    pub fn contacts_page(&self, query: &ContactsQuery) -> ContactsPage {
-        self.shared.directory.read().map(|d| d.page(query)).unwrap_or(ContactsPage {
-            total: 0,
-            offset: 0,
-            items: vec![],
-        })
+    /// One window of the contacts matching `query`: found in the index, read from the cache.
+    pub async fn contacts_page(&self, query: &ContactsQuery) -> Result<ContactsPage, ApiError> {
+        let (total, rows) = self.shared.directory.read().map(|d| d.matching(query)).unwrap_or_default();
+        let items = self.shared.cache.contacts_at(&rows).await?;
+        Ok(ContactsPage { total, offset: query.offset, items })
     }
 
     pub fn departments(&self) -> Vec<DepartmentFilter> {

@@ -105,8 +105,17 @@ fn rand_jitter() -> u32 {
 async fn sync_once(shared: &Shared, session: &Session, live_event: bool) -> Result<(), ApiError> {
     let cursor = shared.cache.cursor().await?;
     let delta = session.api.contacts(&session.token, cursor.as_deref()).await?;
-    shared.cache.apply(&delta).await?;
-    let changed = shared.directory.write().map(|mut d| d.apply(&delta)).unwrap_or(0);
+    let applied = shared.cache.apply(&delta).await?;
+    let changed = if delta.full_resync {
+        let whole = shared.cache.directory().await?;
+        let n = whole.len();
+        if let Ok(mut d) = shared.directory.write() {
+            *d = whole;
+        }
+        n
+    } else {
+        shared.directory.write().map(|mut d| d.apply(applied)).unwrap_or(0)
+    };
     shared.update_status(|s| {
         s.syncing = false;
         s.error = None;

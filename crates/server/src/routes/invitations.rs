@@ -31,6 +31,7 @@ pub async fn options(State(state): State<AppState>, session: ActiveSession) -> A
 
 #[utoipa::path(post, path = "/api/v1/invitations", request_body = InvitationRequest,
     responses((status = 201, body = InvitationCreated), (status = 403, body = parley_core::wire::ApiError),
+              (status = 404, body = parley_core::wire::ApiError, description = "The conversation named is none the inviter is in."),
               (status = 409, body = parley_core::wire::ApiError), (status = 422, body = parley_core::wire::ApiError)),
     security(("bearer" = [])))]
 pub async fn invite(
