@@ -8,6 +8,16 @@ use parley_core::ErrorCode;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions};
 use std::path::Path;
 
+/// A cached contact as the app shows it: its phone number formatted here (deltas leave it to
+/// the client, which formats only the rows it shows).
+fn shown(data: &str) -> Option<Contact> {
+    let mut c: Contact = serde_json::from_str(data).ok()?;
+    if c.phone_display.is_empty() {
+        c.phone_display = parley_core::PhoneNumber::display(&c.phone);
+    }
+    Some(c)
+}
+
 #[derive(Clone)]
 pub struct Cache {
     pub(crate) pool: SqlitePool,
@@ -22,7 +32,7 @@ const CURSOR: &str = "cursor";
 const SERVER_URL: &str = "server_url";
 const ME: &str = "me";
 /// Contacts written by one statement (6 values each, well within SQLite's 32,766).
-const WRITE_CHUNK: usize = 250;
+const WRITE_CHUNK: usize = 40;
 
 impl Cache {
     pub async fn open(path: &Path) -> Result<Self, ApiError> {
@@ -93,7 +103,7 @@ impl Cache {
             .fetch_all(&self.pool)
             .await
             .map_err(store_error)?;
-        Ok(rows.iter().filter_map(|r| serde_json::from_str(r).ok()).collect())
+        Ok(rows.iter().filter_map(|r| shown(r)).collect())
     }
 
     /// The in-memory index of every contact, read in name order a row at a time (never the
@@ -124,7 +134,7 @@ impl Cache {
         }
         let rows = query.fetch_all(&self.pool).await.map_err(store_error)?;
         let mut by_row: std::collections::HashMap<i64, String> = rows.into_iter().collect();
-        Ok(rowids.iter().filter_map(|r| by_row.remove(r)).filter_map(|d| serde_json::from_str(&d).ok()).collect())
+        Ok(rowids.iter().filter_map(|r| by_row.remove(r)).filter_map(|d| shown(&d)).collect())
     }
 
     /// Applies a delta (or replaces everything on a full resync) and stores its cursor, in

@@ -110,7 +110,9 @@ pub struct Contact {
     pub last_name: String,
     /// E.164, e.g. `+442079460958`.
     pub phone: String,
-    /// International format for people, e.g. `+44 20 7946 0958`.
+    /// International format for people, e.g. `+44 20 7946 0958`. Empty in a contacts delta:
+    /// the client formats the rows it shows ([`crate::PhoneNumber::display`]) — formatting
+    /// 100,000 numbers was most of a first sync's work on the server.
     pub phone_display: String,
     pub email: Option<String>,
     pub kind: AccountKind,

@@ -85,12 +85,18 @@ impl AccountRow {
     }
 
     pub fn to_contact(&self) -> Contact {
+        Contact { phone_display: parley_core::PhoneNumber::display(&self.phone), ..self.to_synced_contact() }
+    }
+
+    /// The contact as a contacts delta carries it: without `phone_display`, which the client
+    /// formats for the rows it shows.
+    pub fn to_synced_contact(&self) -> Contact {
         Contact {
             id: self.id.clone(),
             first_name: self.first_name.clone(),
             last_name: self.last_name.clone(),
             phone: self.phone.clone(),
-            phone_display: parley_core::PhoneNumber::display(&self.phone),
+            phone_display: String::new(),
             email: self.email.clone(),
             kind: self.kind(),
             role: self.role(),

@@ -76,7 +76,7 @@ pub async fn delta(db: &Db, viewer: &AccountRow, cursor: Option<&str>) -> AppRes
     let (mut now_shown, mut now_hidden) = (Vec::new(), Vec::new());
     for row in rows.iter().filter(|r| r.id != viewer.id) {
         if sees_in_contacts(viewer.party(), row.party(), viewer.ties_to(row, &shared)) {
-            delta.contacts.push(row.to_contact());
+            delta.contacts.push(row.to_synced_contact());
             if tied(viewer, row) && !shown.contains(&row.id) {
                 now_shown.push(row.id.as_str());
             }

@@ -12,7 +12,9 @@ export type Contact = { id: string, first_name: string, last_name: string,
  */
 phone: string, 
 /**
- * International format for people, e.g. `+44 20 7946 0958`.
+ * International format for people, e.g. `+44 20 7946 0958`. Empty in a contacts delta:
+ * the client formats the rows it shows ([`crate::PhoneNumber::display`]) — formatting
+ * 100,000 numbers was most of a first sync's work on the server.
  */
 phone_display: string, email: string | null, kind: AccountKind, role: Role, 
 /**

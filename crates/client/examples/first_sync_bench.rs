@@ -1,0 +1,134 @@
+//! A first sync of a large directory, end to end but for the window (issue 12, SPEC §13: first
+//! sync of 100,000 contacts ≤ 3 s, a delta of 100 changes ≤ 100 ms): a real server (in
+//! process, SQLite file, real HTTP on 127.0.0.1) with an organisation of N members, a member
+//! logged in through the API, then what the app's sync task does — the server's answer, the
+//! cache written, the index read — each timed.
+//!
+//!   cargo run --release -p parley-client --example first_sync_bench -- 100000
+//!
+//! The organisation is written straight into the accounts table, 500 rows a statement: the rows
+//! `provisioning::add_member` writes for an active member (one at a time it takes minutes).
+
+use parley_client::api::ApiClient;
+use parley_client::cache::Cache;
+use parley_core::role::{AccountStatus, Role};
+use parley_core::session::SessionToken;
+use parley_server::configuration::{CommonSettings, ServeSettings};
+use parley_server::provisioning::{self, NewMember};
+use parley_server::startup::{self, Application};
+use std::time::{Duration, Instant};
+
+/// Rows a statement (7 values each).
+const CHUNK: usize = 500;
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+/// `n` active members of `org`, in departments of 2,500, in one transaction.
+async fn seed(db: &parley_server::db::Db, org: &str, n: usize, now: i64) -> anyhow::Result<()> {
+    let mut departments = Vec::new();
+    for d in 0..n.div_ceil(2_500).max(1) {
+        departments.push(
+            provisioning::create_department(db, org, &format!("Department {d}"), None, now)
+                .await
+                .map_err(|e| anyhow::anyhow!("{:?}", e.0))?,
+        );
+    }
+    let mut tx = parley_server::db::begin(db).await?;
+    for start in (0..n).step_by(CHUNK) {
+        let rows = (start..(start + CHUNK).min(n)).collect::<Vec<_>>();
+        let marks = (0..rows.len())
+            .map(|i| {
+                let p: Vec<String> = (1..=7).map(|k| format!("${}", i * 7 + k)).collect();
+                format!(
+                    "({}, 'member', 'member', 'active', {}, {now}, {now}, {now}, 1)",
+                    p[..3].join(", "),
+                    p[3..].join(", ")
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(", ");
+        let sql = format!(
+            "INSERT INTO accounts (id, organisation_id, department_id, kind, role, status, first_name, last_name, \
+             phone, email, terms_accepted_at, created_at, updated_at, change_seq) VALUES {marks}"
+        );
+        let mut q = sqlx::query(&sql);
+        for i in rows {
+            q = q
+                .bind(parley_server::db::new_id())
+                .bind(org)
+                .bind(&departments[i / 2_500])
+                .bind(["Anna", "Ben", "Chloé", "David", "Emma", "Farid", "Grace", "Hugo"][i % 8])
+                .bind(format!("Member{i}"))
+                .bind(format!("+1201{:03}{:04}", 300 + i / 10_000, i % 10_000))
+                .bind(format!("member{i}@northwind.example"));
+        }
+        q.execute(&mut *tx).await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let n: usize = std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(100_000);
+    let dir = tempfile::tempdir()?;
+    let settings = CommonSettings::throwaway(dir.path());
+    let state = startup::state(&settings).await?;
+    let sinks = startup::sinks(&settings)?;
+    let app = Application::with_state(state, sinks, &ServeSettings::ephemeral()).await?;
+    let (url, state) = (format!("http://127.0.0.1:{}", app.port()), app.state().clone());
+    tokio::spawn(app.run_until(std::future::pending()));
+    let now = state.clock.now_ms();
+
+    let (org, root) =
+        provisioning::create_organisation(&state.db, "Bench", now).await.map_err(|e| anyhow::anyhow!("{:?}", e.0))?;
+    let t = Instant::now();
+    seed(&state.db, &org, n, now).await?;
+    eprintln!("seeded {n} members in {:.1} s", t.elapsed().as_secs_f64());
+    let viewer = NewMember {
+        organisation_id: org.clone(),
+        department_id: Some(root),
+        first_name: "Viewer".into(),
+        last_name: "Bench".into(),
+        phone: "+12015550199".into(),
+        email: None,
+        role: Role::Member,
+        status: AccountStatus::Pending,
+    };
+    let (_, code) = provisioning::add_member(&state.db, &state.code_key, viewer, now)
+        .await
+        .map_err(|e| anyhow::anyhow!("{:?}", e.0))?;
+    let api = ApiClient::new(&url).map_err(|e| anyhow::anyhow!("{e:?}"))?;
+    let login =
+        api.login("+12015550199", code.expect("a code").0.expose()).await.map_err(|e| anyhow::anyhow!("{e:?}"))?;
+    let token = SessionToken::from_secret(login.token);
+    let first = parley_core::wire::CompleteFirstLoginRequest {
+        first_name: "Viewer".into(),
+        last_name: "Bench".into(),
+        accept_terms: true,
+    };
+    api.complete_first_login(&token, &first).await.map_err(|e| anyhow::anyhow!("{e:?}"))?;
+
+    for round in 0..3 {
+        let cache =
+            Cache::open(&dir.path().join(format!("cache-{round}.db"))).await.map_err(|e| anyhow::anyhow!("{e:?}"))?;
+        let t = Instant::now();
+        let delta = api.contacts(&token, None).await.map_err(|e| anyhow::anyhow!("{e:?}"))?;
+        let fetched = t.elapsed();
+        cache.apply(&delta).await.map_err(|e| anyhow::anyhow!("{e:?}"))?;
+        let written = t.elapsed();
+        let directory = cache.directory().await.map_err(|e| anyhow::anyhow!("{e:?}"))?;
+        let total = t.elapsed();
+        println!(
+            "first sync of {} contacts: {:.0} ms (server answer {:.0} ms, cache written {:.0} ms, index read {:.0} ms)",
+            directory.len(),
+            ms(total),
+            ms(fetched),
+            ms(written - fetched),
+            ms(total - written)
+        );
+    }
+    Ok(())
+}
