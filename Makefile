@@ -58,5 +58,7 @@ test: deps
 	scripts/fuzz.sh --smoke
 	$(MAKE) build-debug
 	tests/e2e/run.sh
+	@echo "== desktop benchmark smoke: 500 contacts, the app beside a bare Tauri window (full runs: docs/BENCHMARKS.md) =="
+	scripts/desktop-bench.sh --smoke
 
 .PHONY: help deps build-debug run bindings test

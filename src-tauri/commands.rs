@@ -62,7 +62,11 @@ pub async fn logout(client: State<'_, Client>) -> Result<()> {
 
 #[tauri::command]
 pub async fn contacts_page(client: State<'_, Client>, query: ContactsQuery) -> Result<ContactsPage> {
-    client.contacts_page(&query).await
+    let page = client.contacts_page(&query).await?;
+    if !page.items.is_empty() {
+        crate::startup::first_contacts_shown();
+    }
+    Ok(page)
 }
 
 #[tauri::command]

@@ -2,17 +2,19 @@
 //! focus tracking and file logging. All logic lives in `parley-client`.
 //!
 //! Layout: [`commands`] (one function per IPC command), [`events`] (the `UiEvents` bridge),
-//! [`links`] (`parley://` key links), this file (start-up and plugins: single instance, deep
-//! links, clipboard, the save dialog).
+//! [`links`] (`parley://` key links), [`startup`] (how long the first contacts took), this file
+//! (start-up and plugins: single instance, deep links, clipboard, the save dialog).
 
 mod commands;
 mod events;
 mod links;
+mod startup;
 
 use std::sync::Arc;
 use tauri::Manager;
 
 pub fn run() {
+    startup::started();
     tauri::Builder::default()
         // A second launch (e.g. a `parley://` link clicked while the app runs) hands its
         // arguments to this instance (the deep-link plugin reads the link) and exits.

@@ -6,8 +6,8 @@
 //!
 //!   cargo run --release -p parley-client --example first_sync_bench -- 100000
 //!
-//! The organisation is written straight into the accounts table, 500 rows a statement: the rows
-//! `provisioning::add_member` writes for an active member (one at a time it takes minutes).
+//! The organisation is written by `provisioning::add_members_in_bulk`: the rows `add_member`
+//! writes for an active member, 500 a statement (one at a time it takes minutes).
 
 use parley_client::api::ApiClient;
 use parley_client::cache::Cache;
@@ -18,56 +18,8 @@ use parley_server::provisioning::{self, NewMember};
 use parley_server::startup::{self, Application};
 use std::time::{Duration, Instant};
 
-/// Rows a statement (7 values each).
-const CHUNK: usize = 500;
-
 fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
-}
-
-/// `n` active members of `org`, in departments of 2,500, in one transaction.
-async fn seed(db: &parley_server::db::Db, org: &str, n: usize, now: i64) -> anyhow::Result<()> {
-    let mut departments = Vec::new();
-    for d in 0..n.div_ceil(2_500).max(1) {
-        departments.push(
-            provisioning::create_department(db, org, &format!("Department {d}"), None, now)
-                .await
-                .map_err(|e| anyhow::anyhow!("{:?}", e.0))?,
-        );
-    }
-    let mut tx = parley_server::db::begin(db).await?;
-    for start in (0..n).step_by(CHUNK) {
-        let rows = (start..(start + CHUNK).min(n)).collect::<Vec<_>>();
-        let marks = (0..rows.len())
-            .map(|i| {
-                let p: Vec<String> = (1..=7).map(|k| format!("${}", i * 7 + k)).collect();
-                format!(
-                    "({}, 'member', 'member', 'active', {}, {now}, {now}, {now}, 1)",
-                    p[..3].join(", "),
-                    p[3..].join(", ")
-                )
-            })
-            .collect::<Vec<_>>()
-            .join(", ");
-        let sql = format!(
-            "INSERT INTO accounts (id, organisation_id, department_id, kind, role, status, first_name, last_name, \
-             phone, email, terms_accepted_at, created_at, updated_at, change_seq) VALUES {marks}"
-        );
-        let mut q = sqlx::query(&sql);
-        for i in rows {
-            q = q
-                .bind(parley_server::db::new_id())
-                .bind(org)
-                .bind(&departments[i / 2_500])
-                .bind(["Anna", "Ben", "Chloé", "David", "Emma", "Farid", "Grace", "Hugo"][i % 8])
-                .bind(format!("Member{i}"))
-                .bind(format!("+1201{:03}{:04}", 300 + i / 10_000, i % 10_000))
-                .bind(format!("member{i}@northwind.example"));
-        }
-        q.execute(&mut *tx).await?;
-    }
-    tx.commit().await?;
-    Ok(())
 }
 
 #[tokio::main]
@@ -85,7 +37,7 @@ async fn main() -> anyhow::Result<()> {
     let (org, root) =
         provisioning::create_organisation(&state.db, "Bench", now).await.map_err(|e| anyhow::anyhow!("{:?}", e.0))?;
     let t = Instant::now();
-    seed(&state.db, &org, n, now).await?;
+    provisioning::add_members_in_bulk(&state.db, &org, n, now).await.map_err(|e| anyhow::anyhow!("{:?}", e.0))?;
     eprintln!("seeded {n} members in {:.1} s", t.elapsed().as_secs_f64());
     let viewer = NewMember {
         organisation_id: org.clone(),

@@ -9,10 +9,13 @@
 //! - [`idle`]: N sockets held open, the server's memory per session.
 //! - [`failover`]: clients that reconnect and resend like the desktop client, a node killed
 //!   under load behind the load balancer, and the history checked afterwards.
+//! - [`directory`]: a large organisation (members written in bulk) and one member who logs in
+//!   through the desktop app, for the desktop benchmark.
 //! - [`report`]: the histogram's figures, the server's RSS and CPU from `/proc`.
 //! - [`sockets`]: connecting a socket the way the desktop client does (bearer token, `hello`).
 
 mod chat;
+mod directory;
 mod failover;
 mod idle;
 mod report;
@@ -37,6 +40,8 @@ enum Command {
     Chat(chat::Args),
     /// Hold idle WebSocket sessions and measure the server's memory per session.
     Idle(idle::Args),
+    /// An organisation of N members and one who logs in through the desktop app.
+    Directory(directory::Args),
     /// Kill a node under load behind the load balancer; check nothing acknowledged is lost or
     /// duplicated and every dropped socket is served again in time.
     Failover(failover::Args),
@@ -67,6 +72,7 @@ async fn main() -> anyhow::Result<()> {
     parley_server::telemetry::init();
     match Cli::parse().command {
         Command::Seed(args) => seed::run(args).await,
+        Command::Directory(args) => directory::run(args).await,
         Command::Chat(args) => chat::run(args).await,
         Command::Idle(args) => idle::run(args).await,
         Command::Failover(args) => failover::run(args).await,
