@@ -127,7 +127,7 @@ pub struct Contact {
 #[derive(Debug, Clone, Serialize, Deserialize, TS, ToSchema)]
 #[ts(export)]
 pub struct ContactsDelta {
-    /// Added or changed contacts.
+    /// Added or changed contacts, in no particular order (the client keeps its own).
     pub contacts: Vec<Contact>,
     /// Ids the client must drop: deleted accounts and contacts that became invisible.
     pub removed: Vec<String>,

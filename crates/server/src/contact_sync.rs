@@ -8,7 +8,7 @@
 //! shares a conversation with them) a viewer was shown is kept in `contacts_shown`; members
 //! always see members.
 
-use crate::accounts::{AccountRow, SELECT_ACCOUNT};
+use crate::accounts::AccountRow;
 use crate::db::{current_change_seq, Db};
 use crate::error::AppResult;
 use parley_core::role::AccountKind;
@@ -17,6 +17,22 @@ use parley_core::wire::ContactsDelta;
 use std::collections::HashSet;
 
 const CURSOR_PREFIX: &str = "c1.";
+
+/// What a delta reads of each account: only what the visibility rule and a contact need — no
+/// organisation name, no join (department names come from [`department_names`]). Read
+/// 100,000 times for a first sync, each column counts.
+const SELECT_CONTACT: &str = "SELECT a.id, a.organisation_id, '' AS organisation_name, a.department_id, \
+    '' AS department_name, a.kind, a.role, a.status, a.first_name, a.last_name, a.phone, a.email, a.invited_by, \
+    0 AS may_invite_guests, a.change_seq, 0 AS scope_seq FROM accounts a";
+
+/// The organisation's department names by id.
+async fn department_names(db: &Db, organisation_id: &str) -> sqlx::Result<std::collections::HashMap<String, String>> {
+    let rows: Vec<(String, String)> = sqlx::query_as("SELECT id, name FROM departments WHERE organisation_id = $1")
+        .bind(organisation_id)
+        .fetch_all(db)
+        .await?;
+    Ok(rows.into_iter().collect())
+}
 
 pub fn encode_cursor(seq: i64) -> String {
     format!("{CURSOR_PREFIX}{seq}")
@@ -41,7 +57,7 @@ pub async fn delta(db: &Db, viewer: &AccountRow, cursor: Option<&str>) -> AppRes
     let rows: Vec<AccountRow> = match since {
         Some(seq) => {
             sqlx::query_as(&format!(
-                "{SELECT_ACCOUNT} WHERE a.organisation_id = $1 AND a.change_seq > $2 AND a.change_seq <= $3 ORDER BY a.change_seq"
+                "{SELECT_CONTACT} WHERE a.organisation_id = $1 AND a.change_seq > $2 AND a.change_seq <= $3 ORDER BY a.change_seq"
             ))
             .bind(&viewer.organisation_id)
             .bind(seq)
@@ -51,8 +67,7 @@ pub async fn delta(db: &Db, viewer: &AccountRow, cursor: Option<&str>) -> AppRes
         }
         None => {
             sqlx::query_as(&format!(
-                "{SELECT_ACCOUNT} WHERE a.organisation_id = $1 AND a.status <> 'deleted' AND a.change_seq <= $2 \
-                 ORDER BY a.last_name, a.first_name"
+                "{SELECT_CONTACT} WHERE a.organisation_id = $1 AND a.status <> 'deleted' AND a.change_seq <= $2"
             ))
             .bind(&viewer.organisation_id)
             .bind(current)
@@ -60,6 +75,13 @@ pub async fn delta(db: &Db, viewer: &AccountRow, cursor: Option<&str>) -> AppRes
             .await?
         }
     };
+    let departments = department_names(db, &viewer.organisation_id).await?;
+    let mut rows = rows;
+    for row in &mut rows {
+        if let Some(name) = departments.get(&row.department_id) {
+            row.department_name.clone_from(name);
+        }
+    }
     let shown: HashSet<String> = sqlx::query_scalar("SELECT account_id FROM contacts_shown WHERE viewer_id = $1")
         .bind(&viewer.id)
         .fetch_all(db)

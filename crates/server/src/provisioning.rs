@@ -186,7 +186,7 @@ pub async fn add_member(
 /// transaction — the benchmarks' directory of 100,000 in seconds instead of minutes. Their
 /// numbers are `+1 201 3xx xxxx` (`n` below 7,000,000), their names `<first> Member<i>`.
 pub async fn add_members_in_bulk(db: &Db, organisation_id: &str, n: usize, now_ms: i64) -> AppResult<()> {
-    const CHUNK: usize = 500;
+    const CHUNK: usize = 50;
     const FIRST: [&str; 8] = ["Anna", "Ben", "Chloé", "David", "Emma", "Farid", "Grace", "Hugo"];
     let mut departments = Vec::new();
     for d in 0..n.div_ceil(2_500).max(1) {

@@ -6,7 +6,7 @@ import type { Contact } from "./Contact";
  */
 export type ContactsDelta = { 
 /**
- * Added or changed contacts.
+ * Added or changed contacts, in no particular order (the client keeps its own).
  */
 contacts: Array<Contact>, 
 /**
