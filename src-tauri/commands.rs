@@ -70,8 +70,8 @@ pub async fn contacts_page(client: State<'_, Client>, query: ContactsQuery) -> R
 }
 
 #[tauri::command]
-pub fn departments(client: State<'_, Client>) -> Vec<DepartmentFilter> {
-    client.departments()
+pub async fn departments(client: State<'_, Client>) -> Result<Vec<DepartmentFilter>> {
+    Ok(client.departments().await)
 }
 
 #[tauri::command]

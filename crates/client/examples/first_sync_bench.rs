@@ -82,5 +82,65 @@ async fn main() -> anyhow::Result<()> {
             ms(total - written)
         );
     }
+
+    // The cache's size at N contacts and 100 conversations: 100 one-to-one conversations made
+    // through the API, each given 1,000 messages of 80 characters (written to the cache as the
+    // sync task writes messages), then pruned to what the client keeps.
+    let path = dir.path().join("cache-2.db");
+    let cache = Cache::open(&path).await.map_err(|e| anyhow::anyhow!("{e:?}"))?;
+    let size = || -> u64 {
+        ["", "-wal"]
+            .iter()
+            .filter_map(|s| std::fs::metadata(format!("{}{s}", path.display())).ok())
+            .map(|m| m.len())
+            .sum()
+    };
+    let contacts_only = size();
+    let peers: Vec<String> =
+        cache.contacts().await.map_err(|e| anyhow::anyhow!("{e:?}"))?.into_iter().take(100).map(|c| c.id).collect();
+    let mut conversations = Vec::new();
+    for peer in &peers {
+        let request = parley_core::wire::CreateConversationRequest {
+            kind: parley_core::wire::ConversationKind::Direct,
+            member_ids: vec![peer.clone()],
+            name: None,
+        };
+        conversations.push(api.create_conversation(&token, &request).await.map_err(|e| anyhow::anyhow!("{e:?}"))?);
+    }
+    cache.replace_conversations(&conversations).await.map_err(|e| anyhow::anyhow!("{e:?}"))?;
+    for c in &conversations {
+        let messages: Vec<parley_core::wire::Message> = (1..=1_000)
+            .map(|seq| parley_core::wire::Message {
+                id: uuid::Uuid::new_v4().to_string(),
+                conversation_id: c.id.clone(),
+                seq,
+                client_id: Some(uuid::Uuid::new_v4().to_string()),
+                sender_id: Some(peers[seq as usize % peers.len()].clone()),
+                sender_name: "Anna Member1".into(),
+                kind: parley_core::wire::MessageKind::Text,
+                body: format!("{seq:>6} The quick brown fox jumps over the lazy dog, then over the lazy cat."),
+                created_at: now + seq,
+            })
+            .collect();
+        cache.store_messages(&messages).await.map_err(|e| anyhow::anyhow!("{e:?}"))?;
+    }
+    let with_messages = size();
+    let pruned = cache.prune_messages(500).await.map_err(|e| anyhow::anyhow!("{e:?}"))?;
+    let in_use = cache.bytes_in_use().await.map_err(|e| anyhow::anyhow!("{e:?}"))?;
+    let mib = |b: u64| b as f64 / (1024.0 * 1024.0);
+    println!(
+        "cache size: {:.1} MiB with {} contacts; {:.1} MiB with 100 conversations of 1,000 messages; \
+         pruned to the newest 500 a conversation ({pruned} messages dropped): {:.1} MiB in use \
+         (the file keeps {:.1} MiB, its free pages reused by later writes)",
+        mib(contacts_only),
+        directory_len(&cache).await?,
+        mib(with_messages),
+        mib(in_use),
+        mib(size())
+    );
     Ok(())
+}
+
+async fn directory_len(cache: &Cache) -> anyhow::Result<usize> {
+    Ok(cache.directory().await.map_err(|e| anyhow::anyhow!("{e:?}"))?.len())
 }

@@ -73,16 +73,43 @@ impl ApiClient {
         })?;
         let status = res.status();
         let bytes = res.bytes().await.map_err(|_| ApiError::new(ErrorCode::Network))?;
+        self.decode(status, &bytes)
+    }
+
+    /// Like [`Self::read`], telling `progress` the bytes received so far and in all.
+    async fn read_with_progress<T: DeserializeOwned>(
+        &self,
+        res: Result<reqwest::Response, reqwest::Error>,
+        progress: &(dyn Fn(u64, Option<u64>) + Send + Sync),
+    ) -> Result<T, ApiError> {
+        let mut res = res.map_err(|e| {
+            tracing::warn!(error = %e, server = %self.base, "request failed");
+            ApiError {
+                message: format!("Cannot reach the server at {}.", self.base),
+                ..ApiError::new(ErrorCode::Network)
+            }
+        })?;
+        let status = res.status();
+        let total = res.content_length();
+        let mut bytes = Vec::with_capacity(total.unwrap_or(0).min(1 << 30) as usize);
+        while let Some(chunk) = res.chunk().await.map_err(|_| ApiError::new(ErrorCode::Network))? {
+            bytes.extend_from_slice(&chunk);
+            progress(bytes.len() as u64, total);
+        }
+        self.decode(status, &bytes)
+    }
+
+    fn decode<T: DeserializeOwned>(&self, status: reqwest::StatusCode, bytes: &[u8]) -> Result<T, ApiError> {
         if status.is_success() {
             if bytes.is_empty() {
                 return serde_json::from_slice(b"null").map_err(|_| ApiError::new(ErrorCode::Internal));
             }
-            return serde_json::from_slice(&bytes).map_err(|e| {
+            return serde_json::from_slice(bytes).map_err(|e| {
                 tracing::error!(error = %e, "unexpected answer from the server");
                 ApiError::new(ErrorCode::Internal)
             });
         }
-        Err(serde_json::from_slice::<ApiError>(&bytes).unwrap_or_else(|_| ApiError {
+        Err(serde_json::from_slice::<ApiError>(bytes).unwrap_or_else(|_| ApiError {
             message: format!("The server answered {status}. Is {} a Parley server?", self.base),
             ..ApiError::new(ErrorCode::Internal)
         }))
@@ -117,6 +144,21 @@ impl ApiClient {
             req = req.query(&[("cursor", c)]);
         }
         self.read(req.send().await).await
+    }
+
+    /// [`Self::contacts`], telling `progress` how much of the answer has arrived (a first
+    /// sync of a large directory is megabytes).
+    pub async fn contacts_with_progress(
+        &self,
+        token: &SessionToken,
+        cursor: Option<&str>,
+        progress: &(dyn Fn(u64, Option<u64>) + Send + Sync),
+    ) -> Result<ContactsDelta, ApiError> {
+        let mut req = self.http.get(format!("{}/api/v1/contacts", self.base)).bearer_auth(token.expose());
+        if let Some(c) = cursor {
+            req = req.query(&[("cursor", c)]);
+        }
+        self.read_with_progress(req.send().await, progress).await
     }
 
     pub(crate) async fn get<T: DeserializeOwned>(&self, token: &SessionToken, path: &str) -> Result<T, ApiError> {

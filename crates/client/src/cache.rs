@@ -44,7 +44,10 @@ impl Cache {
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
             // A cache: a commit may be lost with the machine's power, never corrupt the file.
-            .synchronous(sqlx::sqlite::SqliteSynchronous::Normal);
+            .synchronous(sqlx::sqlite::SqliteSynchronous::Normal)
+            // A first sync writes tens of megabytes through the WAL: its file is cut back
+            // after each checkpoint instead of keeping that size for ever.
+            .pragma("journal_size_limit", "4194304");
         let pool = SqlitePoolOptions::new().max_connections(2).connect_with(options).await.map_err(store_error)?;
         sqlx::migrate!("./migrations").run(&pool).await.map_err(store_error)?;
         Ok(Self { pool })
@@ -106,6 +109,24 @@ impl Cache {
         Ok(rows.iter().filter_map(|r| shown(r)).collect())
     }
 
+    pub async fn contact_count(&self) -> Result<u32, ApiError> {
+        let n: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM contacts").fetch_one(&self.pool).await.map_err(store_error)?;
+        Ok(n as u32)
+    }
+
+    /// How many contacts there are, and a window of them in name order (what the list shows
+    /// before the index is read).
+    pub async fn contacts_in_order(&self, offset: u32, limit: u32) -> Result<(u32, Vec<Contact>), ApiError> {
+        let rows: Vec<String> = sqlx::query_scalar("SELECT data FROM contacts ORDER BY sort_key LIMIT ? OFFSET ?")
+            .bind(i64::from(limit))
+            .bind(i64::from(offset))
+            .fetch_all(&self.pool)
+            .await
+            .map_err(store_error)?;
+        Ok((self.contact_count().await?, rows.iter().filter_map(|r| shown(r)).collect()))
+    }
+
     /// The in-memory index of every contact, read in name order a row at a time (never the
     /// whole table in memory at once).
     pub async fn directory(&self) -> Result<Directory, ApiError> {
@@ -154,15 +175,18 @@ impl Cache {
                 .map_err(store_error)?;
             applied.removed.extend(gone);
         }
-        // Many rows a statement: a first sync of 100,000 contacts is 400 statements, not 100,000.
+        // Many rows a statement: a first sync of 100,000 contacts is 2,500 statements, not
+        // 100,000 (more rows a statement cost more again: SQLite finds each bound parameter by
+        // walking a list). A full resync needs no rows back: the index is read again whole.
+        let returning =
+            if delta.full_resync { "" } else { " RETURNING rowid, sort_key, haystack, department_id, department_name" };
         for chunk in delta.contacts.chunks(WRITE_CHUNK) {
             let marks = vec!["(?, ?, ?, ?, ?, ?)"; chunk.len()].join(", ");
             let sql = format!(
                 "INSERT INTO contacts (id, data, sort_key, haystack, department_id, department_name) VALUES {marks} \
                  ON CONFLICT(id) DO UPDATE SET data = excluded.data, sort_key = excluded.sort_key, \
                  haystack = excluded.haystack, department_id = excluded.department_id, \
-                 department_name = excluded.department_name \
-                 RETURNING rowid, sort_key, haystack, department_id, department_name"
+                 department_name = excluded.department_name{returning}"
             );
             let mut query = sqlx::query_as::<_, IndexRow>(&sql);
             for c in chunk {
@@ -175,9 +199,10 @@ impl Cache {
                     .bind(&c.department_id)
                     .bind(&c.department_name);
             }
-            let written = query.fetch_all(&mut *tx).await.map_err(store_error)?;
-            if !delta.full_resync {
-                applied.written.extend(written);
+            if delta.full_resync {
+                sqlx::Executor::execute(&mut *tx, query).await.map_err(store_error)?;
+            } else {
+                applied.written.extend(query.fetch_all(&mut *tx).await.map_err(store_error)?);
             }
         }
         sqlx::query(
@@ -190,6 +215,18 @@ impl Cache {
         .map_err(store_error)?;
         tx.commit().await.map_err(store_error)?;
         Ok(applied)
+    }
+
+    /// Bytes of the database file holding data (its free pages left out; the WAL apart).
+    pub async fn bytes_in_use(&self) -> Result<u64, ApiError> {
+        let (pages, free, size): (i64, i64, i64) = sqlx::query_as(
+            "SELECT (SELECT page_count FROM pragma_page_count()), (SELECT freelist_count FROM pragma_freelist_count()), \
+             (SELECT page_size FROM pragma_page_size())",
+        )
+        .fetch_one(&self.pool)
+        .await
+        .map_err(store_error)?;
+        Ok(((pages - free) * size) as u64)
     }
 
     /// Forgets the account's data (logout, session ended, another account or server).
@@ -254,6 +291,7 @@ mod tests {
             .unwrap();
         drop(cache);
         let cache = Cache::open(&path).await.unwrap();
+        assert_eq!(cache.contact_count().await.unwrap(), 1);
         let all = cache.contacts().await.unwrap();
         assert_eq!(all.len(), 1);
         assert_eq!(all[0].first_name, "Anna");
@@ -268,6 +306,25 @@ mod tests {
             .await
             .unwrap();
         assert_eq!(cache.contacts().await.unwrap().iter().map(|c| c.id.as_str()).collect::<Vec<_>>(), ["z"]);
+        cache.clear_account().await.unwrap();
+        let people = [contact("1", "Zoë"), contact("2", "amy"), contact("3", "Bob"), contact("4", "Émile")];
+        cache
+            .apply(&ContactsDelta {
+                contacts: people.to_vec(),
+                removed: vec![],
+                cursor: "c1.1".into(),
+                full_resync: true,
+            })
+            .await
+            .unwrap();
+        // Before the index is read, the list is paged from the cache: in the index's order.
+        let directory = cache.directory().await.unwrap();
+        for (offset, limit) in [(0, 10), (1, 2), (3, 5), (9, 1)] {
+            let query = crate::ipc::ContactsQuery { search: " ".into(), department_id: None, offset, limit };
+            let (total, rows) = directory.matching(&query);
+            let (count, page) = cache.contacts_in_order(offset, limit).await.unwrap();
+            assert_eq!((count, page), (total, cache.contacts_at(&rows).await.unwrap()));
+        }
         cache.clear_account().await.unwrap();
         assert!(cache.contacts().await.unwrap().is_empty() && cache.cursor().await.unwrap().is_none());
     }

@@ -107,6 +107,21 @@ impl Cache {
         Ok(())
     }
 
+    /// Keeps at most `keep` messages per conversation, the newest: the run stays contiguous
+    /// (it loses its oldest end) and older history is fetched again when scrolled to. Answers
+    /// how many messages went.
+    pub async fn prune_messages(&self, keep: i64) -> Result<u64, ApiError> {
+        let done = sqlx::query(
+            "DELETE FROM messages WHERE rowid IN (SELECT rowid FROM (SELECT rowid, ROW_NUMBER() OVER \
+             (PARTITION BY conversation_id ORDER BY seq DESC) AS newer FROM messages) WHERE newer > ?)",
+        )
+        .bind(keep)
+        .execute(&self.pool)
+        .await
+        .map_err(store_error)?;
+        Ok(done.rows_affected())
+    }
+
     /// `(lowest, highest)` cached message number of a conversation.
     pub async fn cached_range(&self, conversation_id: &str) -> Result<Option<(i64, i64)>, ApiError> {
         let row: (Option<i64>, Option<i64>) =
@@ -234,5 +249,37 @@ impl Cache {
             .await
             .map_err(store_error)?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use parley_core::wire::MessageKind;
+
+    fn message(conversation_id: &str, seq: i64) -> Message {
+        Message {
+            id: format!("{conversation_id}-{seq}"),
+            conversation_id: conversation_id.into(),
+            seq,
+            client_id: None,
+            sender_id: Some("a".into()),
+            sender_name: "Ann".into(),
+            kind: MessageKind::Text,
+            body: format!("message {seq}"),
+            created_at: seq,
+        }
+    }
+
+    #[tokio::test]
+    async fn pruning_keeps_the_newest_run_of_each_conversation() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = Cache::open(&dir.path().join("cache.db")).await.unwrap();
+        let many: Vec<Message> = (1..=30).map(|seq| message("big", seq)).chain([message("small", 1)]).collect();
+        cache.store_messages(&many).await.unwrap();
+        assert_eq!(cache.prune_messages(10).await.unwrap(), 20);
+        assert_eq!(cache.cached_range("big").await.unwrap(), Some((21, 30)), "the newest ten, contiguous");
+        assert_eq!(cache.cached_range("small").await.unwrap(), Some((1, 1)));
+        assert_eq!(cache.prune_messages(10).await.unwrap(), 0);
     }
 }

@@ -60,7 +60,10 @@ pub(crate) struct Session {
 pub(crate) struct Shared {
     pub cache: Cache,
     pub store: SessionStore,
+    /// Empty until read from the cache after start-up ([`Shared::index_ready`]).
     pub directory: RwLock<Directory>,
+    /// True once `directory` holds the cache's index; the first pages do not wait for it.
+    pub index_loaded: tokio::sync::watch::Sender<bool>,
     pub status: Mutex<SyncStatus>,
     pub session: Mutex<Option<Session>>,
     pub ui: Arc<dyn UiEvents>,
@@ -84,6 +87,12 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 }
 
 impl Shared {
+    /// Waits until the index has been read from the cache (at once after start-up's read).
+    pub async fn index_ready(&self) {
+        let mut loaded = self.index_loaded.subscribe();
+        let _ = loaded.wait_for(|&l| l).await;
+    }
+
     pub fn session(&self) -> Option<Session> {
         lock(&self.session).clone()
     }
@@ -94,7 +103,9 @@ impl Shared {
             let revision = s.revision + 1;
             f(&mut s);
             s.revision = revision;
-            s.contact_count = self.directory.read().map(|d| d.len() as u32).unwrap_or(0);
+            if *self.index_loaded.borrow() {
+                s.contact_count = self.directory.read().map(|d| d.len() as u32).unwrap_or(0);
+            }
             s.clone()
         };
         self.ui.sync_status(&snapshot);
@@ -108,6 +119,7 @@ impl Shared {
             tracing::warn!(code = e.code.as_str(), "could not delete the keyring entry");
         }
         let _ = self.cache.clear_account().await;
+        self.index_ready().await;
         if let Ok(mut d) = self.directory.write() {
             *d = Directory::default();
         }
@@ -125,20 +137,22 @@ fn idle_status() -> SyncStatus {
         contact_count: 0,
         error: None,
         revision: 0,
+        progress: None,
     }
 }
 
 impl Client {
-    /// Opens the cache in `data_dir` and loads the cached contacts.
+    /// Opens the cache in `data_dir`; the index of the cached contacts is read in the
+    /// background (the first pages are read straight from the cache meanwhile).
     pub async fn open(data_dir: &Path, ui: Arc<dyn UiEvents>) -> Result<Self, ApiError> {
         let cache = Cache::open(&data_dir.join("cache.db")).await?;
-        let directory = cache.directory().await?;
-        let status = SyncStatus { contact_count: directory.len() as u32, ..idle_status() };
-        Ok(Self {
+        let status = SyncStatus { contact_count: cache.contact_count().await?, ..idle_status() };
+        let client = Self {
             shared: Arc::new(Shared {
                 cache,
                 store: SessionStore,
-                directory: RwLock::new(directory),
+                directory: RwLock::new(Directory::default()),
+                index_loaded: tokio::sync::watch::channel(false).0,
                 status: Mutex::new(status),
                 session: Mutex::new(None),
                 ui,
@@ -148,7 +162,21 @@ impl Client {
                 sync_task: Mutex::new(None),
                 invitation_options: Mutex::new(None),
             }),
-        })
+        };
+        let shared = client.shared.clone();
+        tokio::spawn(async move {
+            match shared.cache.directory().await {
+                Ok(whole) => {
+                    if let Ok(mut d) = shared.directory.write() {
+                        *d = whole;
+                    }
+                }
+                Err(e) => tracing::error!(code = e.code.as_str(), "contacts index not read; the next sync rebuilds it"),
+            }
+            shared.index_loaded.send_replace(true);
+            shared.update_status(|_| {});
+        });
+        Ok(client)
     }
 
     /// What to show at start-up: contacts straight from the cache when the keyring holds a
@@ -200,6 +228,8 @@ impl Client {
         let answer = api.login(phone, code).await?;
         let token = SessionToken::from_secret(answer.token);
         self.shared.store.save(api.base(), &token)?;
+        // The index read at start-up must not land on top of another account's cache.
+        self.shared.index_ready().await;
         let same_account = self.shared.cache.me().await?.is_some_and(|m| m.id == answer.me.id)
             && self.shared.cache.server_url().await?.as_deref() == Some(api.base());
         if !same_account {
@@ -256,13 +286,23 @@ impl Client {
     }
 
     /// One window of the contacts matching `query`: found in the index, read from the cache.
+    /// Until the index is read, the whole list is paged straight from the cache (what the
+    /// first screen shows), and a search waits for the index.
     pub async fn contacts_page(&self, query: &ContactsQuery) -> Result<ContactsPage, ApiError> {
+        if !*self.shared.index_loaded.borrow() {
+            if query.search.split_whitespace().next().is_none() && query.department_id.is_none() {
+                let (total, items) = self.shared.cache.contacts_in_order(query.offset, query.limit.min(500)).await?;
+                return Ok(ContactsPage { total, offset: query.offset, items });
+            }
+            self.shared.index_ready().await;
+        }
         let (total, rows) = self.shared.directory.read().map(|d| d.matching(query)).unwrap_or_default();
         let items = self.shared.cache.contacts_at(&rows).await?;
         Ok(ContactsPage { total, offset: query.offset, items })
     }
 
-    pub fn departments(&self) -> Vec<DepartmentFilter> {
+    pub async fn departments(&self) -> Vec<DepartmentFilter> {
+        self.shared.index_ready().await;
         self.shared.directory.read().map(|d| d.departments()).unwrap_or_default()
     }
 

@@ -80,6 +80,35 @@ pub struct SyncStatus {
     /// Grows with every change: the UI keeps the newest when an event and an answer cross.
     #[ts(type = "number")]
     pub revision: u64,
+    /// How far a first sync (nothing cached yet) has got; None otherwise.
+    pub progress: Option<SyncProgress>,
+}
+
+/// The stages of a first sync, shown by the Contacts list while it waits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(tag = "stage", rename_all = "snake_case")]
+#[ts(export)]
+pub enum SyncProgress {
+    /// The server's answer is arriving: bytes so far, and in all when the server said.
+    Downloading { received: u32, total: Option<u32> },
+    /// The contacts are being written to the cache.
+    Saving { contacts: u32 },
+}
+
+impl SyncProgress {
+    /// Whether the UI should hear of `next` after `self`: a new stage, or one more percent.
+    pub fn worth_telling(previous: Option<&Self>, next: &Self) -> bool {
+        let percent = |received: u32, total: u32| u64::from(received) * 100 / u64::from(total.max(1));
+        match (previous, next) {
+            (
+                Some(Self::Downloading { received: a, total: Some(t) }),
+                Self::Downloading { received: b, total: Some(u) },
+            ) if t == u => percent(*a, *t) != percent(*b, *u),
+            (Some(Self::Downloading { .. }), Self::Downloading { .. }) => false,
+            (Some(p), n) => p != n,
+            (None, _) => true,
+        }
+    }
 }
 
 /// Answer of `check_phone`: the core's phone rule applied as the user types.
@@ -165,4 +194,21 @@ pub struct KeyLink {
 pub struct ExportedReport {
     pub path: String,
     pub rows: u32,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::SyncProgress::{self, Downloading, Saving};
+
+    #[test]
+    fn progress_is_told_at_each_percent_and_each_stage() {
+        let at = |received| Downloading { received, total: Some(1_000) };
+        assert!(SyncProgress::worth_telling(None, &at(0)));
+        assert!(!SyncProgress::worth_telling(Some(&at(10)), &at(19)), "still 1 %");
+        assert!(SyncProgress::worth_telling(Some(&at(19)), &at(20)), "2 %");
+        let unknown = |received| Downloading { received, total: None };
+        assert!(!SyncProgress::worth_telling(Some(&unknown(1)), &unknown(5_000)), "no total: no percent");
+        assert!(SyncProgress::worth_telling(Some(&at(1_000)), &Saving { contacts: 7 }));
+        assert!(!SyncProgress::worth_telling(Some(&Saving { contacts: 7 }), &Saving { contacts: 7 }));
+    }
 }

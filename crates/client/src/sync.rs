@@ -4,7 +4,7 @@
 //! ends it.
 
 use crate::client::{Session, Shared};
-use crate::ipc::Connection;
+use crate::ipc::{Connection, SyncProgress};
 use crate::{chat, notify};
 use futures_util::StreamExt;
 use parley_core::wire::{ApiError, ServerEvent};
@@ -48,8 +48,19 @@ async fn account_changed(shared: &Shared, session: &Session) -> Result<(), ApiEr
     sync_once(shared, session, true).await
 }
 
+/// Messages kept per conversation in the cache (the newest); older ones are fetched again
+/// when the user scrolls to them.
+const KEPT_MESSAGES: i64 = 500;
+
 pub(crate) async fn run(shared: Arc<Shared>) {
     let shared = &shared;
+    // Deltas follow the index read at start-up.
+    shared.index_ready().await;
+    match shared.cache.prune_messages(KEPT_MESSAGES).await {
+        Ok(0) => {}
+        Ok(n) => tracing::info!(pruned = n, "old messages dropped from the cache"),
+        Err(e) => tracing::warn!(code = e.code.as_str(), "old messages not pruned"),
+    }
     let mut backoff = Duration::from_secs(1);
     shared.update_status(|s| {
         s.syncing = true;
@@ -104,8 +115,35 @@ fn rand_jitter() -> u32 {
 /// One delta sync: fetch since the cached cursor, store, update memory, tell the UI.
 async fn sync_once(shared: &Shared, session: &Session, live_event: bool) -> Result<(), ApiError> {
     let cursor = shared.cache.cursor().await?;
-    let delta = session.api.contacts(&session.token, cursor.as_deref()).await?;
-    let applied = shared.cache.apply(&delta).await?;
+    // A first sync (nothing cached) says how far it has got; a delta is too quick to.
+    let first = cursor.is_none();
+    let delta = if first {
+        let tell = |received: u64, total: Option<u64>| {
+            let clamp = |n: u64| u32::try_from(n).unwrap_or(u32::MAX);
+            tell_progress(shared, SyncProgress::Downloading { received: clamp(received), total: total.map(clamp) });
+        };
+        session.api.contacts_with_progress(&session.token, None, &tell).await
+    } else {
+        session.api.contacts(&session.token, cursor.as_deref()).await
+    };
+    let delta = match delta {
+        Ok(d) => d,
+        Err(e) => {
+            shared.update_status(|s| s.progress = None);
+            return Err(e);
+        }
+    };
+    if first {
+        tell_progress(shared, SyncProgress::Saving { contacts: delta.contacts.len() as u32 });
+    }
+    let applied = shared.cache.apply(&delta).await;
+    let applied = match applied {
+        Ok(a) => a,
+        Err(e) => {
+            shared.update_status(|s| s.progress = None);
+            return Err(e);
+        }
+    };
     let changed = if delta.full_resync {
         let whole = shared.cache.directory().await?;
         let n = whole.len();
@@ -120,6 +158,7 @@ async fn sync_once(shared: &Shared, session: &Session, live_event: bool) -> Resu
         s.syncing = false;
         s.error = None;
         s.last_synced_at = Some(now_ms());
+        s.progress = None;
     });
     if changed > 0 || delta.full_resync {
         shared.ui.contacts_changed();
@@ -128,6 +167,14 @@ async fn sync_once(shared: &Shared, session: &Session, live_event: bool) -> Resu
         notify::show("Parley contacts".into(), notify::contacts_changed_body(&delta.contacts, delta.removed.len()));
     }
     Ok(())
+}
+
+/// Tells the UI how far a first sync has got (a new stage, or one more percent downloaded).
+fn tell_progress(shared: &Shared, next: SyncProgress) {
+    let previous = shared.status.lock().ok().and_then(|s| s.progress);
+    if SyncProgress::worth_telling(previous.as_ref(), &next) {
+        shared.update_status(|s| s.progress = Some(next));
+    }
 }
 
 /// Everything live events would have said, read from the server: messages and receipts

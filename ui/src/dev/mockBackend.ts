@@ -313,6 +313,7 @@ export function installMockBackend(params: URLSearchParams): void {
     contact_count: cached,
     error: syncMode === "error" ? err("network", "Cannot reach the server. Check the address and your connection.") : null,
     revision: 0,
+    progress: null,
   };
 
   const setStatus = (next: Partial<SyncStatus>) => {
@@ -326,10 +327,25 @@ export function installMockBackend(params: URLSearchParams): void {
       return;
     }
     setStatus({ syncing: true, connection: "connecting" });
+    if (syncMode === "slow" && cached === 0) {
+      // A first sync of a large directory: the answer arrives, then is saved.
+      const total = 2_400_000;
+      for (let step = 1; step <= 8; step++) {
+        setTimeout(() => setStatus({ progress: { stage: "downloading", received: (total * step) / 10, total } }), step * 250);
+      }
+      setTimeout(() => setStatus({ progress: { stage: "saving", contacts: directory.length } }), 2500);
+    }
     setTimeout(
       () => {
         cached = directory.length;
-        setStatus({ syncing: false, connection: "online", contact_count: cached, error: null, last_synced_at: Date.now() });
+        setStatus({
+          syncing: false,
+          connection: "online",
+          contact_count: cached,
+          error: null,
+          last_synced_at: Date.now(),
+          progress: null,
+        });
         void emit("contacts-changed", null);
       },
       syncMode === "slow" ? 3000 : 400,

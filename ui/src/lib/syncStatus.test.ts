@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isNewerStatus } from "./syncStatus";
+import { firstSyncProgress, isNewerStatus } from "./syncStatus";
 
 describe("sync status order", () => {
   it("keeps the newest of an event and an answer that crossed", () => {
@@ -8,5 +8,17 @@ describe("sync status order", () => {
     expect(isNewerStatus({ revision: 7 }, { revision: 5 })).toBe(false);
     expect(isNewerStatus({ revision: 7 }, { revision: 7 })).toBe(true);
     expect(isNewerStatus({ revision: 7 }, { revision: 8 })).toBe(true);
+  });
+});
+
+describe("first sync progress", () => {
+  it("names the stage and the share downloaded", () => {
+    expect(firstSyncProgress(null)).toEqual({ label: "Connecting to the server…", percent: null });
+    expect(firstSyncProgress({ stage: "downloading", received: 250, total: 1000 })).toEqual({
+      label: "Downloading contacts… 25%",
+      percent: 25,
+    });
+    expect(firstSyncProgress({ stage: "downloading", received: 10, total: null }).percent).toBeNull();
+    expect(firstSyncProgress({ stage: "saving", contacts: 100000 }).label).toBe("Saving 100,000 contacts…");
   });
 });
