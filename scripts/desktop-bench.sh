@@ -104,7 +104,8 @@ launch() {
   pss=$(kib Pss "${files[@]}"); rss=$(kib Rss "${files[@]}")
   kill "$pid" 2>/dev/null || true
   wait "$pid" 2>/dev/null || true
-  echo "{\"name\":\"$name\",\"launch\":$i,\"ready_ms\":${ready:-null},\"pss_kib\":$pss,\"rss_kib\":$rss,\"processes\":\"${detail% }\"}" >> "$OUT/launches.jsonl"
+  local stages; stages=$(sed -n 's/^stage \(.*\) after \([0-9]*\) ms$/"\1":\2/p' "$WORK/$name-$i.out" | paste -sd, -)
+  echo "{\"name\":\"$name\",\"launch\":$i,\"ready_ms\":${ready:-null},\"stages\":{$stages},\"pss_kib\":$pss,\"rss_kib\":$rss,\"processes\":\"${detail% }\"}" >> "$OUT/launches.jsonl"
   sleep 1
 }
 for i in $(seq 1 "$LAUNCHES"); do
@@ -161,5 +162,7 @@ if summary["ready_ratio"]:
     print(f"start → first page   app {app_ready:.0f} ms, bare window {bare_ready:.0f} ms: {summary['ready_ratio']:.2f}x (medians)")
 for r in runs:
     print(f"  {r['name']:<5} #{r['launch']}: ready {r['ready_ms']} ms, PSS {r['pss_kib']/1024:.0f} MiB ({r['processes']})")
+    if r.get("stages"):
+        print("          " + ", ".join(f"{k} {v}" for k, v in r["stages"].items()))
 REPORT
 echo "figures: $out"

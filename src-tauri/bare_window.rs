@@ -9,7 +9,8 @@ use std::time::Instant;
 use tauri::webview::PageLoadEvent;
 use tauri::{WebviewUrl, WebviewWindowBuilder};
 
-const PAGE: &str = "<!doctype html><meta charset=utf-8><title>Bare</title><p>Bare Tauri window</p>";
+const PAGE: &str = "<!doctype html><meta charset=utf-8><title>Bare</title><p>Bare Tauri window</p>\
+    <script>requestAnimationFrame(() => fetch('bare://localhost/painted'))</script>";
 
 fn main() {
     let started = Instant::now();
@@ -18,13 +19,17 @@ fn main() {
     context.config_mut().app.windows.clear();
     tauri::Builder::default()
         // Its one page, served by the window's own scheme.
-        .register_uri_scheme_protocol("bare", |_, _| {
+        .register_uri_scheme_protocol("bare", move |_, request| {
+            if request.uri().path() == "/painted" {
+                println!("stage painted after {} ms", started.elapsed().as_millis());
+            }
             tauri::http::Response::builder()
                 .header("content-type", "text/html; charset=utf-8")
                 .body(PAGE.as_bytes().to_vec())
                 .unwrap_or_default()
         })
-        .setup(|app| {
+        .setup(move |app| {
+            println!("stage setup after {} ms", started.elapsed().as_millis());
             let url = WebviewUrl::External("bare://localhost/".parse()?);
             WebviewWindowBuilder::new(app, "bare", url).title("Bare").inner_size(1100.0, 720.0).build()?;
             Ok(())

@@ -22,7 +22,10 @@ type Result<T> = std::result::Result<T, ApiError>;
 
 #[tauri::command]
 pub async fn app_state(client: State<'_, Client>) -> Result<AppState> {
-    client.app_state().await
+    crate::startup::stage("app_state asked");
+    let state = client.app_state().await;
+    crate::startup::stage("app_state answered");
+    state
 }
 
 #[tauri::command]
@@ -62,6 +65,7 @@ pub async fn logout(client: State<'_, Client>) -> Result<()> {
 
 #[tauri::command]
 pub async fn contacts_page(client: State<'_, Client>, query: ContactsQuery) -> Result<ContactsPage> {
+    crate::startup::stage("contacts_page asked");
     let page = client.contacts_page(&query).await?;
     if !page.items.is_empty() {
         crate::startup::first_contacts_shown();

@@ -27,6 +27,7 @@ pub fn run() {
         .plugin(tauri_plugin_clipboard_manager::init())
         .plugin(tauri_plugin_dialog::init())
         .setup(|app| {
+            startup::stage("setup");
             let data_dir = app.path().app_data_dir()?;
             let log_dir = app.path().app_log_dir()?;
             init_logging(&log_dir);
@@ -35,9 +36,15 @@ pub fn run() {
             let client = tauri::async_runtime::block_on(parley_client::Client::open(&data_dir, ui.clone()))
                 .map_err(|e| anyhow::anyhow!("{}", e.message))?;
             app.manage(client);
+            startup::stage("client opened");
             app.manage(ui.clone());
             links::listen(app, ui);
             Ok(())
+        })
+        .on_page_load(|_, payload| {
+            if payload.event() == tauri::webview::PageLoadEvent::Finished {
+                startup::stage("page loaded");
+            }
         })
         .on_window_event(|window, event| {
             if let tauri::WindowEvent::Focused(focused) = event {

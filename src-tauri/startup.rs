@@ -1,6 +1,8 @@
 //! How long the app took from `main` to its first page of contacts answered to the window —
 //! the cold-start figure of the desktop benchmark (issue 12), logged once and printed on
 //! standard output, as the bare window prints its page load (`src-tauri/bare_window.rs`).
+//! The stages on the way are printed too (`stage <name> after N ms`), so the benchmark can
+//! tell where the time goes.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::OnceLock;
@@ -14,13 +16,26 @@ pub fn started() {
     STARTED.get_or_init(Instant::now);
 }
 
+fn since_start_ms() -> Option<u128> {
+    STARTED.get().map(|at| at.elapsed().as_millis())
+}
+
+/// A stage of start-up reached (before the first contacts page only).
+pub fn stage(name: &str) {
+    if SHOWN.load(Ordering::Relaxed) {
+        return;
+    }
+    if let Some(ms) = since_start_ms() {
+        println!("stage {name} after {ms} ms");
+    }
+}
+
 /// A page with contacts was answered to the window: the first time, says after how long.
 pub fn first_contacts_shown() {
     if SHOWN.swap(true, Ordering::Relaxed) {
         return;
     }
-    if let Some(at) = STARTED.get() {
-        let ms = at.elapsed().as_millis();
+    if let Some(ms) = since_start_ms() {
         tracing::info!(since_start_ms = ms as u64, "first contacts page answered");
         println!("ready after {ms} ms");
     }

@@ -163,6 +163,8 @@ impl Client {
                 invitation_options: Mutex::new(None),
             }),
         };
+        // The first page formats phone numbers: the numbering plans are read meanwhile.
+        tokio::task::spawn_blocking(parley_core::PhoneNumber::warm_up);
         let shared = client.shared.clone();
         tokio::spawn(async move {
             match shared.cache.directory().await {
@@ -171,7 +173,10 @@ impl Client {
                         *d = whole;
                     }
                 }
-                Err(e) => tracing::error!(code = e.code.as_str(), "contacts index not read; the next sync rebuilds it"),
+                Err(e) => {
+                    tracing::error!(code = e.code.as_str(), "contacts index not read; the next sync is a full one");
+                    let _ = shared.cache.forget_cursor().await;
+                }
             }
             shared.index_loaded.send_replace(true);
             shared.update_status(|_| {});

@@ -13,7 +13,7 @@ describe("sync status order", () => {
 
 describe("first sync progress", () => {
   it("names the stage and the share downloaded", () => {
-    expect(firstSyncProgress(null)).toEqual({ label: "Connecting to the server…", percent: null });
+    expect(firstSyncProgress(null)).toEqual({ label: "Asking the server for your contacts…", percent: null });
     expect(firstSyncProgress({ stage: "downloading", received: 250, total: 1000 })).toEqual({
       label: "Downloading contacts… 25%",
       percent: 25,

@@ -12,7 +12,7 @@ export function isNewerStatus(current: Pick<SyncStatus, "revision"> | null, next
 /** What the Contacts list says while a first sync runs: the stage, and how far (0–100) when
  *  known. */
 export function firstSyncProgress(p: SyncProgress | null): { label: string; percent: number | null } {
-  if (p === null) return { label: "Connecting to the server…", percent: null };
+  if (p === null) return { label: "Asking the server for your contacts…", percent: null };
   if (p.stage === "saving") return { label: `Saving ${contactCountLabel(p.contacts)}…`, percent: 100 };
   if (p.total === null || p.total === 0) return { label: "Downloading contacts…", percent: null };
   const percent = Math.min(100, Math.floor((p.received * 100) / p.total));
