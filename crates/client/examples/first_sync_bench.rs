@@ -95,7 +95,8 @@ async fn main() -> anyhow::Result<()> {
             .map(|m| m.len())
             .sum()
     };
-    let contacts_only = size();
+    let in_use = || async { cache.bytes_in_use().await.map_err(|e| anyhow::anyhow!("{e:?}")) };
+    let contacts_only = in_use().await?;
     let peers: Vec<String> =
         cache.contacts().await.map_err(|e| anyhow::anyhow!("{e:?}"))?.into_iter().take(100).map(|c| c.id).collect();
     let mut conversations = Vec::new();
@@ -124,18 +125,18 @@ async fn main() -> anyhow::Result<()> {
             .collect();
         cache.store_messages(&messages).await.map_err(|e| anyhow::anyhow!("{e:?}"))?;
     }
-    let with_messages = size();
+    let with_messages = in_use().await?;
     let pruned = cache.prune_messages(500).await.map_err(|e| anyhow::anyhow!("{e:?}"))?;
-    let in_use = cache.bytes_in_use().await.map_err(|e| anyhow::anyhow!("{e:?}"))?;
+    let pruned_in_use = in_use().await?;
     let mib = |b: u64| b as f64 / (1024.0 * 1024.0);
     println!(
-        "cache size: {:.1} MiB with {} contacts; {:.1} MiB with 100 conversations of 1,000 messages; \
-         pruned to the newest 500 a conversation ({pruned} messages dropped): {:.1} MiB in use \
-         (the file keeps {:.1} MiB, its free pages reused by later writes)",
+        "cache in use: {:.1} MiB with {} contacts; {:.1} MiB with 100 conversations of 1,000 messages more; \
+         {:.1} MiB pruned to the newest 500 a conversation ({pruned} messages dropped); files (database \
+         and WAL) {:.1} MiB, the free pages reused by later writes",
         mib(contacts_only),
         directory_len(&cache).await?,
         mib(with_messages),
-        mib(in_use),
+        mib(pruned_in_use),
         mib(size())
     );
     Ok(())
