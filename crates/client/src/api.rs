@@ -63,14 +63,19 @@ impl ApiClient {
         format!("ws{rest}/api/v1/ws")
     }
 
-    async fn read<T: DeserializeOwned>(&self, res: Result<reqwest::Response, reqwest::Error>) -> Result<T, ApiError> {
-        let res = res.map_err(|e| {
+    /// The answer, or the network error that kept it from arriving.
+    fn reached(&self, res: Result<reqwest::Response, reqwest::Error>) -> Result<reqwest::Response, ApiError> {
+        res.map_err(|e| {
             tracing::warn!(error = %e, server = %self.base, "request failed");
             ApiError {
                 message: format!("Cannot reach the server at {}.", self.base),
                 ..ApiError::new(ErrorCode::Network)
             }
-        })?;
+        })
+    }
+
+    async fn read<T: DeserializeOwned>(&self, res: Result<reqwest::Response, reqwest::Error>) -> Result<T, ApiError> {
+        let res = self.reached(res)?;
         let status = res.status();
         let bytes = res.bytes().await.map_err(|_| ApiError::new(ErrorCode::Network))?;
         self.decode(status, &bytes)
@@ -82,13 +87,7 @@ impl ApiClient {
         res: Result<reqwest::Response, reqwest::Error>,
         progress: &(dyn Fn(u64, Option<u64>) + Send + Sync),
     ) -> Result<T, ApiError> {
-        let mut res = res.map_err(|e| {
-            tracing::warn!(error = %e, server = %self.base, "request failed");
-            ApiError {
-                message: format!("Cannot reach the server at {}.", self.base),
-                ..ApiError::new(ErrorCode::Network)
-            }
-        })?;
+        let mut res = self.reached(res)?;
         let status = res.status();
         let total = res.content_length();
         let mut bytes = Vec::with_capacity(total.unwrap_or(0).min(1 << 30) as usize);
