@@ -90,7 +90,8 @@ impl ApiClient {
         let mut res = self.reached(res)?;
         let status = res.status();
         let total = res.content_length();
-        let mut bytes = Vec::with_capacity(total.unwrap_or(0).min(1 << 30) as usize);
+        // Reserved up front as the server announces, within reason (it grows past that).
+        let mut bytes = Vec::with_capacity(total.unwrap_or(0).min(64 << 20) as usize);
         while let Some(chunk) = res.chunk().await.map_err(|_| ApiError::new(ErrorCode::Network))? {
             bytes.extend_from_slice(&chunk);
             progress(bytes.len() as u64, total);

@@ -167,6 +167,15 @@ impl Client {
         tokio::task::spawn_blocking(parley_core::PhoneNumber::warm_up);
         let shared = client.shared.clone();
         tokio::spawn(async move {
+            // Whatever becomes of the read (an error, a panic, the runtime shutting down), no
+            // one waits for the index for ever.
+            struct Loaded(Arc<Shared>);
+            impl Drop for Loaded {
+                fn drop(&mut self) {
+                    self.0.index_loaded.send_replace(true);
+                }
+            }
+            let loaded = Loaded(shared.clone());
             match shared.cache.directory().await {
                 Ok(whole) => {
                     if let Ok(mut d) = shared.directory.write() {
@@ -178,7 +187,7 @@ impl Client {
                     let _ = shared.cache.forget_cursor().await;
                 }
             }
-            shared.index_loaded.send_replace(true);
+            drop(loaded);
             shared.update_status(|_| {});
         });
         Ok(client)

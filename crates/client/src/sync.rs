@@ -82,6 +82,7 @@ pub(crate) async fn run(shared: Arc<Shared>) {
                     s.connection = Connection::Offline;
                     s.syncing = false;
                     s.error = Some(e);
+                    s.progress = None;
                 });
                 wait(shared, &mut backoff).await;
                 continue;

@@ -15,6 +15,8 @@ describe("listState", () => {
   it("shows loading while the first sync runs with nothing cached", () => {
     expect(listState({ ...base, syncing: true, cachedCount: 0, total: 0 })).toBe("loading");
     expect(listState({ ...base, syncing: true, cachedCount: 0, total: null })).toBe("loading");
+    // A retry after a failed first sync: the error stays in the status until it succeeds.
+    expect(listState({ ...base, syncError: network, progressing: true, cachedCount: 0, total: 0 })).toBe("loading");
   });
 
   it("shows the blocking error when the sync failed with nothing cached", () => {

@@ -25,13 +25,16 @@ export interface ListInputs {
   total: number | null;
   /** A search text or department is set. */
   filtered: boolean;
+  /** A first sync reports progress (`SyncStatus.progress`): it runs, even as a retry after an
+   *  error. Optional: false when absent. */
+  progressing?: boolean;
 }
 
 export function listState(i: ListInputs): ListState {
   if (i.total !== null && i.total > 0) return "list";
   const hasCache = i.cachedCount > 0;
   if (!hasCache) {
-    if (i.syncing === true) return "loading";
+    if (i.syncing === true || i.progressing === true) return "loading";
     if (i.syncError !== null) return "error";
   }
   if (i.total === null) return i.syncing === true ? "loading" : "pending";
