@@ -80,7 +80,7 @@ pub struct SyncStatus {
     /// Grows with every change: the UI keeps the newest when an event and an answer cross.
     #[ts(type = "number")]
     pub revision: u64,
-    /// How far a first sync (nothing cached yet) has got; None otherwise.
+    /// How far a sync without a cursor (the first one) has got; None otherwise.
     pub progress: Option<SyncProgress>,
 }
 

@@ -82,7 +82,6 @@ pub(crate) async fn run(shared: Arc<Shared>) {
                     s.connection = Connection::Offline;
                     s.syncing = false;
                     s.error = Some(e);
-                    s.progress = None;
                 });
                 wait(shared, &mut backoff).await;
                 continue;
@@ -113,10 +112,20 @@ fn rand_jitter() -> u32 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0)
 }
 
-/// One delta sync: fetch since the cached cursor, store, update memory, tell the UI.
+/// One delta sync: fetch since the cached cursor, store, update memory, tell the UI. Whatever
+/// ends it, the progress it showed goes.
 async fn sync_once(shared: &Shared, session: &Session, live_event: bool) -> Result<(), ApiError> {
+    let synced = sync_delta(shared, session, live_event).await;
+    if synced.is_err() {
+        shared.update_status(|s| s.progress = None);
+    }
+    synced
+}
+
+async fn sync_delta(shared: &Shared, session: &Session, live_event: bool) -> Result<(), ApiError> {
     let cursor = shared.cache.cursor().await?;
-    // A first sync (nothing cached) says how far it has got; a delta is too quick to.
+    // A sync without a cursor (the first one, or a full one after the account's scope
+    // changed) says how far it has got; a delta is too quick to.
     let first = cursor.is_none();
     let delta = if first {
         let tell = |received: u64, total: Option<u64>| {
@@ -127,24 +136,11 @@ async fn sync_once(shared: &Shared, session: &Session, live_event: bool) -> Resu
     } else {
         session.api.contacts(&session.token, cursor.as_deref()).await
     };
-    let delta = match delta {
-        Ok(d) => d,
-        Err(e) => {
-            shared.update_status(|s| s.progress = None);
-            return Err(e);
-        }
-    };
+    let delta = delta?;
     if first {
         tell_progress(shared, SyncProgress::Saving { contacts: delta.contacts.len() as u32 });
     }
-    let applied = shared.cache.apply(&delta).await;
-    let applied = match applied {
-        Ok(a) => a,
-        Err(e) => {
-            shared.update_status(|s| s.progress = None);
-            return Err(e);
-        }
-    };
+    let applied = shared.cache.apply(&delta).await?;
     let changed = if delta.full_resync {
         let whole = shared.cache.directory().await?;
         let n = whole.len();

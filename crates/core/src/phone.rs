@@ -57,13 +57,13 @@ impl PhoneNumber {
         &self.international
     }
 
-    /// How to show a stored E.164 number; falls back to the stored text.
     /// Reads the numbering plans now (the first number parsed reads them, which takes tens of
     /// milliseconds): a start-up calls it off the path of its first screen.
     pub fn warm_up() {
         let _ = Self::parse("+12015550100");
     }
 
+    /// How to show a stored E.164 number; falls back to the stored text.
     pub fn display(e164: &str) -> String {
         Self::parse(e164).map(|p| p.international).unwrap_or_else(|_| e164.to_owned())
     }

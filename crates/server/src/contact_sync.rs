@@ -54,7 +54,7 @@ pub async fn delta(db: &Db, viewer: &AccountRow, cursor: Option<&str>) -> AppRes
     let current = current_change_seq(db).await?;
     // A viewer whose own scope changed after the cursor (incorporated) gets a full list.
     let since = cursor.and_then(|c| decode_cursor(c, current)).filter(|&seq| viewer.scope_seq <= seq);
-    let rows: Vec<AccountRow> = match since {
+    let mut rows: Vec<AccountRow> = match since {
         Some(seq) => {
             sqlx::query_as(&format!(
                 "{SELECT_CONTACT} WHERE a.organisation_id = $1 AND a.change_seq > $2 AND a.change_seq <= $3 ORDER BY a.change_seq"
@@ -76,7 +76,6 @@ pub async fn delta(db: &Db, viewer: &AccountRow, cursor: Option<&str>) -> AppRes
         }
     };
     let departments = department_names(db, &viewer.organisation_id).await?;
-    let mut rows = rows;
     for row in &mut rows {
         if let Some(name) = departments.get(&row.department_id) {
             row.department_name.clone_from(name);

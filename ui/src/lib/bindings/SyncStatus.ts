@@ -24,6 +24,6 @@ error: ApiError | null,
  */
 revision: number, 
 /**
- * How far a first sync (nothing cached yet) has got; None otherwise.
+ * How far a sync without a cursor (the first one) has got; None otherwise.
  */
 progress: SyncProgress | null, };
