@@ -4,9 +4,10 @@
 #   1. a server (SQLite) with an organisation of N members, written by `parley-load directory`;
 #   2. the real app logs in through its window (WebDriver), first sync timed until Contacts
 #      counts N, then search as you type (the IPC call, and keystroke to list on screen);
-#   3. the app launched again on its warm cache, and the bare window, each `--launches` times:
-#      main → first contacts page (the bare window: its page loaded), then `--idle` seconds
-#      idle and the PSS and RSS of each process of the app (main, WebKit web and network).
+#   3. the app launched again on its warm cache, the bare window, and the bare window painting
+#      as the app does on Linux (no compositing, src-tauri/rendering.rs), each `--launches`
+#      times: main → first contacts on screen (the bare window: its page on screen), then `--idle`
+#      seconds idle and the PSS and RSS of each process of the app (main, WebKit web and network).
 # Xvfb, a private D-Bus session with an unlocked keyring; 127.0.0.1 only; stops what it starts.
 #
 #   scripts/desktop-bench.sh --smoke                 # CI: debug builds, 500 contacts, 5 s idle, one launch each
@@ -86,10 +87,11 @@ kill $driver 2>/dev/null || true
 # The process and every process it started (WebKit's web and network processes).
 tree() { local p=$1; echo "$p"; for c in $(ps -o pid= --ppid "$p"); do tree "$c"; done; }
 kib() { awk -v k="$1:" '$1 == k { s += $2 } END { print s + 0 }' "${@:2}" 2>/dev/null; }
-# launch NAME BINARY: starts it, waits for "ready after N ms", idles, reads PSS/RSS, stops it.
+# launch NAME BINARY I [VAR=VALUE...]: starts it (with those variables), waits for "ready after
+# N ms", idles, reads PSS/RSS, stops it.
 launch() {
   local name=$1 bin=$2 i=$3
-  "$bin" > "$WORK/$name-$i.out" 2> "$WORK/$name-$i.err" &
+  env "${@:4}" "$bin" > "$WORK/$name-$i.out" 2> "$WORK/$name-$i.err" &
   local pid=$!
   for _ in $(seq 1 600); do grep -q "ready after" "$WORK/$name-$i.out" && break; sleep 0.05; done
   local ready; ready=$(sed -n 's/.*ready after \([0-9]*\) ms.*/\1/p' "$WORK/$name-$i.out" | head -1)
@@ -110,6 +112,9 @@ launch() {
 }
 for i in $(seq 1 "$LAUNCHES"); do
   launch bare "$BARE" "$i"
+  # The bare window painting as the app does on Linux (src-tauri/rendering.rs): a second
+  # baseline, so the app's own weight shows apart from what the rendering mode saves.
+  launch bare-nocomp "$BARE" "$i" WEBKIT_DISABLE_COMPOSITING_MODE=1
   launch app "$APP" "$i"
 done
 SESSION
@@ -135,6 +140,7 @@ def med(name, key):
     xs = [r[key] for r in runs if r["name"] == name and r[key] is not None]
     return statistics.median(xs) if xs else None
 bare_pss, app_pss = med("bare", "pss_kib"), med("app", "pss_kib")
+nocomp_pss = med("bare-nocomp", "pss_kib")
 bare_ready, app_ready = med("bare", "ready_ms"), med("app", "ready_ms")
 summary = {
     "contacts": contacts,
@@ -144,7 +150,10 @@ summary = {
     "keystroke_to_screen_ms": window.get("keystroke_to_screen_ms"),
     "bare": {"pss_mib": bare_pss / 1024, "rss_mib": med("bare", "rss_kib") / 1024, "ready_ms": bare_ready},
     "app": {"pss_mib": app_pss / 1024, "rss_mib": med("app", "rss_kib") / 1024, "ready_ms": app_ready},
+    "bare_nocomp": {"pss_mib": nocomp_pss / 1024, "rss_mib": med("bare-nocomp", "rss_kib") / 1024,
+                    "ready_ms": med("bare-nocomp", "ready_ms")},
     "pss_ratio": app_pss / bare_pss,
+    "pss_ratio_same_rendering": app_pss / nocomp_pss,
     "ready_ratio": (app_ready / bare_ready) if app_ready and bare_ready else None,
     "launches": runs,
 }
@@ -157,11 +166,12 @@ print(f"search, IPC          p50 {s['p50']:.2f} ms, p99 {s['p99']:.2f} ms, max {
 k = summary["keystroke_to_screen_ms"]
 print(f"keystroke → screen   p50 {k['p50']:.0f} ms, max {k['max']:.0f} ms (n={k['n']}, debounce included)")
 print(f"idle PSS             app {summary['app']['pss_mib']:.0f} MiB, bare window {summary['bare']['pss_mib']:.0f} MiB: {summary['pss_ratio']:.2f}x")
+print(f"  same rendering     bare window without compositing {summary['bare_nocomp']['pss_mib']:.0f} MiB: {summary['pss_ratio_same_rendering']:.2f}x")
 print(f"idle RSS             app {summary['app']['rss_mib']:.0f} MiB, bare window {summary['bare']['rss_mib']:.0f} MiB")
 if summary["ready_ratio"]:
-    print(f"start → first page   app {app_ready:.0f} ms, bare window {bare_ready:.0f} ms: {summary['ready_ratio']:.2f}x (medians)")
+    print(f"start → on screen    app {app_ready:.0f} ms, bare window {bare_ready:.0f} ms: {summary['ready_ratio']:.2f}x (medians)")
 for r in runs:
-    print(f"  {r['name']:<5} #{r['launch']}: ready {r['ready_ms']} ms, PSS {r['pss_kib']/1024:.0f} MiB ({r['processes']})")
+    print(f"  {r['name']:<11} #{r['launch']}: ready {r['ready_ms']} ms, PSS {r['pss_kib']/1024:.0f} MiB ({r['processes']})")
     if r.get("stages"):
         print("          " + ", ".join(f"{k} {v}" for k, v in r["stages"].items()))
 REPORT

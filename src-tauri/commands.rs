@@ -28,6 +28,12 @@ pub async fn app_state(client: State<'_, Client>) -> Result<AppState> {
     state
 }
 
+/// The window drew its first contacts (the UI says so once): the start-up figure.
+#[tauri::command]
+pub fn first_contacts_painted() {
+    crate::startup::first_contacts_painted();
+}
+
 #[tauri::command]
 pub fn calling_codes() -> Vec<CallingCode> {
     parley_client::calling_codes::all()
@@ -68,7 +74,7 @@ pub async fn contacts_page(client: State<'_, Client>, query: ContactsQuery) -> R
     crate::startup::stage("contacts_page asked");
     let page = client.contacts_page(&query).await?;
     if !page.items.is_empty() {
-        crate::startup::first_contacts_shown();
+        crate::startup::stage("contacts_page answered");
     }
     Ok(page)
 }

@@ -4,7 +4,8 @@
 import type { ApiError } from "./bindings/ApiError";
 import type { KeyLink } from "./bindings/KeyLink";
 import type { Me } from "./bindings/Me";
-import { appState, callingCodes, logout, toApiError } from "./ipc";
+import { askFirstPageEarly, forgetFirstPageEarly } from "./firstContacts";
+import { appState, callingCodes, contactsPage, logout, toApiError } from "./ipc";
 import { PhoneInput } from "./phone.svelte";
 
 export type View = "boot" | "login" | "new_user" | "redeem_key" | "first_login" | "contacts";
@@ -28,11 +29,14 @@ export class AppModel {
   #loggingOut = false;
 
   async boot(): Promise<void> {
+    // Contacts is the usual first screen: its first page is asked for meanwhile.
+    askFirstPageEarly(contactsPage);
     const [state, codes] = await Promise.allSettled([appState(), callingCodes()]);
     if (codes.status === "fulfilled") this.phone.setCodes(codes.value);
     else this.loginError = toApiError(codes.reason);
 
     if (state.status === "rejected") {
+      forgetFirstPageEarly();
       this.loginError = toApiError(state.reason);
       this.view = "login";
       return;
@@ -43,6 +47,7 @@ export class AppModel {
     if (s.screen === "contacts" && s.me) this.view = "contacts";
     else if (s.screen === "first_login" && s.me) this.view = "first_login";
     else this.view = "login";
+    if (this.view !== "contacts") forgetFirstPageEarly();
   }
 
   /** After `login` or `complete_first_login`. */

@@ -106,6 +106,12 @@ export function logout(): Promise<null> {
   return call("logout", {});
 }
 
+/** Contacts are on screen: the start-up figure, taken once by the Rust side (later calls are
+ *  ignored there). */
+export function firstContactsPainted(): void {
+  void invoke("first_contacts_painted").catch(() => {});
+}
+
 /** One window of the filtered contact list. */
 export function contactsPage(query: ContactsQuery): Promise<ContactsPage> {
   return call("contacts_page", { query });
