@@ -69,12 +69,13 @@ async fn main() -> anyhow::Result<()> {
         let t = Instant::now();
         let delta = api.contacts(&token, None).await.map_err(|e| anyhow::anyhow!("{e:?}"))?;
         let fetched = t.elapsed();
-        cache.apply(&delta).await.map_err(|e| anyhow::anyhow!("{e:?}"))?;
+        let applied = cache.apply(&delta).await.map_err(|e| anyhow::anyhow!("{e:?}"))?;
         let written = t.elapsed();
-        let directory = cache.directory().await.map_err(|e| anyhow::anyhow!("{e:?}"))?;
+        // As the sync task does: the index is built from the rows just written.
+        let directory = parley_client::directory::Directory::from_rows(applied.written);
         let total = t.elapsed();
         println!(
-            "first sync of {} contacts: {:.0} ms (server answer {:.0} ms, cache written {:.0} ms, index read {:.0} ms)",
+            "first sync of {} contacts: {:.0} ms (server answer {:.0} ms, cache written {:.0} ms, index built {:.0} ms)",
             directory.len(),
             ms(total),
             ms(fetched),

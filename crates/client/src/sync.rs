@@ -4,6 +4,7 @@
 //! ends it.
 
 use crate::client::{Session, Shared};
+use crate::directory::Directory;
 use crate::ipc::{Connection, SyncProgress};
 use crate::{chat, notify};
 use futures_util::StreamExt;
@@ -142,7 +143,7 @@ async fn sync_delta(shared: &Shared, session: &Session, live_event: bool) -> Res
     }
     let applied = shared.cache.apply(&delta).await?;
     let changed = if delta.full_resync {
-        let whole = shared.cache.directory().await?;
+        let whole = Directory::from_rows(applied.written);
         let n = whole.len();
         if let Ok(mut d) = shared.directory.write() {
             *d = whole;
