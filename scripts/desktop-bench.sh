@@ -5,7 +5,8 @@
 #   2. the real app logs in through its window (WebDriver), first sync timed until Contacts
 #      counts N, then search as you type (the IPC call, and keystroke to list on screen);
 #   3. the app launched again on its warm cache, the bare window, and the bare window painting
-#      without GL compositing (WEBKIT_DISABLE_COMPOSITING_MODE=1), each `--launches` times: main → first contacts on screen (the bare window: its page on screen), then `--idle`
+#      without GL compositing (WEBKIT_DISABLE_COMPOSITING_MODE=1), each `--launches` times:
+#      main → first contacts on screen (the bare window: its page on screen), then `--idle`
 #      seconds idle and the PSS and RSS of each process of the app (main, WebKit web and network).
 # Xvfb, a private D-Bus session with an unlocked keyring; 127.0.0.1 only; stops what it starts.
 #

@@ -106,9 +106,13 @@ export function logout(): Promise<null> {
   return call("logout", {});
 }
 
-/** Contacts are on screen: the start-up figure, taken once by the Rust side (later calls are
- *  ignored there). */
+let firstContactsReported = false;
+
+/** Contacts are on screen: the start-up figure, told the Rust side once (Contacts calls this
+ *  after every page with rows, search results included). */
 export function firstContactsPainted(): void {
+  if (firstContactsReported) return;
+  firstContactsReported = true;
   void invoke("first_contacts_painted").catch(() => {});
 }
 
