@@ -2,12 +2,14 @@
 //! focus tracking and file logging. All logic lives in `parley-client`.
 //!
 //! Layout: [`commands`] (one function per IPC command), [`events`] (the `UiEvents` bridge),
-//! [`links`] (`parley://` key links), [`startup`] (how long the first contacts took), this file
+//! [`links`] (`parley://` key links), [`rendering`] (how the web view paints, when the window shows),
+//! [`startup`] (how long the first contacts took), this file
 //! (start-up and plugins: single instance, deep links, clipboard, the save dialog).
 
 mod commands;
 mod events;
 mod links;
+mod rendering;
 mod startup;
 
 use std::sync::Arc;
@@ -15,6 +17,7 @@ use tauri::Manager;
 
 pub fn run() {
     startup::started();
+    rendering::paint_without_compositing();
     tauri::Builder::default()
         // A second launch (e.g. a `parley://` link clicked while the app runs) hands its
         // arguments to this instance (the deep-link plugin reads the link) and exits.
@@ -39,11 +42,13 @@ pub fn run() {
             startup::stage("client opened");
             app.manage(ui.clone());
             links::listen(app, ui);
+            rendering::show_at_the_latest(app);
             Ok(())
         })
-        .on_page_load(|_, payload| {
+        .on_page_load(|webview, payload| {
             if payload.event() == tauri::webview::PageLoadEvent::Finished {
                 startup::stage("page loaded");
+                rendering::page_loaded(&webview.window());
             }
         })
         .on_window_event(|window, event| {

@@ -32,7 +32,7 @@ pub(crate) fn store_error(e: impl std::fmt::Display) -> ApiError {
 const CURSOR: &str = "cursor";
 const SERVER_URL: &str = "server_url";
 const ME: &str = "me";
-/// Contacts written by one statement (6 values each, 7 on a full resync: well within SQLite's 32,766).
+/// Contacts written by one statement (6 values each, well within SQLite's 32,766).
 const WRITE_CHUNK: usize = 40;
 
 impl Cache {

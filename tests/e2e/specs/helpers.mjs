@@ -56,7 +56,7 @@ export async function waitForText(app, testId, text, timeout = 10000) {
   try {
     await app.waitUntil(async () => (await textsOf(app, testId)).some((t) => t.includes(text)), { timeout });
   } catch {
-    await app.saveScreenshot(path.join(SHOTS, `failed-${testId}.png`)).catch(() => {});
+    await saveScreenshot(app, path.join(SHOTS, `failed-${testId}.png`)).catch(() => {});
     throw new Error(`${testId} never showed "${text}" (screenshot failed-${testId}.png)`);
   }
   return byTestId(app, testId);
@@ -65,7 +65,34 @@ export async function waitForText(app, testId, text, timeout = 10000) {
 /** Saves a screenshot once the screen has settled (a frame after the expected state). */
 export async function shot(app, name) {
   await app.pause(300);
-  await app.saveScreenshot(path.join(SHOTS, `${name}.png`));
+  await saveScreenshot(app, path.join(SHOTS, `${name}.png`));
+}
+
+/** WebDriver's screenshot on WebKitGTK is taken after the page's next presentation, and a page
+ *  painted without GL compositing (the app's mode on Linux: src-tauri/rendering.rs) presents
+ *  only when something on it changes: on an idle screen the screenshot would wait for ever. So
+ *  one pixel in a corner, at 1% opacity, changes every frame until the screenshot is taken. */
+export async function saveScreenshot(app, file) {
+  await app.execute(() => {
+    const pixel = document.createElement("div");
+    pixel.id = "e2e-paint-pixel";
+    pixel.setAttribute("aria-hidden", "true");
+    pixel.style.cssText = "position:fixed;right:0;bottom:0;width:1px;height:1px;opacity:0.01;pointer-events:none;z-index:2147483647";
+    document.body.appendChild(pixel);
+    let odd = false;
+    const tick = () => {
+      if (!pixel.isConnected) return;
+      odd = !odd;
+      pixel.style.background = odd ? "#000" : "#fff";
+      requestAnimationFrame(tick);
+    };
+    requestAnimationFrame(tick);
+  });
+  try {
+    await app.saveScreenshot(file);
+  } finally {
+    await app.execute(() => document.getElementById("e2e-paint-pixel")?.remove()).catch(() => {});
+  }
 }
 
 export async function typeInto(app, testId, value) {
