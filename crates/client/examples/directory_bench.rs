@@ -64,7 +64,7 @@ async fn main() {
     let path = dir.path().join("cache.db");
     let cache = Cache::open(&path).await.expect("cache");
     let contacts: Vec<Contact> = (0..n).map(contact).collect();
-    let full = ContactsDelta { contacts, removed: vec![], cursor: "c1.1".into(), full_resync: true };
+    let full = ContactsDelta { contacts, removed: vec![], cursor: "c1.1".into(), full_resync: true, page: None };
 
     let t = Instant::now();
     cache.apply(&full).await.expect("first sync");
@@ -115,7 +115,8 @@ async fn main() {
 
     let changed: Vec<Contact> =
         (0..100).map(|i| Contact { first_name: format!("Renamed{i}"), ..contact(i * 7) }).collect();
-    let delta = ContactsDelta { contacts: changed, removed: vec![], cursor: "c1.2".into(), full_resync: false };
+    let delta =
+        ContactsDelta { contacts: changed, removed: vec![], cursor: "c1.2".into(), full_resync: false, page: None };
     let t = Instant::now();
     let applied = cache.apply(&delta).await.expect("delta");
     directory.apply(applied);

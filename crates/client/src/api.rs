@@ -82,23 +82,6 @@ impl ApiClient {
     }
 
     /// Like [`Self::read`], telling `progress` the bytes received so far and in all.
-    async fn read_with_progress<T: DeserializeOwned>(
-        &self,
-        res: Result<reqwest::Response, reqwest::Error>,
-        progress: &(dyn Fn(u64, Option<u64>) + Send + Sync),
-    ) -> Result<T, ApiError> {
-        let mut res = self.reached(res)?;
-        let status = res.status();
-        let total = res.content_length();
-        // Reserved up front as the server announces, within reason (it grows past that).
-        let mut bytes = Vec::with_capacity(total.unwrap_or(0).min(64 << 20) as usize);
-        while let Some(chunk) = res.chunk().await.map_err(|_| ApiError::new(ErrorCode::Network))? {
-            bytes.extend_from_slice(&chunk);
-            progress(bytes.len() as u64, total);
-        }
-        self.decode(status, &bytes)
-    }
-
     fn decode<T: DeserializeOwned>(&self, status: reqwest::StatusCode, bytes: &[u8]) -> Result<T, ApiError> {
         if status.is_success() {
             if bytes.is_empty() {
@@ -146,19 +129,14 @@ impl ApiClient {
         self.read(req.send().await).await
     }
 
-    /// [`Self::contacts`], telling `progress` how much of the answer has arrived (a first
-    /// sync of a large directory is megabytes).
-    pub async fn contacts_with_progress(
-        &self,
-        token: &SessionToken,
-        cursor: Option<&str>,
-        progress: &(dyn Fn(u64, Option<u64>) + Send + Sync),
-    ) -> Result<ContactsDelta, ApiError> {
-        let mut req = self.http.get(format!("{}/api/v1/contacts", self.base)).bearer_auth(token.expose());
-        if let Some(c) = cursor {
-            req = req.query(&[("cursor", c)]);
-        }
-        self.read_with_progress(req.send().await, progress).await
+    /// The page of a whole list after the one whose `page.next` is `page`.
+    pub async fn contacts_page(&self, token: &SessionToken, page: &str) -> Result<ContactsDelta, ApiError> {
+        let req = self
+            .http
+            .get(format!("{}/api/v1/contacts", self.base))
+            .bearer_auth(token.expose())
+            .query(&[("page", page)]);
+        self.read(req.send().await).await
     }
 
     pub(crate) async fn get<T: DeserializeOwned>(&self, token: &SessionToken, path: &str) -> Result<T, ApiError> {

@@ -6,7 +6,7 @@ use crate::directory::{index_keys, Applied, Directory, IndexRow};
 use parley_core::wire::{ApiError, Contact, ContactsDelta, Me};
 use parley_core::ErrorCode;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 /// A cached contact as the app shows it: its phone number formatted here (deltas leave it to
@@ -32,7 +32,7 @@ pub(crate) fn store_error(e: impl std::fmt::Display) -> ApiError {
 const CURSOR: &str = "cursor";
 const SERVER_URL: &str = "server_url";
 const ME: &str = "me";
-/// Contacts written by one statement (6 values each, well within SQLite's 32,766).
+/// Contacts written by one statement (6 values each, 7 on a full resync: well within SQLite's 32,766).
 const WRITE_CHUNK: usize = 40;
 
 impl Cache {
@@ -164,32 +164,34 @@ impl Cache {
     /// what the index must follow: the rows removed and written (on a full resync, every row,
     /// so the whole index is built from them without reading the cache again).
     pub async fn apply(&self, delta: &ContactsDelta) -> Result<Applied, ApiError> {
+        if delta.full_resync {
+            let mut list = self.begin_list().await?;
+            list.write(&delta.contacts).await?;
+            return Ok(Applied { written: list.finish(&delta.cursor).await?, ..Applied::default() });
+        }
         let mut applied = Applied::default();
         let mut tx = self.pool.begin().await.map_err(store_error)?;
-        if delta.full_resync {
-            sqlx::query("DELETE FROM contacts").execute(&mut *tx).await.map_err(store_error)?;
-            applied.written = write_all(&mut tx, &delta.contacts).await?;
-        } else {
-            for id in &delta.removed {
-                let gone: Option<i64> = sqlx::query_scalar("DELETE FROM contacts WHERE id = ? RETURNING rowid")
-                    .bind(id)
-                    .fetch_optional(&mut *tx)
-                    .await
-                    .map_err(store_error)?;
-                applied.removed.extend(gone);
-            }
-            applied.written = upsert(&mut tx, &delta.contacts).await?;
+        for id in &delta.removed {
+            let gone: Option<i64> = sqlx::query_scalar("DELETE FROM contacts WHERE id = ? RETURNING rowid")
+                .bind(id)
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(store_error)?;
+            applied.removed.extend(gone);
         }
-        sqlx::query(
-            "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-        )
-        .bind(CURSOR)
-        .bind(&delta.cursor)
-        .execute(&mut *tx)
-        .await
-        .map_err(store_error)?;
+        applied.written = upsert(&mut tx, &delta.contacts).await?;
+        set_cursor(&mut tx, &delta.cursor).await?;
         tx.commit().await.map_err(store_error)?;
         Ok(applied)
+    }
+
+    /// Starts replacing every contact with a whole list, written page by page in one
+    /// transaction: until [`WholeList::finish`] the cache reads as before, and a list broken
+    /// off leaves it as it was.
+    pub async fn begin_list(&self) -> Result<WholeList, ApiError> {
+        let mut tx = self.pool.begin().await.map_err(store_error)?;
+        sqlx::query("DELETE FROM contacts").execute(&mut *tx).await.map_err(store_error)?;
+        Ok(WholeList { tx, written: Vec::new(), ids: HashSet::new() })
     }
 
     /// Bytes of the database file holding data (its free pages left out; the WAL apart).
@@ -254,42 +256,87 @@ async fn upsert(tx: &mut sqlx::SqliteConnection, contacts: &[Contact]) -> Result
     Ok(written)
 }
 
-/// Every contact into an emptied table, numbered 1, 2, … in the order given (a contact listed
-/// twice counts once, as its last listing): answers the rows as the index needs them, built
-/// here rather than read back, which at 100,000 contacts would take half a second.
-async fn write_all(tx: &mut sqlx::SqliteConnection, contacts: &[Contact]) -> Result<Vec<IndexRow>, ApiError> {
-    let last: HashMap<&str, usize> = contacts.iter().enumerate().map(|(i, c)| (c.id.as_str(), i)).collect();
-    let unique: Vec<&Contact> =
-        contacts.iter().enumerate().filter(|(i, c)| last[c.id.as_str()] == *i).map(|(_, c)| c).collect();
-    let mut written = Vec::with_capacity(unique.len());
-    for chunk in unique.chunks(WRITE_CHUNK) {
-        let marks = vec!["(?, ?, ?, ?, ?, ?, ?)"; chunk.len()].join(", ");
-        let sql = format!(
-            "INSERT INTO contacts (rowid, id, data, sort_key, haystack, department_id, department_name) VALUES {marks}"
-        );
-        let mut query = sqlx::query(&sql);
-        for c in chunk {
-            let (sort_key, haystack) = index_keys(c);
-            let rowid = written.len() as i64 + 1;
-            query = query
-                .bind(rowid)
-                .bind(&c.id)
-                .bind(serde_json::to_string(c).map_err(store_error)?)
-                .bind(sort_key.clone())
-                .bind(haystack.clone())
-                .bind(&c.department_id)
-                .bind(&c.department_name);
-            written.push(IndexRow {
-                rowid,
-                sort_key,
-                haystack,
-                department_id: c.department_id.clone(),
-                department_name: c.department_name.clone(),
-            });
-        }
-        query.execute(&mut *tx).await.map_err(store_error)?;
+async fn set_cursor(tx: &mut sqlx::SqliteConnection, cursor: &str) -> Result<(), ApiError> {
+    sqlx::query("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value")
+        .bind(CURSOR)
+        .bind(cursor)
+        .execute(&mut *tx)
+        .await
+        .map_err(store_error)?;
+    Ok(())
+}
+
+/// A whole list on its way into the cache ([`Cache::begin_list`]).
+pub struct WholeList {
+    tx: sqlx::Transaction<'static, sqlx::Sqlite>,
+    written: Vec<IndexRow>,
+    ids: HashSet<String>,
+}
+
+impl WholeList {
+    /// Contacts written so far.
+    pub fn len(&self) -> usize {
+        self.written.len()
     }
-    Ok(written)
+
+    pub fn is_empty(&self) -> bool {
+        self.written.is_empty()
+    }
+
+    /// One page into the emptied table, numbered on from the pages before in the order given:
+    /// a contact listed twice on a page counts once, as its last listing; one listed on an
+    /// earlier page keeps that listing (the server lists each account once). The rows the
+    /// index needs are kept as written rather than read back, which at 100,000 contacts would
+    /// take half a second.
+    pub async fn write(&mut self, contacts: &[Contact]) -> Result<(), ApiError> {
+        let last: HashMap<&str, usize> = contacts.iter().enumerate().map(|(i, c)| (c.id.as_str(), i)).collect();
+        let unique: Vec<&Contact> = contacts
+            .iter()
+            .enumerate()
+            .filter(|(i, c)| last[c.id.as_str()] == *i && !self.ids.contains(&c.id))
+            .map(|(_, c)| c)
+            .collect();
+        for chunk in unique.chunks(WRITE_CHUNK) {
+            let marks = vec!["(?, ?, ?, ?, ?, ?, ?)"; chunk.len()].join(", ");
+            let sql = format!(
+                "INSERT INTO contacts (rowid, id, data, sort_key, haystack, department_id, department_name) VALUES {marks}"
+            );
+            let mut query = sqlx::query(&sql);
+            let first = self.written.len();
+            for c in chunk {
+                let (sort_key, haystack) = index_keys(c);
+                let rowid = self.written.len() as i64 + 1;
+                query = query
+                    .bind(rowid)
+                    .bind(&c.id)
+                    .bind(serde_json::to_string(c).map_err(store_error)?)
+                    .bind(sort_key.clone())
+                    .bind(haystack.clone())
+                    .bind(&c.department_id)
+                    .bind(&c.department_name);
+                self.written.push(IndexRow {
+                    rowid,
+                    sort_key,
+                    haystack,
+                    department_id: c.department_id.clone(),
+                    department_name: c.department_name.clone(),
+                });
+            }
+            if let Err(e) = query.execute(&mut *self.tx).await {
+                self.written.truncate(first);
+                return Err(store_error(e));
+            }
+            self.ids.extend(chunk.iter().map(|c| c.id.clone()));
+        }
+        Ok(())
+    }
+
+    /// Stores the list's cursor and commits: answers every row written, for the index.
+    pub async fn finish(mut self, cursor: &str) -> Result<Vec<IndexRow>, ApiError> {
+        set_cursor(&mut self.tx, cursor).await?;
+        self.tx.commit().await.map_err(store_error)?;
+        Ok(self.written)
+    }
 }
 
 #[cfg(test)]
@@ -325,6 +372,7 @@ mod tests {
             removed: vec![],
             cursor: cursor.into(),
             full_resync: true,
+            page: None,
         };
         cache.apply(&full((0..90).map(|i| contact(&format!("old{i}"), "Old")).collect(), "c1.90")).await.unwrap();
         let mut people: Vec<Contact> = (0..85).map(|i| contact(&format!("p{i}"), &format!("Name{}", 85 - i))).collect();
@@ -346,6 +394,48 @@ mod tests {
         assert_eq!(cache.contacts_at(&rows).await.unwrap().iter().map(|c| c.id.as_str()).collect::<Vec<_>>(), ["p3"]);
     }
 
+    /// A whole list written page by page: the cache reads as before until the last page is
+    /// in, rows go on numbering across pages, an account listed again on a later page keeps
+    /// its first listing, and a list broken off leaves the cache as it was.
+    #[tokio::test]
+    async fn a_whole_list_in_pages_replaces_the_cache_at_once_or_not_at_all() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = Cache::open(&dir.path().join("cache.db")).await.unwrap();
+        let old: Vec<Contact> = (0..3).map(|i| contact(&format!("old{i}"), "Old")).collect();
+        cache
+            .apply(&ContactsDelta {
+                contacts: old,
+                removed: vec![],
+                cursor: "c1.3".into(),
+                full_resync: true,
+                page: None,
+            })
+            .await
+            .unwrap();
+
+        let mut broken = cache.begin_list().await.unwrap();
+        broken.write(&[contact("n1", "New")]).await.unwrap();
+        assert_eq!(cache.contacts().await.unwrap().len(), 3, "readers see the old list meanwhile");
+        drop(broken);
+        assert_eq!(cache.contacts().await.unwrap().len(), 3, "a list broken off changes nothing");
+        assert_eq!(cache.cursor().await.unwrap().as_deref(), Some("c1.3"));
+
+        let mut list = cache.begin_list().await.unwrap();
+        list.write(&(0..50).map(|i| contact(&format!("a{i:02}"), "First")).collect::<Vec<_>>()).await.unwrap();
+        list.write(&[contact("b1", "Second"), contact("a07", "Again")]).await.unwrap();
+        assert_eq!(list.len(), 51);
+        let rows = list.finish("c1.9").await.unwrap();
+        assert_eq!(rows.iter().map(|r| r.rowid).collect::<Vec<_>>(), (1..=51).collect::<Vec<_>>());
+        assert_eq!(cache.cursor().await.unwrap().as_deref(), Some("c1.9"));
+        let held = cache.contacts().await.unwrap();
+        assert_eq!(held.len(), 51);
+        assert!(held.iter().all(|c| !c.id.starts_with("old")));
+        assert_eq!(held.iter().find(|c| c.id == "a07").map(|c| c.first_name.as_str()), Some("First"));
+        let built = Directory::from_rows(rows);
+        let query = crate::ipc::ContactsQuery { search: "second".into(), department_id: None, offset: 0, limit: 9 };
+        assert_eq!(built.matching(&query), cache.directory().await.unwrap().matching(&query));
+    }
+
     #[tokio::test]
     async fn deltas_merge_and_survive_reopen() {
         let dir = tempfile::tempdir().unwrap();
@@ -357,6 +447,7 @@ mod tests {
                 removed: vec![],
                 cursor: "c1.2".into(),
                 full_resync: true,
+                page: None,
             })
             .await
             .unwrap();
@@ -366,6 +457,7 @@ mod tests {
                 removed: vec!["b".into()],
                 cursor: "c1.4".into(),
                 full_resync: false,
+                page: None,
             })
             .await
             .unwrap();
@@ -382,6 +474,7 @@ mod tests {
                 removed: vec![],
                 cursor: "c1.9".into(),
                 full_resync: true,
+                page: None,
             })
             .await
             .unwrap();
@@ -394,6 +487,7 @@ mod tests {
                 removed: vec![],
                 cursor: "c1.1".into(),
                 full_resync: true,
+                page: None,
             })
             .await
             .unwrap();

@@ -89,7 +89,8 @@ pub struct SyncStatus {
 #[serde(tag = "stage", rename_all = "snake_case")]
 #[ts(export)]
 pub enum SyncProgress {
-    /// The server's answer is arriving: bytes so far, and in all when the server said.
+    /// The whole list is arriving page by page: accounts the server has read for it so far,
+    /// and in all when it said.
     Downloading { received: u32, total: Option<u32> },
     /// The contacts are being written to the cache.
     Saving { contacts: u32 },

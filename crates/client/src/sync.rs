@@ -3,12 +3,15 @@
 //! backoff (1 s … 30 s, with jitter), or at once when asked (`sync_now`). A revoked session
 //! ends it.
 
+use crate::api::ApiClient;
+use crate::cache::Cache;
 use crate::client::{Session, Shared};
 use crate::directory::Directory;
 use crate::ipc::{Connection, SyncProgress};
 use crate::{chat, notify};
 use futures_util::StreamExt;
-use parley_core::wire::{ApiError, ServerEvent};
+use parley_core::session::SessionToken;
+use parley_core::wire::{ApiError, ContactsDelta, ListPage, ServerEvent};
 use parley_core::ErrorCode;
 use std::sync::Arc;
 use std::time::Duration;
@@ -128,29 +131,27 @@ async fn sync_delta(shared: &Shared, session: &Session, live_event: bool) -> Res
     // A sync without a cursor (the first one, or a full one after the account's scope
     // changed) says how far it has got; a delta is too quick to.
     let first = cursor.is_none();
-    let delta = if first {
-        let tell = |received: u64, total: Option<u64>| {
-            let clamp = |n: u64| u32::try_from(n).unwrap_or(u32::MAX);
-            tell_progress(shared, SyncProgress::Downloading { received: clamp(received), total: total.map(clamp) });
+    let delta = session.api.contacts(&session.token, cursor.as_deref()).await?;
+    let full_resync = delta.full_resync;
+    let changed = if full_resync {
+        let tell = |p: SyncProgress| {
+            if first {
+                tell_progress(shared, p);
+            }
         };
-        session.api.contacts_with_progress(&session.token, None, &tell).await
-    } else {
-        session.api.contacts(&session.token, cursor.as_deref()).await
-    };
-    let delta = delta?;
-    if first {
-        tell_progress(shared, SyncProgress::Saving { contacts: delta.contacts.len() as u32 });
-    }
-    let applied = shared.cache.apply(&delta).await?;
-    let changed = if delta.full_resync {
-        let whole = Directory::from_rows(applied.written);
+        let whole = whole_list(&session.api, &session.token, &shared.cache, delta, &tell).await?;
         let n = whole.len();
         if let Ok(mut d) = shared.directory.write() {
             *d = whole;
         }
         n
     } else {
-        shared.directory.write().map(|mut d| d.apply(applied)).unwrap_or(0)
+        let applied = shared.cache.apply(&delta).await?;
+        let changed = shared.directory.write().map(|mut d| d.apply(applied)).unwrap_or(0);
+        if live_event && changed > 0 && !shared.ui.window_focused() {
+            notify::show("Parley contacts".into(), notify::contacts_changed_body(&delta.contacts, delta.removed.len()));
+        }
+        changed
     };
     shared.update_status(|s| {
         s.syncing = false;
@@ -158,13 +159,45 @@ async fn sync_delta(shared: &Shared, session: &Session, live_event: bool) -> Res
         s.last_synced_at = Some(now_ms());
         s.progress = None;
     });
-    if changed > 0 || delta.full_resync {
+    if changed > 0 || full_resync {
         shared.ui.contacts_changed();
     }
-    if live_event && changed > 0 && !delta.full_resync && !shared.ui.window_focused() {
-        notify::show("Parley contacts".into(), notify::contacts_changed_body(&delta.contacts, delta.removed.len()));
-    }
     Ok(())
+}
+
+/// A whole list, from its first page to its last, into the cache in one transaction, each
+/// page written while the server reads the next: answers the index built from the rows
+/// written. `tell` hears how far it has got.
+pub async fn whole_list(
+    api: &ApiClient,
+    token: &SessionToken,
+    cache: &Cache,
+    first: ContactsDelta,
+    tell: &(dyn Fn(SyncProgress) + Send + Sync),
+) -> Result<Directory, ApiError> {
+    let mut list = cache.begin_list().await?;
+    let mut page = first;
+    loop {
+        let at = page.page.clone().unwrap_or(ListPage { next: None, read: 0, total: 0 });
+        tell(SyncProgress::Downloading { received: at.read, total: (at.total > 0).then_some(at.total) });
+        let Some(next) = at.next else {
+            tell(SyncProgress::Saving {
+                contacts: u32::try_from(list.len() + page.contacts.len()).unwrap_or(u32::MAX),
+            });
+            list.write(&page.contacts).await?;
+            break;
+        };
+        let (written, fetched) = tokio::join!(list.write(&page.contacts), api.contacts_page(token, &next));
+        written?;
+        let fetched = fetched?;
+        // Every page is of the same list, as of one moment.
+        if !fetched.full_resync || fetched.cursor != page.cursor {
+            tracing::error!("a page of the contact list is of another list");
+            return Err(ApiError::new(ErrorCode::Internal));
+        }
+        page = fetched;
+    }
+    Ok(Directory::from_rows(list.finish(&page.cursor).await?))
 }
 
 /// Tells the UI how far a first sync has got (a new stage, or one more percent downloaded).
@@ -220,8 +253,9 @@ async fn live(shared: &Arc<Shared>, session: &Session, backoff: &mut Duration) -
     *backoff = Duration::from_secs(1);
     shared.update_status(|s| s.connection = Connection::Online);
     tracing::info!("websocket: connected");
-    // Connected: what was missed while offline, then the offline queue.
-    if let Err(e) = resync(shared, session).await {
+    // Connected: what was missed while offline (contacts changed after the last delta and
+    // before this hello included), then the offline queue.
+    if let Err(e) = sync_once(shared, session, false).await.and(resync(shared, session).await) {
         if e.code == ErrorCode::Unauthorized {
             return Ended::Revoked(e);
         }

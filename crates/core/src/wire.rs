@@ -136,6 +136,23 @@ pub struct ContactsDelta {
     /// True when `contacts` is the whole list (first sync or unknown cursor): the client
     /// replaces its cache instead of merging.
     pub full_resync: bool,
+    /// A whole list comes in pages ([`ListPage`]); a delta has none.
+    #[serde(default)]
+    pub page: Option<ListPage>,
+}
+
+/// One page of a whole list of contacts: accounts are read in the order of their ids, a few
+/// thousand a page, all as of one moment (the `cursor` every page carries). The client keeps
+/// that cursor only once it holds the last page; what changed meanwhile comes in the next delta.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, ToSchema)]
+#[ts(export)]
+pub struct ListPage {
+    /// Ask `GET /api/v1/contacts?page=…` with this for the next page; absent on the last one.
+    pub next: Option<String>,
+    /// Accounts read for the list so far, and in all: how far it has got (the contacts are
+    /// those of them the viewer may see).
+    pub read: u32,
+    pub total: u32,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, ToSchema)]

@@ -4,16 +4,18 @@
 //! is every account stamped after the cursor: the visible ones are sent; those the viewer was
 //! shown and no longer sees (deleted, or a tie ended) are listed as removed — and only those:
 //! an account the viewer never saw is never named. A cursor the server does not know (or
-//! none) gets a full list. Which tied contacts (a guest and the member who invited them or
-//! shares a conversation with them) a viewer was shown is kept in `contacts_shown`; members
-//! always see members.
+//! none) gets a full list, in pages of [`ACCOUNTS_PER_PAGE`] accounts read in the order of
+//! their ids, all as of the moment of the first page. Which tied contacts (a guest and the
+//! member who invited them or shares a conversation with them) a viewer was shown is kept in
+//! `contacts_shown`; members always see members.
 
 use crate::accounts::AccountRow;
 use crate::db::{current_change_seq, Db};
-use crate::error::AppResult;
+use crate::error::{AppError, AppResult};
 use parley_core::role::AccountKind;
 use parley_core::visibility::sees_in_contacts;
-use parley_core::wire::ContactsDelta;
+use parley_core::wire::{ContactsDelta, ListPage};
+use parley_core::ErrorCode;
 use std::collections::HashSet;
 
 const CURSOR_PREFIX: &str = "c1.";
@@ -43,44 +45,95 @@ fn decode_cursor(s: &str, current: i64) -> Option<i64> {
     (0..=current).contains(&seq).then_some(seq)
 }
 
+const PAGE_PREFIX: &str = "p1.";
+/// Accounts read for one page of a whole list: at 100,000 contacts the client writes one page
+/// to its cache while the server reads the next.
+pub const ACCOUNTS_PER_PAGE: usize = 10_000;
+/// Longer than any account id (a UUID is 36 characters).
+const MAX_ID_LEN: usize = 64;
+
+/// Where the next page of a whole list starts: the list's moment (a change sequence value),
+/// how many accounts it counts and has read, and the last id read.
+#[derive(Debug, PartialEq, Eq)]
+struct PageToken {
+    snapshot: i64,
+    total: u32,
+    read: u32,
+    after: String,
+}
+
+fn encode_page(p: &PageToken) -> String {
+    format!("{PAGE_PREFIX}{}.{}.{}.{}", p.snapshot, p.total, p.read, p.after)
+}
+
+fn decode_page(s: &str, current: i64) -> Option<PageToken> {
+    let mut parts = s.strip_prefix(PAGE_PREFIX)?.splitn(4, '.');
+    let snapshot: i64 = parts.next()?.parse().ok()?;
+    let total: u32 = parts.next()?.parse().ok()?;
+    let read: u32 = parts.next()?.parse().ok()?;
+    let after = parts.next()?;
+    let fits = (0..=current).contains(&snapshot) && read <= total && !after.is_empty() && after.len() <= MAX_ID_LEN;
+    fits.then(|| PageToken { snapshot, total, read, after: after.to_owned() })
+}
+
 /// Whether `viewer` seeing `target` rests on a tie rather than on both being members.
 fn tied(viewer: &AccountRow, target: &AccountRow) -> bool {
     viewer.kind() == AccountKind::Guest || target.kind() == AccountKind::Guest
 }
 
-/// The delta for `viewer` since `cursor` (a full list without one, or with one the server no
-/// longer knows).
-pub async fn delta(db: &Db, viewer: &AccountRow, cursor: Option<&str>) -> AppResult<ContactsDelta> {
-    let current = current_change_seq(db).await?;
-    // A viewer whose own scope changed after the cursor (incorporated) gets a full list.
-    let since = cursor.and_then(|c| decode_cursor(c, current)).filter(|&seq| viewer.scope_seq <= seq);
-    let mut rows: Vec<AccountRow> = match since {
-        Some(seq) => {
-            sqlx::query_as(&format!(
-                "{SELECT_CONTACT} WHERE a.organisation_id = $1 AND a.change_seq > $2 AND a.change_seq <= $3 ORDER BY a.change_seq"
-            ))
-            .bind(&viewer.organisation_id)
-            .bind(seq)
-            .bind(current)
-            .fetch_all(db)
-            .await?
-        }
-        None => {
-            sqlx::query_as(&format!(
-                "{SELECT_CONTACT} WHERE a.organisation_id = $1 AND a.status <> 'deleted' AND a.change_seq <= $2"
-            ))
-            .bind(&viewer.organisation_id)
-            .bind(current)
-            .fetch_all(db)
-            .await?
-        }
-    };
-    let departments = department_names(db, &viewer.organisation_id).await?;
-    for row in &mut rows {
+/// Gives each row its department's name.
+async fn name_departments(db: &Db, organisation_id: &str, rows: &mut [AccountRow]) -> sqlx::Result<()> {
+    let departments = department_names(db, organisation_id).await?;
+    for row in rows {
         if let Some(name) = departments.get(&row.department_id) {
             row.department_name.clone_from(name);
         }
     }
+    Ok(())
+}
+
+/// The delta for `viewer` since `cursor`, or a page of the whole list: the first without a
+/// cursor (or with one the server no longer knows), the next with `page`.
+pub async fn delta(db: &Db, viewer: &AccountRow, cursor: Option<&str>, page: Option<&str>) -> AppResult<ContactsDelta> {
+    let current = current_change_seq(db).await?;
+    if let Some(token) = page {
+        let at = decode_page(token, current).ok_or_else(|| {
+            AppError::with_message(
+                ErrorCode::InvalidRequest,
+                "This page of the contact list is not one the server gave. Ask for the list again without it.",
+            )
+        })?;
+        return list_page(db, viewer, at).await;
+    }
+    // A viewer whose own scope changed after the cursor (incorporated) gets a whole list.
+    match cursor.and_then(|c| decode_cursor(c, current)).filter(|&seq| viewer.scope_seq <= seq) {
+        Some(seq) => changes_since(db, viewer, seq, current).await,
+        None => {
+            let total: i64 = sqlx::query_scalar(
+                "SELECT COUNT(*) FROM accounts WHERE organisation_id = $1 AND status <> 'deleted' AND change_seq <= $2",
+            )
+            .bind(&viewer.organisation_id)
+            .bind(current)
+            .fetch_one(db)
+            .await?;
+            let total = u32::try_from(total).unwrap_or(u32::MAX);
+            list_page(db, viewer, PageToken { snapshot: current, total, read: 0, after: String::new() }).await
+        }
+    }
+}
+
+/// Every account stamped after `seq`: the visible ones sent, those shown before and no longer
+/// visible removed.
+async fn changes_since(db: &Db, viewer: &AccountRow, seq: i64, current: i64) -> AppResult<ContactsDelta> {
+    let mut rows: Vec<AccountRow> = sqlx::query_as(&format!(
+        "{SELECT_CONTACT} WHERE a.organisation_id = $1 AND a.change_seq > $2 AND a.change_seq <= $3 ORDER BY a.change_seq"
+    ))
+    .bind(&viewer.organisation_id)
+    .bind(seq)
+    .bind(current)
+    .fetch_all(db)
+    .await?;
+    name_departments(db, &viewer.organisation_id, &mut rows).await?;
     let shown: HashSet<String> = sqlx::query_scalar("SELECT account_id FROM contacts_shown WHERE viewer_id = $1")
         .bind(&viewer.id)
         .fetch_all(db)
@@ -92,7 +145,8 @@ pub async fn delta(db: &Db, viewer: &AccountRow, cursor: Option<&str>) -> AppRes
         contacts: Vec::new(),
         removed: Vec::new(),
         cursor: encode_cursor(current),
-        full_resync: since.is_none(),
+        full_resync: false,
+        page: None,
     };
     let (mut now_shown, mut now_hidden) = (Vec::new(), Vec::new());
     for row in rows.iter().filter(|r| r.id != viewer.id) {
@@ -103,21 +157,74 @@ pub async fn delta(db: &Db, viewer: &AccountRow, cursor: Option<&str>) -> AppRes
             }
         } else if shown.contains(&row.id) {
             now_hidden.push(row.id.as_str());
-        } else if since.is_some() && row.kind() == AccountKind::Member && viewer.kind() == AccountKind::Member {
+        } else if row.kind() == AccountKind::Member && viewer.kind() == AccountKind::Member {
             // A member always saw a member: one deleted is removed.
             delta.removed.push(row.id.clone());
         }
     }
-    if since.is_some() {
-        delta.removed.extend(now_hidden.iter().map(|id| (*id).to_owned()));
-    } else {
-        // A full list replaces what the viewer holds: a tie shown before and not listed now
-        // is gone for it too.
-        let listed: HashSet<&str> = delta.contacts.iter().map(|c| c.id.as_str()).collect();
-        now_hidden.extend(shown.iter().map(String::as_str).filter(|id| !listed.contains(id)));
-        now_hidden.sort_unstable();
-        now_hidden.dedup();
+    delta.removed.extend(now_hidden.iter().map(|id| (*id).to_owned()));
+    remember(db, &viewer.id, &now_shown, &now_hidden).await?;
+    Ok(delta)
+}
+
+/// One page of the whole list as of `at.snapshot`: the accounts after `at.after` in the order
+/// of their ids. A whole list replaces what the viewer holds, so a tie shown before whose id
+/// falls in this page's range of ids (the last page's reaches to the end) and is not listed
+/// now is gone for it too.
+async fn list_page(db: &Db, viewer: &AccountRow, at: PageToken) -> AppResult<ContactsDelta> {
+    let mut rows: Vec<AccountRow> = sqlx::query_as(&format!(
+        "{SELECT_CONTACT} WHERE a.organisation_id = $1 AND a.status <> 'deleted' AND a.change_seq <= $2 AND a.id > $3 \
+         ORDER BY a.id LIMIT $4"
+    ))
+    .bind(&viewer.organisation_id)
+    .bind(at.snapshot)
+    .bind(&at.after)
+    .bind(ACCOUNTS_PER_PAGE as i64 + 1)
+    .fetch_all(db)
+    .await?;
+    let more = rows.len() > ACCOUNTS_PER_PAGE;
+    rows.truncate(ACCOUNTS_PER_PAGE);
+    name_departments(db, &viewer.organisation_id, &mut rows).await?;
+    // The range is compared by the database, in the order it gave the page in.
+    let last = rows.last().map(|r| r.id.clone()).filter(|_| more);
+    let shown_in_range = match &last {
+        Some(last) => sqlx::query_scalar::<_, String>(
+            "SELECT account_id FROM contacts_shown WHERE viewer_id = $1 AND account_id > $2 AND account_id <= $3",
+        )
+        .bind(&viewer.id)
+        .bind(&at.after)
+        .bind(last),
+        None => sqlx::query_scalar::<_, String>(
+            "SELECT account_id FROM contacts_shown WHERE viewer_id = $1 AND account_id > $2",
+        )
+        .bind(&viewer.id)
+        .bind(&at.after),
+    };
+    let shown: HashSet<String> = shown_in_range.fetch_all(db).await?.into_iter().collect();
+    let shared = crate::conversations::shared_with(db, &viewer.id).await?;
+    let read = at.read.saturating_add(u32::try_from(rows.len()).unwrap_or(u32::MAX));
+    let total = at.total.max(read);
+    let next = last.map(|after| encode_page(&PageToken { snapshot: at.snapshot, total, read, after }));
+    let mut delta = ContactsDelta {
+        contacts: Vec::new(),
+        removed: Vec::new(),
+        cursor: encode_cursor(at.snapshot),
+        full_resync: true,
+        page: Some(ListPage { next, read, total }),
+    };
+    let mut now_shown = Vec::new();
+    let mut listed = HashSet::new();
+    for row in rows.iter().filter(|r| r.id != viewer.id) {
+        if sees_in_contacts(viewer.party(), row.party(), viewer.ties_to(row, &shared)) {
+            delta.contacts.push(row.to_synced_contact());
+            listed.insert(row.id.as_str());
+            if tied(viewer, row) && !shown.contains(&row.id) {
+                now_shown.push(row.id.as_str());
+            }
+        }
     }
+    let mut now_hidden: Vec<&str> = shown.iter().map(String::as_str).filter(|id| !listed.contains(id)).collect();
+    now_hidden.sort_unstable();
     remember(db, &viewer.id, &now_shown, &now_hidden).await?;
     Ok(delta)
 }
@@ -156,5 +263,15 @@ mod tests {
         assert_eq!(decode_cursor(&encode_cursor(11), 10), None, "from the future: unknown");
         assert_eq!(decode_cursor("garbage", 10), None);
         assert_eq!(decode_cursor("c1.-3", 10), None);
+    }
+
+    #[test]
+    fn page_tokens_roundtrip_and_strange_ones_are_refused() {
+        let at = PageToken { snapshot: 7, total: 100, read: 40, after: "0b6c-x.y".into() };
+        assert_eq!(decode_page(&encode_page(&at), 10), Some(at), "an id may hold dots");
+        for bad in ["", "p1.", "p1.7.100.40.", "p1.11.100.40.a", "p1.7.10.40.a", "p1.-1.1.1.a", "c1.7", "p1.x.1.1.a"] {
+            assert_eq!(decode_page(bad, 10), None, "{bad}");
+        }
+        assert_eq!(decode_page(&format!("p1.7.1.1.{}", "a".repeat(MAX_ID_LEN + 1)), 10), None, "too long an id");
     }
 }

@@ -1,5 +1,5 @@
-//! `GET /api/v1/contacts?cursor=…`: delta sync of Contacts (SPEC §11); the rules are in
-//! [`crate::contact_sync`].
+//! `GET /api/v1/contacts?cursor=…` (or `?page=…`): delta sync of Contacts (SPEC §11), a whole
+//! list in pages; the rules are in [`crate::contact_sync`].
 
 use crate::contact_sync;
 use crate::error::{ApiQuery, AppResult};
@@ -19,15 +19,18 @@ pub fn router() -> axum::Router<AppState> {
 pub struct CursorQuery {
     /// The `cursor` of the previous answer; absent for a full list.
     pub cursor: Option<String>,
+    /// The `page.next` of the previous page of a full list, for the page after it (the cursor
+    /// is then not read).
+    pub page: Option<String>,
 }
 
 #[utoipa::path(get, path = "/api/v1/contacts", params(CursorQuery),
-    responses((status = 200, body = ContactsDelta), (status = 401, body = parley_core::wire::ApiError), (status = 403, body = parley_core::wire::ApiError)),
+    responses((status = 200, body = ContactsDelta), (status = 400, body = parley_core::wire::ApiError), (status = 401, body = parley_core::wire::ApiError), (status = 403, body = parley_core::wire::ApiError)),
     security(("bearer" = [])))]
 pub async fn contacts(
     State(state): State<AppState>,
     session: ActiveSession,
     ApiQuery(q): ApiQuery<CursorQuery>,
 ) -> AppResult<Json<ContactsDelta>> {
-    Ok(Json(contact_sync::delta(&state.db, &session.account, q.cursor.as_deref()).await?))
+    Ok(Json(contact_sync::delta(&state.db, &session.account, q.cursor.as_deref(), q.page.as_deref()).await?))
 }

@@ -1,15 +1,25 @@
 //! Contact sync (SPEC §11): a full list, then deltas from a cursor.
 
-use crate::helpers::{spawn_app, TestApp};
+use crate::helpers::{assert_error, spawn_app, TestApp};
 use parley_core::role::{AccountStatus, Role};
+use parley_server::contact_sync::ACCOUNTS_PER_PAGE;
 use reqwest::StatusCode;
 use serde_json::Value;
 use std::collections::BTreeSet;
 
 async fn sync(app: &TestApp, token: &str, cursor: Option<&str>) -> Value {
+    ask(app, token, "cursor", cursor).await
+}
+
+/// The page of a whole list after the one whose `page.next` is `next`.
+async fn next_page(app: &TestApp, token: &str, next: &str) -> Value {
+    ask(app, token, "page", Some(next)).await
+}
+
+async fn ask(app: &TestApp, token: &str, parameter: &str, value: Option<&str>) -> Value {
     let mut request = app.client.get(app.url("/api/v1/contacts")).bearer_auth(token);
-    if let Some(c) = cursor {
-        request = request.query(&[("cursor", c)]);
+    if let Some(v) = value {
+        request = request.query(&[(parameter, v)]);
     }
     let response = request.send().await.expect("sent");
     assert_eq!(response.status(), StatusCode::OK);
@@ -95,5 +105,63 @@ async fn an_unknown_cursor_gets_a_full_resync() {
         let delta = sync(&app, &token, Some(unknown)).await;
         assert_eq!(delta["full_resync"], true, "cursor {unknown:?}");
         assert_eq!(ids(&delta), everyone_else, "cursor {unknown:?}");
+    }
+}
+
+#[tokio::test]
+async fn a_whole_list_comes_in_pages_as_of_one_moment_and_the_next_delta_has_what_changed_meanwhile() {
+    let app = spawn_app().await;
+    let acme = app.seed_org("Acme", 0).await;
+    let bulk = ACCOUNTS_PER_PAGE + 300;
+    parley_server::provisioning::add_members_in_bulk(&app.state.db, &acme.id, bulk, app.state.clock.now_ms())
+        .await
+        .expect("members");
+    let token = app.login_active(&acme.company_admin).await;
+    let accounts = bulk + acme.everyone().len();
+
+    let first = sync(&app, &token, None).await;
+    assert_eq!(first["full_resync"], true);
+    assert_eq!(first["page"]["read"], ACCOUNTS_PER_PAGE);
+    assert_eq!(first["page"]["total"], accounts);
+    let next = first["page"]["next"].as_str().expect("a next page").to_owned();
+
+    // Between the pages a member is added and another one changes: the list stays as of its
+    // first page; the delta from its cursor brings both.
+    let newcomer = app.add_member(&acme.id, &acme.engineering, 40, Role::Member, AccountStatus::Pending).await;
+    app.login_active(&acme.member).await;
+    let last = next_page(&app, &token, &next).await;
+    assert_eq!(last["full_resync"], true);
+    assert_eq!(last["cursor"], first["cursor"], "one list, one moment");
+    assert!(last["page"]["next"].is_null(), "the last page");
+    assert_eq!(last["page"]["read"], accounts);
+    let (a, b) = (ids(&first), ids(&last));
+    assert!(a.is_disjoint(&b), "no account on two pages");
+    let listed: BTreeSet<String> = a.union(&b).cloned().collect();
+    assert!(!listed.contains(&newcomer.id) && !listed.contains(&acme.company_admin.id));
+    let delta = sync(&app, &token, Some(&cursor(&last))).await;
+    assert_eq!(delta["full_resync"], false);
+    assert!(delta["page"].is_null());
+    assert!(ids(&delta).contains(&newcomer.id) && ids(&delta).contains(&acme.member.id));
+    let held: BTreeSet<String> = listed.union(&ids(&delta)).cloned().collect();
+    assert_eq!(held.len(), accounts, "everyone but the viewer, and the newcomer");
+}
+
+#[tokio::test]
+async fn a_page_the_server_did_not_give_is_refused_with_a_message() {
+    let app = spawn_app().await;
+    let acme = app.seed_org("Acme", 0).await;
+    let token = app.login_active(&acme.company_admin).await;
+    for strange in
+        ["garbage", "", "p1.", "p1.999999.10.1.x", "p1.1.1.2.x", "c1.1", &format!("p1.1.9.1.{}", "x".repeat(65))]
+    {
+        let response = app
+            .client
+            .get(app.url("/api/v1/contacts"))
+            .bearer_auth(&token)
+            .query(&[("page", strange)])
+            .send()
+            .await
+            .expect("sent");
+        assert_error(response, StatusCode::BAD_REQUEST, "invalid_request").await;
     }
 }
