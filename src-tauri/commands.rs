@@ -11,6 +11,8 @@ use parley_core::admin::{
 };
 use parley_core::invitation::InvitationRequest;
 use parley_core::settings::OrganisationSettings;
+use parley_core::visibility::explain::{AccountPick, VisibilityAnswer};
+use parley_core::visibility::preview::GuestPreview;
 use parley_core::wire::{
     ApiError, Conversation, ConversationInvitation, ConversationKey, CreateConversationRequest, CreateKeyRequest,
     InvitationCreated, InvitationOptions, KeyCreated, KeyPreview, KeyRedeemed, Me, Notice, RedeemKeyRequest,
@@ -102,6 +104,16 @@ pub async fn invitation_options(client: State<'_, Client>) -> Result<InvitationO
 #[tauri::command]
 pub async fn check_invitation(client: State<'_, Client>, request: InvitationRequest) -> Result<Vec<ApiError>> {
     client.check_invitation(&request).await
+}
+
+#[tauri::command]
+pub async fn invitation_preview(client: State<'_, Client>, conversation_id: Option<String>) -> Result<GuestPreview> {
+    client.invitation_preview(conversation_id).await
+}
+
+#[tauri::command]
+pub async fn guest_preview(client: State<'_, Client>, guest_id: String) -> Result<GuestPreview> {
+    client.guest_preview(guest_id).await
 }
 
 #[tauri::command]
@@ -313,6 +325,16 @@ pub async fn amend_guest(client: State<'_, Client>, id: String, request: AmendGu
 #[tauri::command]
 pub async fn cancel_guest_invitation(client: State<'_, Client>, id: String) -> Result<()> {
     client.cancel_guest_invitation(id).await
+}
+
+#[tauri::command]
+pub async fn admin_account_picks(client: State<'_, Client>, search: String) -> Result<Vec<AccountPick>> {
+    client.admin_account_picks(search).await
+}
+
+#[tauri::command]
+pub async fn explain_visibility(client: State<'_, Client>, viewer: String, target: String) -> Result<VisibilityAnswer> {
+    client.explain_visibility(viewer, target).await
 }
 
 #[tauri::command]

@@ -9,6 +9,7 @@ use parley_core::admin::{
     MembersPage, MembersQuery, ReportMonth,
 };
 use parley_core::settings::OrganisationSettings;
+use parley_core::visibility::explain::{AccountPick, AccountPickQuery, VisibilityAnswer, VisibilityQuery};
 use parley_core::wire::ApiError;
 use parley_core::ErrorCode;
 use reqwest::Method;
@@ -59,6 +60,18 @@ impl Client {
             s.api.post::<_, serde_json::Value>(&s.token, &path, &serde_json::json!({})).await.map(|_| ())
         })
         .await
+    }
+
+    /// People of the admin's scope whose name or number matches (the "Why does X see Y?" picker).
+    pub async fn admin_account_picks(&self, search: String) -> Result<Vec<AccountPick>, ApiError> {
+        let query = AccountPickQuery { search };
+        self.with_session(|s| async move { s.api.get_query(&s.token, "/api/v1/admin/accounts", &query).await }).await
+    }
+
+    /// Whether `viewer` sees `target`, and the visibility rule's reason (SPEC §11.1).
+    pub async fn explain_visibility(&self, viewer: String, target: String) -> Result<VisibilityAnswer, ApiError> {
+        let query = VisibilityQuery { viewer, target };
+        self.with_session(|s| async move { s.api.get_query(&s.token, "/api/v1/admin/visibility", &query).await }).await
     }
 
     pub async fn admin_members(&self, query: MembersQuery) -> Result<MembersPage, ApiError> {

@@ -13,6 +13,7 @@ use crate::ipc::{
 use crate::session_store::SessionStore;
 use parley_core::invitation::{check_invitation, InvitationRequest};
 use parley_core::session::SessionToken;
+use parley_core::visibility::preview::{GuestPreview, InvitationPreviewRequest};
 use parley_core::wire::{
     ApiError, CompleteFirstLoginRequest, Conversation, CreateConversationRequest, InvitationCreated, InvitationOptions,
     Me, Notice, RequestCodeResponse,
@@ -363,6 +364,19 @@ impl Client {
             None => self.invitation_options().await?,
         };
         Ok(check_invitation(request, &options.settings, options.may_invite).err().unwrap_or_default())
+    }
+
+    /// What the guest about to be invited (into `conversation_id`, if any) will see: the
+    /// server's answer from the visibility rule (SPEC §11.1).
+    pub async fn invitation_preview(&self, conversation_id: Option<String>) -> Result<GuestPreview, ApiError> {
+        let body = InvitationPreviewRequest { conversation_id };
+        self.with_session(|s| async move { s.api.post(&s.token, "/api/v1/invitations/preview", &body).await }).await
+    }
+
+    /// What an existing guest sees (its inviter and its admins may ask).
+    pub async fn guest_preview(&self, guest_id: String) -> Result<GuestPreview, ApiError> {
+        let path = format!("/api/v1/guests/{guest_id}/preview");
+        self.with_session(|s| async move { s.api.get(&s.token, &path).await }).await
     }
 
     pub async fn send_invitation(&self, request: InvitationRequest) -> Result<InvitationCreated, ApiError> {

@@ -24,6 +24,10 @@ impl AppError {
     pub fn with_message(code: ErrorCode, message: impl Into<String>) -> Self {
         Self(wire::ApiError { code, message: message.into(), field: None })
     }
+    /// The same error, naming the request field at fault.
+    pub fn field(self, field: &str) -> Self {
+        Self(self.0.field(field))
+    }
     pub fn code(&self) -> ErrorCode {
         self.0.code
     }

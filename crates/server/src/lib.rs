@@ -28,6 +28,8 @@
 //!   several nodes.
 //! - [`guest_actions`]: incorporating, deleting, cancelling and amending guests (SPEC §7.6, §8).
 //! - [`guest_invitations`]: inviting a guest (SPEC §7.4): who may, the checks, provisioning.
+//! - [`guest_preview`]: what a guest sees, or will see once invited (SPEC §11.1).
+//! - [`visibility_check`]: "why does X see Y?" for admins, and the accounts they pick from.
 //! - [`invitation_messages`]: an invitation's SMS and e-mail, first, resent and as reminders.
 //! - [`provisioning`]: creating organisations, departments and members (CLI, demo).
 //! - [`notices`]: in-app notices, stored and pushed.
@@ -59,6 +61,7 @@ pub mod error;
 pub mod events;
 pub mod guest_actions;
 pub mod guest_invitations;
+pub mod guest_preview;
 pub mod guest_search;
 pub mod guests;
 pub mod invitation_messages;
@@ -81,4 +84,5 @@ pub mod telemetry;
 pub mod templates;
 pub mod throttle;
 pub mod unit_of_work;
+pub mod visibility_check;
 pub mod welcome;

@@ -41,33 +41,43 @@ try {
   await (await byTestId(app, "login-submit")).click();
   await (await app.$('[data-screen="first_login"]')).waitForDisplayed({ timeout: 30000 });
   await (await byTestId(app, "accept-terms")).click();
-  const started = Date.now();
-  await (await byTestId(app, "first-login-submit")).click();
-  // The first sync ends when Contacts counts every contact. On the way, the progress it shows
-  // is recorded, and the screen is taken once while it downloads (the time the screenshot
-  // takes is left out of the figure).
-  const progressSeen = [];
+  // The first sync ends when Contacts counts every contact. The page itself watches for it (a
+  // MutationObserver, from the click on Continue), so the figure does not pay for WebDriver
+  // polling the page on the same 2 cores; the progress labels shown on the way are recorded
+  // too. The bench looks in every 250 ms, and takes the screen once while the download runs.
+  await app.execute((want) => {
+    const seen = { labels: [], started: 0, done: null };
+    window.__parleyFirstSync = seen;
+    const check = () => {
+      const text = document.querySelector('[data-testid="contacts-total"]')?.textContent ?? "";
+      const label = document.querySelector('[data-testid="sync-progress-label"]')?.textContent ?? "";
+      if (label !== "" && seen.labels.at(-1) !== label) seen.labels.push(label);
+      if (seen.done === null && Number(text.replace(/[^0-9]/g, "")) === want) {
+        seen.done = performance.now();
+        observer.disconnect();
+      }
+    };
+    const observer = new MutationObserver(check);
+    observer.observe(document.body, { subtree: true, childList: true, characterData: true });
+    seen.started = performance.now();
+    document.querySelector('[data-testid="first-login-submit"]').click();
+  }, expected);
   let screenshotMs = 0;
+  let watched = null;
   await app.waitUntil(
     async () => {
-      const [text, label] = await app.execute(() => [
-        document.querySelector('[data-testid="contacts-total"]')?.textContent ?? "",
-        document.querySelector('[data-testid="sync-progress-label"]')?.textContent ?? "",
-      ]);
-      if (label !== "" && progressSeen.at(-1) !== label) {
-        progressSeen.push(label);
-        if (label.includes("%") && screenshotMs === 0 && process.env.PARLEY_BENCH_SCREENSHOT) {
-          const t = Date.now();
-          await app.saveScreenshot(process.env.PARLEY_BENCH_SCREENSHOT);
-          screenshotMs = Date.now() - t;
-        }
+      watched = await app.execute(() => window.__parleyFirstSync);
+      if (watched.done === null && watched.labels.at(-1)?.includes("%") && screenshotMs === 0 && process.env.PARLEY_BENCH_SCREENSHOT) {
+        const t = Date.now();
+        await app.saveScreenshot(process.env.PARLEY_BENCH_SCREENSHOT);
+        screenshotMs = Date.now() - t;
       }
-      return Number(text.replace(/[^0-9]/g, "")) === expected;
+      return watched.done !== null;
     },
-    { timeout: 120000, interval: 20, timeoutMsg: `Contacts never counted ${expected}` },
+    { timeout: 120000, interval: 250, timeoutMsg: `Contacts never counted ${expected}` },
   );
-  figures.first_sync_ms = Date.now() - started - screenshotMs;
-  figures.first_sync_progress_seen = progressSeen;
+  figures.first_sync_ms = Math.round(watched.done - watched.started - screenshotMs);
+  figures.first_sync_progress_seen = watched.labels;
 
   // Search, per keystroke: the IPC call the list makes (a first page of 50), timed in the page.
   const typed = ["a", "an", "ann", "anna", "m", "me", "mem", "memb", "member1", "+1201", "555", "@north", "dep", "zzqx"];

@@ -9,6 +9,7 @@
 //                 ?mechange=member|company_admin (the account changes role after 6 s)
 
 import { emit } from "@tauri-apps/api/event";
+import type { AccountPick } from "../lib/bindings/AccountPick";
 import type { ActivityReport } from "../lib/bindings/ActivityReport";
 import type { ActivityRow } from "../lib/bindings/ActivityRow";
 import type { AdminMember } from "../lib/bindings/AdminMember";
@@ -23,6 +24,7 @@ import type { Me } from "../lib/bindings/Me";
 import type { MembersPage } from "../lib/bindings/MembersPage";
 import type { MembersQuery } from "../lib/bindings/MembersQuery";
 import type { OrganisationSettings } from "../lib/bindings/OrganisationSettings";
+import type { VisibilityAnswer } from "../lib/bindings/VisibilityAnswer";
 
 const err = (code: ApiError["code"], message: string, field?: string): ApiError => (field ? { code, message, field } : { code, message });
 const FORBIDDEN = () => err("forbidden", "You are not allowed to do this.");
@@ -313,6 +315,59 @@ export function mockAdmin(params: URLSearchParams, getMe: () => Me, setMe: (me: 
     }, 6000);
   }
 
+  /** Members and guests whose name starts with the search, or whose number holds it. */
+  function everyone(): AccountPick[] {
+    const ms: AccountPick[] = members.map((m) => ({
+      id: m.id,
+      name: `${m.first_name} ${m.last_name}`,
+      phone_display: m.phone_display,
+      kind: "member",
+      status: m.status,
+      department_name: m.department_name,
+    }));
+    const gs: AccountPick[] = guests.map((g) => ({
+      id: g.id,
+      name: `${g.first_name} ${g.last_name}`,
+      phone_display: g.phone_display,
+      kind: "guest",
+      status: g.status,
+      department_name: g.department_name,
+    }));
+    return [...ms, ...gs];
+  }
+
+  function picks(search: string): AccountPick[] {
+    const q = search.trim().toLowerCase();
+    if (q.length < 2) return [];
+    return everyone()
+      .filter((p) => p.name.toLowerCase().split(" ").some((w) => w.startsWith(q)) || p.phone_display.replace(/\D/g, "").includes(q))
+      .slice(0, 20);
+  }
+
+  /** A canned answer: the dev mock has no conversations, so only the kinds decide here; the real
+   *  answer is the server's (core::visibility). */
+  function explain(viewerId: string, targetId: string): VisibilityAnswer {
+    const all = everyone();
+    const viewer = all.find((p) => p.id === viewerId);
+    const target = all.find((p) => p.id === targetId);
+    if (!viewer || !target) throw err("not_found", "No such person.", viewer ? "target" : "viewer");
+    if (viewer.id === target.id) throw err("invalid_request", "Choose two different people.", "target");
+    const both = viewer.kind === "member" && target.kind === "member";
+    const [v, t] = [viewer.name, target.name];
+    return {
+      viewer,
+      target,
+      sees_in_contacts: both,
+      sees_in_conversation: false,
+      reason: both ? "both_members" : target.kind === "guest" ? (viewer.kind === "guest" ? "guests_never_in_contacts" : "guest_not_tied_to_member") : "member_not_tied_to_guest",
+      sentence: both
+        ? `${v} sees ${t}: both are members of the organisation, and every member sees every member.`
+        : `${v} does not see ${t}: (dev mock) no invitation or shared conversation ties them.`,
+      shared_conversations: [],
+      shared_conversation_count: 0,
+    };
+  }
+
   /** Answers an admin command, or `undefined` when `cmd` is not one. */
   async function handle(cmd: string, args: Record<string, unknown>): Promise<unknown> {
     switch (cmd) {
@@ -356,6 +411,12 @@ export function mockAdmin(params: URLSearchParams, getMe: () => Me, setMe: (me: 
         m.may_invite = Boolean(args.mayInvite);
         return null;
       }
+      case "admin_account_picks":
+        if (!isAdmin()) throw FORBIDDEN();
+        return picks(String(args.search));
+      case "explain_visibility":
+        if (!isAdmin()) throw FORBIDDEN();
+        return explain(String(args.viewer), String(args.target));
       case "organisation_settings":
         if (!isCompany()) throw FORBIDDEN();
         return { ...settings, forbidden_email_domains: [...settings.forbidden_email_domains], forbidden_country_codes: [...settings.forbidden_country_codes], guest_profile: { ...settings.guest_profile } };
@@ -384,6 +445,8 @@ export function mockAdmin(params: URLSearchParams, getMe: () => Me, setMe: (me: 
     "amend_guest",
     "cancel_guest_invitation",
     "admin_members",
+    "admin_account_picks",
+    "explain_visibility",
     "set_may_invite",
     "organisation_settings",
     "save_organisation_settings",

@@ -31,6 +31,8 @@ import type { Me } from "../lib/bindings/Me";
 import type { Notice } from "../lib/bindings/Notice";
 import type { OrganisationSettings } from "../lib/bindings/OrganisationSettings";
 import type { TimelineQuery } from "../lib/bindings/TimelineQuery";
+import type { GuestPreview } from "../lib/bindings/GuestPreview";
+import type { PreviewPerson } from "../lib/bindings/PreviewPerson";
 import { mockAdmin } from "./mockAdmin";
 import { conversation, member, mockChat, seenBy } from "./mockChat";
 import type { SyncStatus } from "../lib/bindings/SyncStatus";
@@ -122,6 +124,32 @@ function buildDirectory(n: number): Contact[] {
     });
   }
   return out;
+}
+
+/** A canned "Preview as guest": the inviter (the signed-in user) and the group, if any; the real
+ *  answer is the server's (core::visibility). */
+function mockPreview(me: Me, conversation: Conversation | null): GuestPreview {
+  const inviter: PreviewPerson = {
+    person: {
+      id: me.id,
+      name: `${me.first_name} ${me.last_name}`,
+      phone_display: me.phone,
+      kind: "member",
+      status: "active",
+      department_name: me.department_name,
+    },
+    reason: "target_invited_viewer",
+    why: "Invited the guest",
+  };
+  return {
+    guest_name: "The guest",
+    before_activation: true,
+    contacts: [inviter],
+    contacts_total: 1,
+    in_conversations_only: [],
+    in_conversations_only_total: 0,
+    conversations: conversation ? [{ title: conversation.title, member_count: conversation.member_count + 1 }] : [],
+  };
 }
 
 export function installMockBackend(params: URLSearchParams): void {
@@ -260,6 +288,9 @@ export function installMockBackend(params: URLSearchParams): void {
     conversations = [c, ...conversations];
     return c;
   };
+
+  const previewOf = (conversationId: string | null): GuestPreview =>
+    mockPreview(me, conversationId ? (conversations.find((c) => c.id === conversationId) ?? null) : null);
 
   const sendInvitation = (req: InvitationRequest): InvitationCreated => {
     if (inviteMode === "revoke-on-send") throw e("not_authorized_to_invite");
@@ -423,6 +454,9 @@ export function installMockBackend(params: URLSearchParams): void {
           return checkInvitation(args.request as InvitationRequest, settings, mayInvite);
         case "send_invitation":
           return sendInvitation(args.request as InvitationRequest);
+        case "invitation_preview":
+        case "guest_preview":
+          return previewOf(cmd === "invitation_preview" ? ((args.conversationId as string | null) ?? null) : null);
         case "notices":
           return notices;
         case "mark_notices_read":

@@ -57,8 +57,8 @@ describe("who sees the admin screens", () => {
     expect(isAdmin("department_admin")).toBe(true);
     expect(isAdmin("member")).toBe(false);
     expect(isAdmin("guest")).toBe(false);
-    expect(adminTabs("company_admin")).toEqual(["guests", "users", "activity", "settings"]);
-    expect(adminTabs("department_admin")).toEqual(["guests", "activity"]);
+    expect(adminTabs("company_admin")).toEqual(["guests", "users", "activity", "visibility", "settings"]);
+    expect(adminTabs("department_admin")).toEqual(["guests", "activity", "visibility"]);
     expect(adminTabs("member")).toEqual([]);
   });
 });

@@ -23,7 +23,7 @@ export const ADMIN_SEARCH_DEBOUNCE_MS = 150;
 
 // ---- who sees what -----------------------------------------------------------------------------
 
-export type AdminTab = "guests" | "users" | "activity" | "settings";
+export type AdminTab = "guests" | "users" | "activity" | "visibility" | "settings";
 
 export function isAdmin(role: Role): boolean {
   return role === "company_admin" || role === "department_admin";
@@ -32,8 +32,8 @@ export function isAdmin(role: Role): boolean {
 /** Every admin manages guests and reads the report; only company admins grant rights and
  *  change the organisation's settings. */
 export function adminTabs(role: Role): AdminTab[] {
-  if (role === "company_admin") return ["guests", "users", "activity", "settings"];
-  if (role === "department_admin") return ["guests", "activity"];
+  if (role === "company_admin") return ["guests", "users", "activity", "visibility", "settings"];
+  if (role === "department_admin") return ["guests", "activity", "visibility"];
   return [];
 }
 
@@ -45,6 +45,8 @@ export function tabLabel(tab: AdminTab): string {
       return "Users";
     case "activity":
       return "Activity report";
+    case "visibility":
+      return "Who sees whom";
     case "settings":
       return "Settings";
   }

@@ -19,6 +19,7 @@ import type { RequestCodeResponse } from "./bindings/RequestCodeResponse";
 import type { SyncStatus } from "./bindings/SyncStatus";
 import type { Conversation } from "./bindings/Conversation";
 import type { CreateConversationRequest } from "./bindings/CreateConversationRequest";
+import type { GuestPreview } from "./bindings/GuestPreview";
 import type { InvitationCreated } from "./bindings/InvitationCreated";
 import type { InvitationOptions } from "./bindings/InvitationOptions";
 import type { InvitationRequest } from "./bindings/InvitationRequest";
@@ -35,6 +36,8 @@ import type { ShareConversationRequest } from "./bindings/ShareConversationReque
 import type { TimelineItem } from "./bindings/TimelineItem";
 import type { TimelinePage } from "./bindings/TimelinePage";
 import type { TimelineQuery } from "./bindings/TimelineQuery";
+import type { VisibilityAnswer } from "./bindings/VisibilityAnswer";
+import type { AccountPick } from "./bindings/AccountPick";
 import type { ActivityReport } from "./bindings/ActivityReport";
 import type { AmendGuestRequest } from "./bindings/AmendGuestRequest";
 import type { ExportedReport } from "./bindings/ExportedReport";
@@ -152,6 +155,17 @@ export function checkInvitation(request: InvitationRequest): Promise<ApiError[]>
 /** Sends the invitation; a refusal rejects with an `ApiError` (on its `field` when it has one). */
 export function sendInvitation(request: InvitationRequest): Promise<InvitationCreated> {
   return call("send_invitation", { request });
+}
+
+/** What the guest about to be invited (into the conversation, if any) will see — the server's
+ *  answer from the visibility rule. */
+export function invitationPreview(conversationId: string | null): Promise<GuestPreview> {
+  return call("invitation_preview", { conversationId });
+}
+
+/** What an existing guest sees (its inviter and its admins may ask). */
+export function guestPreview(guestId: string): Promise<GuestPreview> {
+  return call("guest_preview", { guestId });
 }
 
 // ---- notices ------------------------------------------------------------------------------
@@ -340,6 +354,16 @@ export function amendGuest(id: string, request: AmendGuestRequest): Promise<Gues
 /** Cancels a pending invitation: the guest is removed. */
 export function cancelGuestInvitation(id: string): Promise<null> {
   return call("cancel_guest_invitation", { id });
+}
+
+/** People of the admin's scope whose name or number matches (two characters at least). */
+export function adminAccountPicks(search: string): Promise<AccountPick[]> {
+  return call("admin_account_picks", { search });
+}
+
+/** Whether `viewer` sees `target`, and the visibility rule's reason, from the server. */
+export function explainVisibility(viewer: string, target: string): Promise<VisibilityAnswer> {
+  return call("explain_visibility", { viewer, target });
 }
 
 /** The users list of the settings screen, with the right *may invite guests*. */

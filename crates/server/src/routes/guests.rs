@@ -117,7 +117,7 @@ async fn remove(state: &AppState, admin: &AccountRow, chosen: &[GuestRow], how: 
 
 /// Whether an id from a request can be an account id at all (no control characters, which
 /// PostgreSQL refuses in text), so junk answers 404 rather than a database error.
-fn plausible_id(id: &str) -> bool {
+pub fn plausible_id(id: &str) -> bool {
     !id.is_empty() && id.len() <= 64 && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
 }
 

@@ -9,6 +9,7 @@ pub mod conversation_keys;
 pub mod conversation_members;
 pub mod conversations;
 pub mod download;
+pub mod guest_preview;
 pub mod guests;
 pub mod health;
 pub mod invitations;
@@ -17,6 +18,7 @@ pub mod messages;
 pub mod notices;
 pub mod openapi;
 pub mod settings;
+pub mod visibility;
 pub mod ws;
 
 use crate::accounts::AccountRow;
@@ -43,10 +45,12 @@ pub fn router(state: AppState) -> axum::Router {
         .merge(messages::router())
         .merge(admin::router())
         .merge(guests::router())
+        .merge(guest_preview::router())
         .merge(activity::router())
         .merge(invitations::router())
         .merge(notices::router())
         .merge(settings::router())
+        .merge(visibility::router())
         .merge(ws::router())
         // Every refusal is the JSON error, also for paths and methods nobody serves.
         .fallback(crate::error::no_route)

@@ -2,7 +2,7 @@
 
 use crate::routes::{
     activity, admin, auth, contacts, conversation_invitations, conversation_keys, conversation_members, conversations,
-    guests, health, invitations, me, messages, notices, settings, ws,
+    guest_preview, guests, health, invitations, me, messages, notices, settings, visibility, ws,
 };
 use crate::state::AppState;
 use axum::routing::get;
@@ -24,7 +24,8 @@ use utoipa::{Modify, OpenApi};
           conversation_invitations::close, conversation_keys::create, conversation_keys::list,
           conversation_keys::revoke, conversation_keys::email, conversation_keys::preview, conversation_keys::redeem,
           guests::list, guests::incorporate, guests::delete, guests::amend, guests::resend, guests::cancel,
-          admin::members, activity::report),
+          admin::members, activity::report, visibility::account_picks, visibility::explain,
+          guest_preview::before_invitation, guest_preview::of_guest),
     components(schemas(parley_core::wire::ServerEvent, parley_core::admin::GuestSort, parley_core::admin::SortDirection,
         parley_core::admin::GuestStatusFilter)),
     modifiers(&BearerAuth, &CommonRefusals)

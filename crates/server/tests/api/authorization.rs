@@ -498,6 +498,35 @@ async fn running_and_sharing_a_group() {
 }
 
 #[tokio::test]
+async fn guest_previews() {
+    check(&[
+        Row {
+            name: "GET /guests/{guest}/preview",
+            build: |w| get(format!("/api/v1/guests/{}/preview", w.guest.id)),
+            // The colleague shares Atlas with the guest, so is told it may not; the rest are not
+            // told it exists.
+            expect: "UNOFNOON",
+        },
+        Row {
+            name: "GET /guests/{unrelated guest}/preview",
+            build: |w| get(format!("/api/v1/guests/{}/preview", w.unrelated_guest.id)),
+            expect: "UNNOONON",
+        },
+        Row {
+            name: "POST /invitations/preview (from Contacts)",
+            build: |_| post("/api/v1/invitations/preview".into(), json!({"conversation_id": null})),
+            expect: "UFOOFFFF",
+        },
+        Row {
+            name: "POST /invitations/preview (into Atlas)",
+            build: |w| post("/api/v1/invitations/preview".into(), json!({"conversation_id": w.atlas})),
+            expect: "UFOFFFFF",
+        },
+    ])
+    .await;
+}
+
+#[tokio::test]
 async fn administration() {
     check(&[
         Row { name: "GET /admin/guests", build: |_| get("/api/v1/admin/guests".into()), expect: "UFFFOOOF" },
@@ -556,6 +585,24 @@ async fn administration() {
             name: "POST /admin/accounts/{guest}/revoke-sessions",
             build: |w| post(format!("/api/v1/admin/accounts/{}/revoke-sessions", w.guest.id), json!({})),
             expect: "UFFFFOOF",
+        },
+        Row {
+            name: "GET /admin/accounts (the who-sees-whom picker)",
+            build: |_| get("/api/v1/admin/accounts?search=gina".into()),
+            expect: "UFFFOOOF",
+        },
+        Row {
+            name: "GET /admin/visibility (inviter sees the guest?)",
+            build: |w| get(format!("/api/v1/admin/visibility?viewer={}&target={}", w.org.member.id, w.guest.id)),
+            // Both are in Sales EMEA: outside the Engineering admin's departments.
+            expect: "UFFFFOOF",
+        },
+        Row {
+            name: "GET /admin/visibility (the unrelated guest and its inviter)",
+            build: |w| {
+                get(format!("/api/v1/admin/visibility?viewer={}&target={}", w.unrelated_guest.id, w.org.colleague.id))
+            },
+            expect: "UFFFOFOF",
         },
         Row {
             name: "PUT /admin/accounts/{colleague}/may-invite",

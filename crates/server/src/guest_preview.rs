@@ -1,0 +1,174 @@
+//! "Preview as guest" (SPEC §11.1): what a guest sees, computed by the visibility rule over the
+//! same ties the contacts sync uses. A guest can only see its inviter and the people of its
+//! conversations, so those are the only accounts asked about; everyone else fails the rule by
+//! its first cell (a guest sees no member it is not tied to, and no guest outside a conversation).
+//! Before an invitation is sent, the guest is the one the form would create: invited by the
+//! inviter, in the inviter's department, in the conversation the invitation starts from.
+
+use crate::accounts::{AccountRow, SELECT_ACCOUNT};
+use crate::conversations::{self, ConversationRow};
+use crate::db::Db;
+use crate::error::AppResult;
+use crate::messages::SYSTEM_SENDER;
+use crate::visibility_check::pick;
+use parley_core::role::{AccountKind, AccountStatus, Role};
+use parley_core::visibility::preview::{GuestPreview, PreviewConversation, PreviewPerson, PREVIEW_PEOPLE_MAX};
+use parley_core::visibility::{explain_in_contacts, sees_in_conversation};
+use std::collections::{HashMap, HashSet};
+
+/// What an existing guest sees now (or, while pending, after their first login).
+pub async fn of_guest(db: &Db, guest: &AccountRow) -> AppResult<GuestPreview> {
+    let shared = conversations::shared_with(db, &guest.id).await?;
+    let rows: Vec<(String, Option<String>, String)> = sqlx::query_as(
+        "SELECT c.id, c.name, c.kind FROM conversations c JOIN conversation_members m ON m.conversation_id = c.id \
+         WHERE m.account_id = $1 AND c.closed_at IS NULL ORDER BY c.created_at, c.id",
+    )
+    .bind(&guest.id)
+    .fetch_all(db)
+    .await?;
+    let mut titled = Vec::with_capacity(rows.len());
+    for (id, name, kind) in rows {
+        let title = match (name, kind.as_str()) {
+            (Some(name), _) => name,
+            (None, "system") => SYSTEM_SENDER.to_owned(),
+            (None, _) => other_members_names(db, &id, &guest.id).await?,
+        };
+        titled.push((id, title));
+    }
+    preview(db, guest, &shared, &titled).await
+}
+
+/// What the guest this inviter is about to invite (into `conversation`, if any) will see.
+pub async fn of_invitation(
+    db: &Db,
+    inviter: &AccountRow,
+    conversation: Option<&ConversationRow>,
+) -> AppResult<GuestPreview> {
+    let guest = AccountRow {
+        id: String::new(),
+        kind: AccountKind::Guest.as_str().to_owned(),
+        role: Role::Guest.as_str().to_owned(),
+        status: AccountStatus::Pending.as_str().to_owned(),
+        first_name: String::new(),
+        last_name: String::new(),
+        phone: String::new(),
+        email: None,
+        invited_by: Some(inviter.id.clone()),
+        may_invite_guests: 0,
+        change_seq: 0,
+        scope_seq: 0,
+        ..inviter.clone()
+    };
+    let (shared, titled) = match conversation {
+        Some(c) => {
+            let members: HashSet<String> = conversations::member_ids(db, &c.id).await?.into_iter().collect();
+            let title = match &c.name {
+                Some(name) => name.clone(),
+                None => other_members_names(db, &c.id, "").await?,
+            };
+            (members, vec![(c.id.clone(), title)])
+        }
+        None => (HashSet::new(), Vec::new()),
+    };
+    preview(db, &guest, &shared, &titled).await
+}
+
+/// The rule over the guest's inviter and the people of its conversations (`shared`);
+/// `conversations` are the guest's conversations with their titles.
+async fn preview(
+    db: &Db,
+    guest: &AccountRow,
+    shared: &HashSet<String>,
+    conversations: &[(String, String)],
+) -> AppResult<GuestPreview> {
+    let mut candidates: Vec<String> = shared.iter().cloned().collect();
+    if let Some(inviter) = &guest.invited_by {
+        if !shared.contains(inviter) {
+            candidates.push(inviter.clone());
+        }
+    }
+    let where_is = where_each_is(db, guest, conversations).await?;
+    let (mut contacts, mut in_conversations_only) = (Vec::new(), Vec::new());
+    for target in accounts_by_ids(db, &candidates).await? {
+        let ties = guest.ties_to(&target, shared);
+        let reason = explain_in_contacts(guest.party(), target.party(), ties);
+        let names = where_is.get(&target.id).cloned().unwrap_or_default();
+        let person = PreviewPerson { person: pick(&target), reason, why: reason.phrase(&names) };
+        if reason.sees() {
+            contacts.push(person);
+        } else if sees_in_conversation(guest.party(), target.party(), ties) {
+            in_conversations_only.push(person);
+        }
+    }
+    let by_name =
+        |a: &PreviewPerson, b: &PreviewPerson| a.person.name.to_lowercase().cmp(&b.person.name.to_lowercase());
+    contacts.sort_by(by_name);
+    in_conversations_only.sort_by(by_name);
+    let mut listed = Vec::with_capacity(conversations.len());
+    for (id, title) in conversations {
+        let count = conversations::member_count(db, id).await?;
+        listed
+            .push(PreviewConversation { title: title.clone(), member_count: u32::try_from(count).unwrap_or(u32::MAX) });
+    }
+    let total = |v: &Vec<PreviewPerson>| u32::try_from(v.len()).unwrap_or(u32::MAX);
+    let (contacts_total, only_total) = (total(&contacts), total(&in_conversations_only));
+    contacts.truncate(PREVIEW_PEOPLE_MAX);
+    in_conversations_only.truncate(PREVIEW_PEOPLE_MAX);
+    let name = crate::accounts::name_or_phone(&guest.first_name, &guest.last_name, &guest.phone);
+    Ok(GuestPreview {
+        guest_name: if name.is_empty() { "The guest".to_owned() } else { name },
+        before_activation: guest.status() != AccountStatus::Active,
+        contacts,
+        contacts_total,
+        in_conversations_only,
+        in_conversations_only_total: only_total,
+        conversations: listed,
+    })
+}
+
+/// For each account of the guest's open group conversations (not the ALL group, which guests
+/// never join), the titles of the conversations it shares with the guest.
+async fn where_each_is(
+    db: &Db,
+    guest: &AccountRow,
+    conversations: &[(String, String)],
+) -> AppResult<HashMap<String, Vec<String>>> {
+    let mut out: HashMap<String, Vec<String>> = HashMap::new();
+    for (id, title) in conversations {
+        for member in conversations::member_ids(db, id).await? {
+            if member != guest.id {
+                out.entry(member).or_default().push(title.clone());
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// The accounts of these ids, read in chunks (a bind list has limits).
+async fn accounts_by_ids(db: &Db, ids: &[String]) -> AppResult<Vec<AccountRow>> {
+    let mut out = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(500) {
+        let marks: Vec<String> = (1..=chunk.len()).map(|n| format!("${n}")).collect();
+        let sql = format!("{SELECT_ACCOUNT} WHERE a.id IN ({})", marks.join(", "));
+        let mut query = sqlx::query_as::<_, AccountRow>(&sql);
+        for id in chunk {
+            query = query.bind(id.as_str());
+        }
+        out.extend(query.fetch_all(db).await?);
+    }
+    Ok(out)
+}
+
+/// An unnamed conversation as the guest reads it: the first names of its other live members.
+async fn other_members_names(db: &Db, conversation_id: &str, guest_id: &str) -> AppResult<String> {
+    let names: Vec<String> = sqlx::query_scalar(
+        "SELECT a.first_name FROM conversation_members m JOIN accounts a ON a.id = m.account_id \
+         WHERE m.conversation_id = $1 AND m.account_id <> $2 AND a.status <> 'deleted' \
+         ORDER BY m.joined_at, m.account_id LIMIT 4",
+    )
+    .bind(conversation_id)
+    .bind(guest_id)
+    .fetch_all(db)
+    .await?;
+    Ok(names.join(", "))
+}
