@@ -4,20 +4,31 @@
 //! its first cell (a guest sees no member it is not tied to, and no guest outside a conversation).
 //! Before an invitation is sent, the guest is the one the form would create: invited by the
 //! inviter, in the inviter's department, in the conversation the invitation starts from.
+//! The preview names only what the one asking may see themself: people they see (or administer),
+//! conversations they are in; the rest is counted, never named.
 
 use crate::accounts::{AccountRow, SELECT_ACCOUNT};
 use crate::conversations::{self, ConversationRow};
 use crate::db::Db;
 use crate::error::AppResult;
+use crate::guests::Scope;
 use crate::messages::SYSTEM_SENDER;
 use crate::visibility_check::pick;
 use parley_core::role::{AccountKind, AccountStatus, Role};
 use parley_core::visibility::preview::{GuestPreview, PreviewConversation, PreviewPerson, PREVIEW_PEOPLE_MAX};
-use parley_core::visibility::{explain_in_contacts, sees_in_conversation};
+use parley_core::visibility::{explain_in_contacts, sees_in_contacts, sees_in_conversation};
 use std::collections::{HashMap, HashSet};
 
-/// What an existing guest sees now (or, while pending, after their first login).
-pub async fn of_guest(db: &Db, guest: &AccountRow) -> AppResult<GuestPreview> {
+/// Who asks for a preview, and how far their own sight reaches.
+pub struct Asker<'a> {
+    pub account: &'a AccountRow,
+    /// Their admin scope, if they are an admin.
+    pub scope: Option<&'a Scope>,
+}
+
+/// What an existing guest sees now (or, while pending, after their first login), as `asker`
+/// may be told it.
+pub async fn of_guest(db: &Db, guest: &AccountRow, asker: &Asker<'_>) -> AppResult<GuestPreview> {
     let shared = conversations::shared_with(db, &guest.id).await?;
     let rows: Vec<(String, Option<String>, String)> = sqlx::query_as(
         "SELECT c.id, c.name, c.kind FROM conversations c JOIN conversation_members m ON m.conversation_id = c.id \
@@ -31,11 +42,12 @@ pub async fn of_guest(db: &Db, guest: &AccountRow) -> AppResult<GuestPreview> {
         let title = match (name, kind.as_str()) {
             (Some(name), _) => name,
             (None, "system") => SYSTEM_SENDER.to_owned(),
-            (None, _) => other_members_names(db, &id, &guest.id).await?,
+            (None, kind) => untitled(db, &id, guest, kind == "direct").await?,
         };
         titled.push((id, title));
     }
-    preview(db, guest, &shared, &titled).await
+    let has_welcome = titled.iter().any(|(_, t)| t == SYSTEM_SENDER);
+    preview(db, guest, &shared, &titled, !has_welcome, asker).await
 }
 
 /// What the guest this inviter is about to invite (into `conversation`, if any) will see.
@@ -64,54 +76,92 @@ pub async fn of_invitation(
             let members: HashSet<String> = conversations::member_ids(db, &c.id).await?.into_iter().collect();
             let title = match &c.name {
                 Some(name) => name.clone(),
-                None => other_members_names(db, &c.id, "").await?,
+                None => untitled(db, &c.id, &guest, false).await?,
             };
             (members, vec![(c.id.clone(), title)])
         }
         None => (HashSet::new(), Vec::new()),
     };
-    preview(db, &guest, &shared, &titled).await
+    let asker = Asker { account: inviter, scope: None };
+    let mut preview = preview(db, &guest, &shared, &titled, true, &asker).await?;
+    // The guest joins the conversation it is invited into.
+    if let (Some(_), Some(first)) = (conversation, preview.conversations.first_mut()) {
+        first.member_count = first.member_count.saturating_add(1);
+    }
+    Ok(preview)
 }
 
 /// The rule over the guest's inviter and the people of its conversations (`shared`);
-/// `conversations` are the guest's conversations with their titles.
+/// `conversations` are the guest's conversations with their titles; `welcome_to_come`: the
+/// welcome conversation the guest gets at its first login is not there yet.
 async fn preview(
     db: &Db,
     guest: &AccountRow,
     shared: &HashSet<String>,
     conversations: &[(String, String)],
+    welcome_to_come: bool,
+    asker: &Asker<'_>,
 ) -> AppResult<GuestPreview> {
+    let whole = matches!(asker.scope, Some(Scope::Organisation));
+    let asker_shared = if whole { HashSet::new() } else { conversations::shared_with(db, &asker.account.id).await? };
+    let asker_sees = |target: &AccountRow| {
+        whole
+            || target.id == asker.account.id
+            || asker.scope.is_some_and(|s| s.includes(&target.department_id))
+            || sees_in_contacts(asker.account.party(), target.party(), asker.account.ties_to(target, &asker_shared))
+    };
+    let asker_in: HashSet<String> = if whole {
+        conversations.iter().map(|(id, _)| id.clone()).collect()
+    } else {
+        let mut mine = HashSet::new();
+        for (id, _) in conversations {
+            if conversations::member_ids(db, id).await?.contains(&asker.account.id) {
+                mine.insert(id.clone());
+            }
+        }
+        mine
+    };
+    let named: Vec<(String, String)> = conversations.iter().filter(|(id, _)| asker_in.contains(id)).cloned().collect();
     let mut candidates: Vec<String> = shared.iter().cloned().collect();
     if let Some(inviter) = &guest.invited_by {
         if !shared.contains(inviter) {
             candidates.push(inviter.clone());
         }
     }
-    let where_is = where_each_is(db, guest, conversations).await?;
+    let where_is = where_each_is(db, guest, &named).await?;
     let (mut contacts, mut in_conversations_only) = (Vec::new(), Vec::new());
+    let (mut contacts_total, mut only_total) = (0u32, 0u32);
     for target in accounts_by_ids(db, &candidates).await? {
         let ties = guest.ties_to(&target, shared);
         let reason = explain_in_contacts(guest.party(), target.party(), ties);
         let names = where_is.get(&target.id).cloned().unwrap_or_default();
         let person = PreviewPerson { person: pick(&target), reason, why: reason.phrase(&names) };
-        if reason.sees() {
-            contacts.push(person);
+        let (list, total) = if reason.sees() {
+            (&mut contacts, &mut contacts_total)
         } else if sees_in_conversation(guest.party(), target.party(), ties) {
-            in_conversations_only.push(person);
+            (&mut in_conversations_only, &mut only_total)
+        } else {
+            continue;
+        };
+        *total = total.saturating_add(1);
+        // Counted, but named only to someone who may see them.
+        if asker_sees(&target) {
+            list.push(person);
         }
     }
     let by_name =
         |a: &PreviewPerson, b: &PreviewPerson| a.person.name.to_lowercase().cmp(&b.person.name.to_lowercase());
     contacts.sort_by(by_name);
     in_conversations_only.sort_by(by_name);
-    let mut listed = Vec::with_capacity(conversations.len());
-    for (id, title) in conversations {
+    let mut listed = Vec::with_capacity(named.len() + 1);
+    for (id, title) in &named {
         let count = conversations::member_count(db, id).await?;
-        listed
-            .push(PreviewConversation { title: title.clone(), member_count: u32::try_from(count).unwrap_or(u32::MAX) });
+        let member_count = u32::try_from(count).unwrap_or(u32::MAX);
+        listed.push(PreviewConversation { title: title.clone(), member_count });
     }
-    let total = |v: &Vec<PreviewPerson>| u32::try_from(v.len()).unwrap_or(u32::MAX);
-    let (contacts_total, only_total) = (total(&contacts), total(&in_conversations_only));
+    if welcome_to_come {
+        listed.push(PreviewConversation { title: SYSTEM_SENDER.to_owned(), member_count: 1 });
+    }
     contacts.truncate(PREVIEW_PEOPLE_MAX);
     in_conversations_only.truncate(PREVIEW_PEOPLE_MAX);
     let name = crate::accounts::name_or_phone(&guest.first_name, &guest.last_name, &guest.phone);
@@ -123,6 +173,7 @@ async fn preview(
         in_conversations_only,
         in_conversations_only_total: only_total,
         conversations: listed,
+        other_conversations: u32::try_from(conversations.len() - named.len()).unwrap_or(u32::MAX),
     })
 }
 
@@ -159,16 +210,24 @@ async fn accounts_by_ids(db: &Db, ids: &[String]) -> AppResult<Vec<AccountRow>> 
     Ok(out)
 }
 
-/// An unnamed conversation as the guest reads it: the first names of its other live members.
-async fn other_members_names(db: &Db, conversation_id: &str, guest_id: &str) -> AppResult<String> {
-    let names: Vec<String> = sqlx::query_scalar(
-        "SELECT a.first_name FROM conversation_members m JOIN accounts a ON a.id = m.account_id \
+/// An unnamed conversation as the guest reads it (as `chat::view` titles it): a one-to-one one
+/// by the other person's name, a group by the guest's first name and the others'.
+async fn untitled(db: &Db, conversation_id: &str, guest: &AccountRow, direct: bool) -> AppResult<String> {
+    let names: Vec<(String, String)> = sqlx::query_as(
+        "SELECT a.first_name, a.last_name FROM conversation_members m JOIN accounts a ON a.id = m.account_id \
          WHERE m.conversation_id = $1 AND m.account_id <> $2 AND a.status <> 'deleted' \
          ORDER BY m.joined_at, m.account_id LIMIT 4",
     )
     .bind(conversation_id)
-    .bind(guest_id)
+    .bind(&guest.id)
     .fetch_all(db)
     .await?;
-    Ok(names.join(", "))
+    if direct {
+        return Ok(names.first().map(|(f, l)| format!("{f} {l}").trim().to_owned()).unwrap_or_default());
+    }
+    let mut firsts: Vec<&str> = names.iter().map(|(f, _)| f.as_str()).collect();
+    if !guest.first_name.is_empty() {
+        firsts.insert(0, guest.first_name.as_str());
+    }
+    Ok(firsts.join(", "))
 }

@@ -107,15 +107,9 @@ async fn shared_conversations(db: &Db, a: &AccountRow, b: &AccountRow) -> AppRes
     Ok((names, rows.len()))
 }
 
-/// "Ann, Gus, Lea": the first names of an unnamed conversation's first live members, guests too
-/// (an admin sees everyone).
+/// An unnamed conversation as someone outside it reads it: the first names of its first
+/// members, never a guest's (a department admin may not see every guest).
 async fn member_first_names(db: &Db, conversation_id: &str) -> AppResult<String> {
-    let names: Vec<String> = sqlx::query_scalar(
-        "SELECT a.first_name FROM conversation_members m JOIN accounts a ON a.id = m.account_id \
-         WHERE m.conversation_id = $1 AND a.status <> 'deleted' ORDER BY m.joined_at, m.account_id LIMIT 4",
-    )
-    .bind(conversation_id)
-    .fetch_all(db)
-    .await?;
-    Ok(names.join(", "))
+    let mut conn = db.acquire().await?;
+    Ok(crate::conversations::first_member_names(&mut conn, conversation_id, 4).await?.join(", "))
 }

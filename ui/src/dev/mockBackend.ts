@@ -148,7 +148,11 @@ function mockPreview(me: Me, conversation: Conversation | null): GuestPreview {
     contacts_total: 1,
     in_conversations_only: [],
     in_conversations_only_total: 0,
-    conversations: conversation ? [{ title: conversation.title, member_count: conversation.member_count + 1 }] : [],
+    conversations: [
+      ...(conversation ? [{ title: conversation.title, member_count: conversation.member_count + 1 }] : []),
+      { title: "Parley", member_count: 1 },
+    ],
+    other_conversations: 0,
   };
 }
 

@@ -43,12 +43,16 @@ pub struct GuestPreview {
     pub guest_name: String,
     /// Not activated yet (or not invited yet): what they will see after their first login.
     pub before_activation: bool,
-    /// At most [`PREVIEW_PEOPLE_MAX`], by name.
+    /// At most [`PREVIEW_PEOPLE_MAX`], by name; only people the one asking may see themself
+    /// (the totals count everyone).
     pub contacts: Vec<PreviewPerson>,
     pub contacts_total: u32,
     pub in_conversations_only: Vec<PreviewPerson>,
     pub in_conversations_only_total: u32,
+    /// The conversations the one asking is in (and the welcome conversation still to come).
     pub conversations: Vec<PreviewConversation>,
+    /// The guest's conversations the one asking is not in: counted, never named.
+    pub other_conversations: u32,
 }
 
 /// The most people a preview lists in each part (the totals count them all).

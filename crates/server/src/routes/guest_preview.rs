@@ -6,7 +6,6 @@ use crate::accounts;
 use crate::error::{ApiJson, ApiPath, AppError, AppResult};
 use crate::guest_invitations::{group_for_guest, may_invite};
 use crate::guest_preview;
-use crate::routes::admin::administers;
 use crate::routes::guests::plausible_id;
 use crate::routes::ActiveSession;
 use crate::settings;
@@ -71,7 +70,9 @@ pub async fn of_guest(
         .filter(|g| g.organisation_id == me.organisation_id)
         .ok_or_else(no_such_guest)?;
     let inviter = guest.invited_by.as_deref() == Some(me.id.as_str());
-    if !inviter && !administers(&state, me, &guest).await? {
+    let scope = if me.role().is_admin() { Some(crate::guests::scope_of(&state.db, me).await?) } else { None };
+    let administers = scope.as_ref().is_some_and(|s| s.includes(&guest.department_id));
+    if !inviter && !administers {
         // Someone who does not even see the guest is not told it exists.
         return Err(if me.sees(&state.db, &guest).await? {
             AppError::with_message(
@@ -82,5 +83,6 @@ pub async fn of_guest(
             no_such_guest()
         });
     }
-    Ok(Json(guest_preview::of_guest(&state.db, &guest).await?))
+    let asker = guest_preview::Asker { account: me, scope: scope.as_ref() };
+    Ok(Json(guest_preview::of_guest(&state.db, &guest, &asker).await?))
 }

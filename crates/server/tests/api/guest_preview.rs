@@ -44,10 +44,9 @@ async fn the_preview_before_inviting_is_what_the_guest_then_sees() {
     let alone = ok(s.preview_before(&s.member, None).await).await;
     assert_eq!(ids(&alone["contacts"]), vec![member.clone()]);
     assert_eq!(alone["contacts"][0]["why"], "Invited the guest");
-    assert_eq!(
-        (alone["conversations"].as_array().map(Vec::len), alone["before_activation"].as_bool()),
-        (Some(0), Some(true))
-    );
+    // Only the welcome conversation it gets at its first login.
+    assert_eq!(alone["conversations"], json!([{ "title": "Parley", "member_count": 1 }]));
+    assert_eq!(alone["before_activation"], true);
 
     // Into a group: its people, and another guest of it only in its member list.
     let group = s.group_with_colleague().await;
@@ -61,7 +60,11 @@ async fn the_preview_before_inviting_is_what_the_guest_then_sees() {
         before["contacts"].as_array().expect("rows").iter().find(|p| p["person"]["id"] == colleague.as_str()).cloned();
     assert_eq!(colleague_row.expect("colleague")["why"], "Also in “Atlas”");
     assert_eq!(ids(&before["in_conversations_only"]), vec![first_guest["id"].as_str().expect("id").to_owned()]);
-    assert_eq!(before["conversations"], json!([{ "title": "Atlas", "member_count": 3 }]));
+    // Atlas with the guest in it: the inviter, the colleague, the first guest and this one.
+    assert_eq!(
+        before["conversations"],
+        json!([{ "title": "Atlas", "member_count": 4 }, { "title": "Parley", "member_count": 1 }])
+    );
 
     // Sent: the guest's own preview says the same, and so does its contacts sync once active.
     let guest = s.sent(&s.member, &with(form(2), json!({ "conversation_id": gid }))).await;
@@ -114,4 +117,41 @@ async fn only_the_inviter_and_the_guests_admins_may_preview() {
     s.may_invite(&s.org.colleague.id, true).await;
     let r = s.preview_before(&s.colleague, Some(gid)).await;
     assert_error(r, StatusCode::FORBIDDEN, "forbidden").await;
+}
+
+#[tokio::test]
+async fn the_preview_names_only_what_the_asker_may_see() {
+    let s = setup().await;
+    let group = s.group_with_colleague().await;
+    let atlas = group["id"].as_str().expect("id");
+    let guest = s.sent(&s.member, &with(form(1), json!({ "conversation_id": atlas }))).await;
+    let guest_id = guest["id"].as_str().expect("id");
+    // The colleague runs Ops, without the inviter: the guest and a guest of the colleague's own.
+    let body = json!({"kind": "group", "member_ids": [guest_id], "name": "Ops"});
+    let r = s.app.post_json_auth("/api/v1/conversations", &s.colleague, &body).await;
+    assert_eq!(r.status(), StatusCode::CREATED, "{}", r.text().await.unwrap_or_default());
+    let ops: Value = s.app.get_auth("/api/v1/conversations", &s.colleague).await.json().await.expect("list");
+    let ops_id = ops.as_array().expect("list").iter().find(|c| c["title"] == "Ops").expect("Ops")["id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+    let theirs = s.sent(&s.colleague, &with(form(2), json!({ "conversation_id": ops_id }))).await;
+    let theirs_id = theirs["id"].as_str().expect("id");
+
+    // The inviter: Ops and the colleague's guest are counted, not named.
+    let seen = ok(s.preview_of(&s.member, guest_id).await).await;
+    assert_eq!(seen["in_conversations_only_total"], 1);
+    assert_eq!(seen["in_conversations_only"], json!([]));
+    let text = seen.to_string();
+    assert!(!text.contains("Ops") && !text.contains(theirs_id) && !text.contains("Guest2"), "{text}");
+    assert_eq!(seen["other_conversations"], 1);
+    let titles: Vec<&str> =
+        seen["conversations"].as_array().expect("c").iter().filter_map(|c| c["title"].as_str()).collect();
+    assert_eq!(titles, vec!["Atlas", "Parley"]);
+    // The company admin is told everything.
+    let all = ok(s.preview_of(&s.admin, guest_id).await).await;
+    assert_eq!(ids(&all["in_conversations_only"]), vec![theirs_id.to_owned()]);
+    assert_eq!(all["other_conversations"], 0);
+    let phrase = all["in_conversations_only"][0]["why"].as_str().expect("why");
+    assert_eq!(phrase, "Only in the member list of “Ops”");
 }

@@ -16,6 +16,15 @@ guest_name: string,
  */
 before_activation: boolean, 
 /**
- * At most [`PREVIEW_PEOPLE_MAX`], by name.
+ * At most [`PREVIEW_PEOPLE_MAX`], by name; only people the one asking may see themself
+ * (the totals count everyone).
  */
-contacts: Array<PreviewPerson>, contacts_total: number, in_conversations_only: Array<PreviewPerson>, in_conversations_only_total: number, conversations: Array<PreviewConversation>, };
+contacts: Array<PreviewPerson>, contacts_total: number, in_conversations_only: Array<PreviewPerson>, in_conversations_only_total: number, 
+/**
+ * The conversations the one asking is in (and the welcome conversation still to come).
+ */
+conversations: Array<PreviewConversation>, 
+/**
+ * The guest's conversations the one asking is not in: counted, never named.
+ */
+other_conversations: number, };
