@@ -110,25 +110,21 @@ async fn preview(
             || asker.scope.is_some_and(|s| s.includes(&target.department_id))
             || sees_in_contacts(asker.account.party(), target.party(), asker.account.ties_to(target, &asker_shared))
     };
-    let asker_in: HashSet<String> = if whole {
-        conversations.iter().map(|(id, _)| id.clone()).collect()
-    } else {
-        let mut mine = HashSet::new();
-        for (id, _) in conversations {
-            if conversations::member_ids(db, id).await?.contains(&asker.account.id) {
-                mine.insert(id.clone());
-            }
-        }
-        mine
-    };
-    let named: Vec<(String, String)> = conversations.iter().filter(|(id, _)| asker_in.contains(id)).cloned().collect();
+    // Each conversation's live members, read once: who is in it, who the asker shares it with,
+    // and its member count.
+    let mut members = Vec::with_capacity(conversations.len());
+    for (id, title) in conversations {
+        members.push((title, conversations::member_ids(db, id).await?));
+    }
+    let named: Vec<&(&String, Vec<String>)> =
+        members.iter().filter(|(_, ids)| whole || ids.contains(&asker.account.id)).collect();
     let mut candidates: Vec<String> = shared.iter().cloned().collect();
     if let Some(inviter) = &guest.invited_by {
         if !shared.contains(inviter) {
             candidates.push(inviter.clone());
         }
     }
-    let where_is = where_each_is(db, guest, &named).await?;
+    let where_is = where_each_is(guest, &named);
     let (mut contacts, mut in_conversations_only) = (Vec::new(), Vec::new());
     let (mut contacts_total, mut only_total) = (0u32, 0u32);
     for target in accounts_by_ids(db, &candidates).await? {
@@ -153,12 +149,13 @@ async fn preview(
         |a: &PreviewPerson, b: &PreviewPerson| a.person.name.to_lowercase().cmp(&b.person.name.to_lowercase());
     contacts.sort_by(by_name);
     in_conversations_only.sort_by(by_name);
-    let mut listed = Vec::with_capacity(named.len() + 1);
-    for (id, title) in &named {
-        let count = conversations::member_count(db, id).await?;
-        let member_count = u32::try_from(count).unwrap_or(u32::MAX);
-        listed.push(PreviewConversation { title: title.clone(), member_count });
-    }
+    let mut listed: Vec<PreviewConversation> = named
+        .iter()
+        .map(|(title, ids)| PreviewConversation {
+            title: (*title).clone(),
+            member_count: u32::try_from(ids.len()).unwrap_or(u32::MAX),
+        })
+        .collect();
     if welcome_to_come {
         listed.push(PreviewConversation { title: SYSTEM_SENDER.to_owned(), member_count: 1 });
     }
@@ -177,22 +174,16 @@ async fn preview(
     })
 }
 
-/// For each account of the guest's open group conversations (not the ALL group, which guests
-/// never join), the titles of the conversations it shares with the guest.
-async fn where_each_is(
-    db: &Db,
-    guest: &AccountRow,
-    conversations: &[(String, String)],
-) -> AppResult<HashMap<String, Vec<String>>> {
+/// For each member of the conversations named to the asker, the titles of those it shares with
+/// the guest.
+fn where_each_is(guest: &AccountRow, named: &[&(&String, Vec<String>)]) -> HashMap<String, Vec<String>> {
     let mut out: HashMap<String, Vec<String>> = HashMap::new();
-    for (id, title) in conversations {
-        for member in conversations::member_ids(db, id).await? {
-            if member != guest.id {
-                out.entry(member).or_default().push(title.clone());
-            }
+    for (title, ids) in named {
+        for member in ids.iter().filter(|m| **m != guest.id) {
+            out.entry(member.clone()).or_default().push((*title).clone());
         }
     }
-    Ok(out)
+    out
 }
 
 /// The accounts of these ids, read in chunks (a bind list has limits).
