@@ -6,7 +6,7 @@
 use crate::accounts::{self, AccountRow};
 use crate::codes::{self, Purpose};
 use crate::contact_audience::ContactChange;
-use crate::conversations::{self, Kind};
+use crate::conversations::{self, ConversationRow, Kind};
 use crate::db::{new_id, next_change_seq};
 use crate::error::{AppError, AppResult};
 use crate::events::Event;
@@ -143,14 +143,14 @@ pub async fn provision(
     Ok(InvitationCreated { invitation_id, guest: guest.to_contact(), code_expires_at: expires_at })
 }
 
-/// A group conversation the guest may join: it exists in the inviter's organisation, the
+/// The group conversation the guest may join, as read: it exists in the inviter's organisation, the
 /// inviter is one of its admins, and the guest profile allows group conversations.
 pub async fn group_for_guest(
     state: &AppState,
     inviter: &AccountRow,
     id: &str,
     settings: &OrganisationSettings,
-) -> AppResult<String> {
+) -> AppResult<ConversationRow> {
     let conversation = conversations::by_id(&state.db, id)
         .await?
         .filter(|c| c.organisation_id == inviter.organisation_id)
@@ -171,7 +171,7 @@ pub async fn group_for_guest(
     if !settings.guest_profile.group_conversations {
         return Err(AppError::new(ErrorCode::FeatureNotForGuests));
     }
-    Ok(conversation.id)
+    Ok(conversation)
 }
 
 /// SPEC §7.2: an e-mail or phone that already belongs to someone on this server (the whole

@@ -42,10 +42,7 @@ pub async fn before_invitation(
         Some(id) if !plausible_id(id) => {
             return Err(AppError::with_message(ErrorCode::NotFound, "No such conversation.").field("conversation_id"))
         }
-        Some(id) => {
-            let id = group_for_guest(&state, inviter, id, &settings).await?;
-            crate::conversations::by_id(&state.db, &id).await?
-        }
+        Some(id) => Some(group_for_guest(&state, inviter, id, &settings).await?),
         None => None,
     };
     Ok(Json(guest_preview::of_invitation(&state.db, inviter, conversation.as_ref()).await?))

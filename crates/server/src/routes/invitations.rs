@@ -47,7 +47,7 @@ pub async fn invite(
         )
     })?;
     let conversation = match &req.conversation_id {
-        Some(id) => Some(group_for_guest(&state, inviter, id, &settings).await?),
+        Some(id) => Some(group_for_guest(&state, inviter, id, &settings).await?.id),
         None => None,
     };
     refuse_existing_contact(&state, &valid).await?;
