@@ -32,5 +32,7 @@ pub async fn contacts(
     session: ActiveSession,
     ApiQuery(q): ApiQuery<CursorQuery>,
 ) -> AppResult<Json<ContactsDelta>> {
-    Ok(Json(contact_sync::delta(&state.db, &session.account, q.cursor.as_deref(), q.page.as_deref()).await?))
+    Ok(Json(
+        contact_sync::delta(&state.db, state.backend, &session.account, q.cursor.as_deref(), q.page.as_deref()).await?,
+    ))
 }
