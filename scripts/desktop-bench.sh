@@ -13,13 +13,15 @@
 #   scripts/desktop-bench.sh --smoke                 # CI: debug builds, 500 contacts, 5 s idle, one launch each
 #   scripts/desktop-bench.sh --contacts 10000        # release builds, 3 launches, 30 s idle
 #   scripts/desktop-bench.sh --contacts 100000
+#   scripts/desktop-bench.sh --contacts 100000 --server-bin /tmp/parley-server-before
+#                                                    # the same app against another build of the server
 #
 # Figures are printed and written as JSON to --out (default target/desktop-bench/<time>/).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT="$PWD"
 
-contacts=10000 launches=3 idle=30 profile=release
+contacts=10000 launches=3 idle=30 profile=release server_bin=""
 out="target/desktop-bench/$(date -u +%Y%m%dT%H%M%SZ)"
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -29,6 +31,7 @@ while [ $# -gt 0 ]; do
     --idle) idle=$2; shift 2 ;;
     --profile) profile=$2; shift 2 ;;   # release or dev
     --out) out=$2; shift 2 ;;
+    --server-bin) server_bin=$2; shift 2 ;;
     *) echo "desktop-bench.sh: unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -60,7 +63,7 @@ export PARLEY_CODE_KEY=desktop-bench-code-key-0123456789
 url="sqlite://$work/server.db"
 "target/$dir/parley-load" directory --database-url "$url" --members "$contacts" --out "$work/login.json"
 port=$(free_port)
-PARLEY_OUTBOX_DIR="$work/outbox" RUST_LOG=warn "target/$dir/parley-server" serve --port "$port" \
+PARLEY_OUTBOX_DIR="$work/outbox" RUST_LOG=warn "${server_bin:-target/$dir/parley-server}" serve --port "$port" \
   --database-url "$url" --scheduler-secs 0 > "$out/server.log" 2>&1 &
 pids+=($!)
 wait_health "$port" || { cat "$out/server.log" >&2; exit 1; }
