@@ -32,6 +32,9 @@ pub(crate) fn store_error(e: impl std::fmt::Display) -> ApiError {
 const CURSOR: &str = "cursor";
 const SERVER_URL: &str = "server_url";
 const ME: &str = "me";
+/// How many contacts the cache holds, kept by the transaction that changes them: at start-up
+/// the count is one row, not a walk of an index of 100,000 that may have left the page cache.
+const CONTACT_COUNT: &str = "contact_count";
 /// Contacts written by one statement (6 values each, 7 on a full resync: well within SQLite's 32,766).
 const WRITE_CHUNK: usize = 40;
 
@@ -111,6 +114,10 @@ impl Cache {
     }
 
     pub async fn contact_count(&self) -> Result<u32, ApiError> {
+        if let Some(n) = self.get_meta(CONTACT_COUNT).await?.and_then(|v| v.parse().ok()) {
+            return Ok(n);
+        }
+        // A cache written before the count was kept, or emptied.
         let n: i64 =
             sqlx::query_scalar("SELECT COUNT(*) FROM contacts").fetch_one(&self.pool).await.map_err(store_error)?;
         Ok(n as u32)
@@ -180,6 +187,14 @@ impl Cache {
             applied.removed.extend(gone);
         }
         applied.written = upsert(&mut tx, &delta.contacts).await?;
+        sqlx::query(
+            "INSERT INTO meta (key, value) SELECT ?, CAST(COUNT(*) AS TEXT) FROM contacts WHERE true \
+             ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+        )
+        .bind(CONTACT_COUNT)
+        .execute(&mut *tx)
+        .await
+        .map_err(store_error)?;
         set_cursor(&mut tx, &delta.cursor).await?;
         tx.commit().await.map_err(store_error)?;
         Ok(applied)
@@ -212,9 +227,10 @@ impl Cache {
         for table in ["contacts", "conversations", "messages", "outbox"] {
             sqlx::query(&format!("DELETE FROM {table}")).execute(&mut *tx).await.map_err(store_error)?;
         }
-        sqlx::query("DELETE FROM meta WHERE key IN (?, ?)")
+        sqlx::query("DELETE FROM meta WHERE key IN (?, ?, ?)")
             .bind(CURSOR)
             .bind(ME)
+            .bind(CONTACT_COUNT)
             .execute(&mut *tx)
             .await
             .map_err(store_error)?;
@@ -334,6 +350,14 @@ impl WholeList {
     /// Stores the list's cursor and commits: answers every row written, for the index.
     pub async fn finish(mut self, cursor: &str) -> Result<Vec<IndexRow>, ApiError> {
         set_cursor(&mut self.tx, cursor).await?;
+        sqlx::query(
+            "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+        )
+        .bind(CONTACT_COUNT)
+        .bind(self.written.len().to_string())
+        .execute(&mut *self.tx)
+        .await
+        .map_err(store_error)?;
         self.tx.commit().await.map_err(store_error)?;
         Ok(self.written)
     }
@@ -451,6 +475,7 @@ mod tests {
             })
             .await
             .unwrap();
+        assert_eq!(cache.contact_count().await.unwrap(), 2, "kept by a whole list");
         cache
             .apply(&ContactsDelta {
                 contacts: vec![contact("a", "Anna")],
@@ -479,7 +504,19 @@ mod tests {
             .await
             .unwrap();
         assert_eq!(cache.contacts().await.unwrap().iter().map(|c| c.id.as_str()).collect::<Vec<_>>(), ["z"]);
+        cache
+            .apply(&ContactsDelta {
+                contacts: vec![contact("y", "Yan"), contact("z", "Zed")],
+                removed: vec!["nobody".into()],
+                cursor: "c1.10".into(),
+                full_resync: false,
+                page: None,
+            })
+            .await
+            .unwrap();
+        assert_eq!(cache.contact_count().await.unwrap(), 2, "one added, one changed, none removed");
         cache.clear_account().await.unwrap();
+        assert_eq!(cache.contact_count().await.unwrap(), 0);
         let people = [contact("1", "Zoë"), contact("2", "amy"), contact("3", "Bob"), contact("4", "Émile")];
         cache
             .apply(&ContactsDelta {
