@@ -66,15 +66,8 @@ impl Cache {
     }
 
     async fn set_meta(&self, key: &str, value: &str) -> Result<(), ApiError> {
-        sqlx::query(
-            "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-        )
-        .bind(key)
-        .bind(value)
-        .execute(&self.pool)
-        .await
-        .map_err(store_error)?;
-        Ok(())
+        let mut connection = self.pool.acquire().await.map_err(store_error)?;
+        put_meta(&mut connection, key, value).await
     }
 
     pub async fn server_url(&self) -> Result<Option<String>, ApiError> {
@@ -273,9 +266,13 @@ async fn upsert(tx: &mut sqlx::SqliteConnection, contacts: &[Contact]) -> Result
 }
 
 async fn set_cursor(tx: &mut sqlx::SqliteConnection, cursor: &str) -> Result<(), ApiError> {
+    put_meta(tx, CURSOR, cursor).await
+}
+
+async fn put_meta(tx: &mut sqlx::SqliteConnection, key: &str, value: &str) -> Result<(), ApiError> {
     sqlx::query("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value")
-        .bind(CURSOR)
-        .bind(cursor)
+        .bind(key)
+        .bind(value)
         .execute(&mut *tx)
         .await
         .map_err(store_error)?;
@@ -350,14 +347,7 @@ impl WholeList {
     /// Stores the list's cursor and commits: answers every row written, for the index.
     pub async fn finish(mut self, cursor: &str) -> Result<Vec<IndexRow>, ApiError> {
         set_cursor(&mut self.tx, cursor).await?;
-        sqlx::query(
-            "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-        )
-        .bind(CONTACT_COUNT)
-        .bind(self.written.len().to_string())
-        .execute(&mut *self.tx)
-        .await
-        .map_err(store_error)?;
+        put_meta(&mut self.tx, CONTACT_COUNT, &self.written.len().to_string()).await?;
         self.tx.commit().await.map_err(store_error)?;
         Ok(self.written)
     }
