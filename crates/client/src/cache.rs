@@ -107,13 +107,8 @@ impl Cache {
     }
 
     pub async fn contact_count(&self) -> Result<u32, ApiError> {
-        if let Some(n) = self.get_meta(CONTACT_COUNT).await?.and_then(|v| v.parse().ok()) {
-            return Ok(n);
-        }
-        // A cache written before the count was kept, or emptied.
-        let n: i64 =
-            sqlx::query_scalar("SELECT COUNT(*) FROM contacts").fetch_one(&self.pool).await.map_err(store_error)?;
-        Ok(n as u32)
+        let mut connection = self.pool.acquire().await.map_err(store_error)?;
+        Ok(u32::try_from(count_in(&mut connection).await?).unwrap_or(u32::MAX))
     }
 
     /// How many contacts there are, and a window of them in name order (what the list shows
@@ -171,6 +166,7 @@ impl Cache {
         }
         let mut applied = Applied::default();
         let mut tx = self.pool.begin().await.map_err(store_error)?;
+        let held = count_in(&mut tx).await?;
         for id in &delta.removed {
             let gone: Option<i64> = sqlx::query_scalar("DELETE FROM contacts WHERE id = ? RETURNING rowid")
                 .bind(id)
@@ -179,15 +175,19 @@ impl Cache {
                 .map_err(store_error)?;
             applied.removed.extend(gone);
         }
+        // The count follows the delta (what it adds, less what it removed) instead of counting
+        // the whole table again: a delta costs what it changes, not the size of the directory.
+        let ids: HashSet<&str> = delta.contacts.iter().map(|c| c.id.as_str()).collect();
+        let known: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM contacts WHERE id IN (SELECT value FROM json_each(?))")
+                .bind(serde_json::to_string(&ids).map_err(store_error)?)
+                .fetch_one(&mut *tx)
+                .await
+                .map_err(store_error)?;
+        let added = ids.len() as i64 - known;
         applied.written = upsert(&mut tx, &delta.contacts).await?;
-        sqlx::query(
-            "INSERT INTO meta (key, value) SELECT ?, CAST(COUNT(*) AS TEXT) FROM contacts WHERE true \
-             ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-        )
-        .bind(CONTACT_COUNT)
-        .execute(&mut *tx)
-        .await
-        .map_err(store_error)?;
+        let now_held = held - applied.removed.len() as i64 + added;
+        put_meta(&mut tx, CONTACT_COUNT, &now_held.to_string()).await?;
         set_cursor(&mut tx, &delta.cursor).await?;
         tx.commit().await.map_err(store_error)?;
         Ok(applied)
@@ -263,6 +263,20 @@ async fn upsert(tx: &mut sqlx::SqliteConnection, contacts: &[Contact]) -> Result
         written.extend(query.fetch_all(&mut *tx).await.map_err(store_error)?);
     }
     Ok(written)
+}
+
+/// The contacts held: the kept count, or (a cache written before it was kept, or emptied)
+/// the table counted.
+async fn count_in(connection: &mut sqlx::SqliteConnection) -> Result<i64, ApiError> {
+    let kept: Option<String> = sqlx::query_scalar("SELECT value FROM meta WHERE key = ?")
+        .bind(CONTACT_COUNT)
+        .fetch_optional(&mut *connection)
+        .await
+        .map_err(store_error)?;
+    if let Some(n) = kept.and_then(|v| v.parse().ok()) {
+        return Ok(n);
+    }
+    sqlx::query_scalar("SELECT COUNT(*) FROM contacts").fetch_one(&mut *connection).await.map_err(store_error)
 }
 
 async fn set_cursor(tx: &mut sqlx::SqliteConnection, cursor: &str) -> Result<(), ApiError> {
