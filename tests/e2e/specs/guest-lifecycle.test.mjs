@@ -78,7 +78,10 @@ test("preview as guest before and after inviting; an admin asks why X sees Y", a
   const gina = invited.body.guest;
   await typeInto(app, "contacts-search", "gina");
   await waitForText(app, "contact-row", "Gina Guest");
-  await (await app.$('[data-testid="contact-row"]')).click();
+  // Her row, by id, as the other specs click a contact (the first row may still be another
+  // match while the list follows the search and the new contact).
+  await (await app.$(`[data-testid="contact-row"][data-contact-id="${gina.id}"]`)).click();
+  await (await app.$(`[data-testid="contact-details"][data-contact-id="${gina.id}"]`)).waitForDisplayed({ timeout: 5000 });
   await (await byTestId(app, "preview-as-guest")).click();
   await waitForText(app, `guest-preview-person-${omar.id}`, "Also in “Atlas”");
   await waitForText(app, `guest-preview-person-${ines.id}`, "Invited the guest");
