@@ -313,6 +313,25 @@ pub async fn delete_guests(client: State<'_, Client>, guest_ids: Vec<String>) ->
 }
 
 #[tauri::command]
+pub async fn change_guest_sponsor(
+    client: State<'_, Client>,
+    guest_ids: Vec<String>,
+    sponsor_id: String,
+) -> Result<u32> {
+    client.change_guest_sponsor(guest_ids, sponsor_id).await
+}
+
+#[tauri::command]
+pub async fn take_over_guest(client: State<'_, Client>, guest_id: String) -> Result<()> {
+    client.take_over_guest(guest_id).await
+}
+
+#[tauri::command]
+pub async fn remove_from_organisation(client: State<'_, Client>, id: String) -> Result<u32> {
+    client.remove_from_organisation(id).await
+}
+
+#[tauri::command]
 pub async fn resend_guest_invitation(client: State<'_, Client>, id: String) -> Result<GuestRow> {
     client.resend_guest_invitation(id).await
 }

@@ -6,7 +6,7 @@
 use crate::client::Client;
 use parley_core::admin::{
     activity_csv, ActivityReport, AmendGuestRequest, GuestRow, GuestSelection, GuestsChanged, GuestsPage, GuestsQuery,
-    MembersPage, MembersQuery, ReportMonth,
+    MembersPage, MembersQuery, ReportMonth, SponsorChange,
 };
 use parley_core::settings::OrganisationSettings;
 use parley_core::visibility::explain::{AccountPick, AccountPickQuery, VisibilityAnswer, VisibilityQuery};
@@ -38,6 +38,37 @@ impl Client {
         // The contacts delta follows through the WebSocket; ask for it now as well.
         self.sync_now();
         Ok(done.count)
+    }
+
+    /// Gives the selected guests `sponsor_id` as their sponsor (admins; SPEC §11.1).
+    pub async fn change_guest_sponsor(&self, guest_ids: Vec<String>, sponsor_id: String) -> Result<u32, ApiError> {
+        let body = SponsorChange { guest_ids, sponsor_id };
+        let done: GuestsChanged = self
+            .with_session(|s| async move { s.api.post(&s.token, "/api/v1/admin/guests/sponsor", &body).await })
+            .await?;
+        self.sync_now();
+        Ok(done.count)
+    }
+
+    /// The signed-in member becomes a suspended guest's sponsor (or an admin, any guest's).
+    pub async fn take_over_guest(&self, guest_id: String) -> Result<(), ApiError> {
+        let path = format!("/api/v1/guests/{guest_id}/take-over");
+        self.with_session(|s| async move {
+            s.api.post::<_, GuestsChanged>(&s.token, &path, &serde_json::json!({})).await.map(|_| ())
+        })
+        .await?;
+        self.sync_now();
+        Ok(())
+    }
+
+    /// Removes a member from the organisation (company admins); resolves to how many guests it
+    /// left without a sponsor.
+    pub async fn remove_from_organisation(&self, id: String) -> Result<u32, ApiError> {
+        let path = format!("/api/v1/admin/members/{id}/remove");
+        let done: serde_json::Value =
+            self.with_session(|s| async move { s.api.post(&s.token, &path, &serde_json::json!({})).await }).await?;
+        self.sync_now();
+        Ok(done["guests_suspended"].as_u64().unwrap_or(0) as u32)
     }
 
     /// Sends a pending guest a new code (SPEC §7.6).

@@ -385,6 +385,7 @@ mod tests {
             status: AccountStatus::Active,
             department_id: "d".into(),
             department_name: "Sales".into(),
+            suspended: false,
         }
     }
 

@@ -226,6 +226,7 @@ mod tests {
             status: AccountStatus::Active,
             department_id: dept.into(),
             department_name: format!("Dept {dept}"),
+            suspended: false,
         }
     }
 

@@ -75,6 +75,7 @@ mod tests {
             status: AccountStatus::Active,
             department_id: "d".into(),
             department_name: "D".into(),
+            suspended: false,
         };
         assert_eq!(
             contacts_changed_body(std::slice::from_ref(&c), 0),

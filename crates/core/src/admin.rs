@@ -124,6 +124,8 @@ pub struct GuestsQuery {
     /// Matches first and last name, user ID (phone) and inviter; ignored under two characters.
     pub search: String,
     pub status: GuestStatusFilter,
+    /// Only guests without a sponsor (suspended, SPEC §11.1).
+    pub without_sponsor: bool,
     pub sort: GuestSort,
     pub direction: SortDirection,
     #[param(minimum = 0, maximum = 4294967295_u64)]
@@ -159,6 +161,21 @@ pub struct GuestRow {
     pub status: AccountStatus,
     /// Reminders sent so far for a pending invitation.
     pub reminders_sent: u32,
+    /// The guest's sponsor (SPEC §11.1); none while suspended.
+    pub sponsor_id: Option<String>,
+    /// The sponsor's name (their phone number if they have no name yet).
+    pub sponsor_name: Option<String>,
+    /// Suspended: the guest has no sponsor and cannot log in.
+    pub access: crate::sponsor::GuestAccess,
+}
+
+/// `POST /api/v1/admin/guests/sponsor`: the selected guests get `sponsor_id` as their sponsor
+/// (an admin taking them over names themselves).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, TS, ToSchema)]
+#[ts(export)]
+pub struct SponsorChange {
+    pub guest_ids: Vec<String>,
+    pub sponsor_id: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, ToSchema)]
@@ -214,6 +231,10 @@ pub enum ActivityAction {
     Invitation,
     Incorporation,
     Deletion,
+    /// The guest's sponsor left or lost the right (SPEC §11.1); the actor is who caused it.
+    Suspension,
+    /// Someone became the guest's sponsor; the actor is who did it.
+    TakeOver,
 }
 
 impl ActivityAction {
@@ -222,10 +243,14 @@ impl ActivityAction {
             Self::Invitation => "invitation",
             Self::Incorporation => "incorporation",
             Self::Deletion => "deletion",
+            Self::Suspension => "suspension",
+            Self::TakeOver => "take_over",
         }
     }
     pub fn from_db(s: &str) -> Option<Self> {
-        [Self::Invitation, Self::Incorporation, Self::Deletion].into_iter().find(|a| a.as_str() == s)
+        [Self::Invitation, Self::Incorporation, Self::Deletion, Self::Suspension, Self::TakeOver]
+            .into_iter()
+            .find(|a| a.as_str() == s)
     }
     /// The word shown in the report.
     pub fn label(self) -> &'static str {
@@ -233,6 +258,8 @@ impl ActivityAction {
             Self::Invitation => "Invitation",
             Self::Incorporation => "Incorporation",
             Self::Deletion => "Deletion",
+            Self::Suspension => "Suspension",
+            Self::TakeOver => "Take-over",
         }
     }
 }
@@ -247,6 +274,20 @@ pub struct ActivityRow {
     pub action: ActivityAction,
     /// The guest concerned: name and phone number.
     pub guest: String,
+    /// For a suspension, the sponsor who left; for a take-over, the new sponsor.
+    #[serde(default)]
+    pub sponsor: Option<String>,
+}
+
+impl ActivityRow {
+    /// The Action cell: the action, and the sponsor concerned where there is one.
+    pub fn action_text(&self) -> String {
+        match (&self.sponsor, self.action) {
+            (Some(s), ActivityAction::Suspension) => format!("Suspension (sponsor {s} left)"),
+            (Some(s), ActivityAction::TakeOver) => format!("Take-over (new sponsor {s})"),
+            _ => self.action.label().to_owned(),
+        }
+    }
 }
 
 /// `GET /api/v1/admin/activity?month=2026-11`.
@@ -327,7 +368,7 @@ pub fn activity_csv(report: &ActivityReport) -> String {
     };
     line(REPORT_COLUMNS);
     for r in &report.rows {
-        line([&format_utc(r.at), &r.actor, r.action.label(), &r.guest]);
+        line([&format_utc(r.at), &r.actor, &r.action_text(), &r.guest]);
     }
     out
 }
@@ -462,15 +503,29 @@ mod tests {
                     actor: "Ada Admin".into(),
                     action: ActivityAction::Deletion,
                     guest: "Smith, \"Jo\"".into(),
+                    sponsor: None,
                 },
                 ActivityRow {
                     at: 1_795_000_001_000,
                     actor: "+44 20 7946 0958".into(),
                     action: ActivityAction::Invitation,
                     guest: "=HYPERLINK(1)".into(),
+                    sponsor: None,
                 },
             ],
         };
+        let suspension = ActivityRow {
+            at: 0,
+            actor: "Ada Admin".into(),
+            action: ActivityAction::Suspension,
+            guest: "Gina Green".into(),
+            sponsor: Some("Sam Stone".into()),
+        };
+        assert_eq!(suspension.action_text(), "Suspension (sponsor Sam Stone left)");
+        let take_over =
+            ActivityRow { action: ActivityAction::TakeOver, sponsor: Some("Ada Admin".into()), ..suspension };
+        assert_eq!(take_over.action_text(), "Take-over (new sponsor Ada Admin)");
+        assert_eq!(ActivityAction::from_db("take_over"), Some(ActivityAction::TakeOver));
         assert_eq!(
             activity_csv(&report),
             "Date,Administrator / Authorised user,Action,Guest\r\n\

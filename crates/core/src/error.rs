@@ -34,6 +34,10 @@ pub enum ErrorCode {
     GuestDesktopAccessOff,
     /// A feature that is off in the guest profile (SPEC §6).
     FeatureNotForGuests,
+    /// The guest has no sponsor any more (SPEC §11.1): no login until someone takes them over.
+    GuestSuspended,
+    /// The person chosen as a guest's sponsor may not sponsor guests.
+    SponsorNotAllowed,
     Internal,
     // Invitation refusals (SPEC §7.2), word for word.
     /// `The domain is forbidden`
@@ -80,6 +84,8 @@ impl ErrorCode {
             Self::Conflict => "conflict",
             Self::GuestDesktopAccessOff => "guest_desktop_access_off",
             Self::FeatureNotForGuests => "feature_not_for_guests",
+            Self::GuestSuspended => "guest_suspended",
+            Self::SponsorNotAllowed => "sponsor_not_allowed",
             Self::Internal => "internal",
             Self::DomainForbidden => "domain_forbidden",
             Self::CountryCodeForbidden => "country_code_forbidden",
@@ -117,6 +123,10 @@ impl ErrorCode {
                 "Your guest access does not include the desktop app. Please use the Parley mobile app."
             }
             Self::FeatureNotForGuests => "This feature is not available for guests",
+            Self::GuestSuspended => {
+                "Your guest access is suspended: the person who sponsored it has left or can no longer invite guests. Please ask your contact in the organization to take you over."
+            }
+            Self::SponsorNotAllowed => "This person cannot sponsor guests. Choose a member who may invite external users.",
             Self::Internal => "Something went wrong on the server. Please try again.",
             Self::DomainForbidden => "The domain is forbidden",
             Self::CountryCodeForbidden => "The country code is forbidden",

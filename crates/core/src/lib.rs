@@ -13,6 +13,8 @@
 //! - [`admin`]: guests list, activity report and users list queries, rows and rules (SPEC §3, §8, §9).
 //! - [`admin_scope`]: how far an administrator reaches (SPEC §3, §8).
 //! - [`visibility`]: who sees whom (SPEC §5).
+//! - [`sponsor`]: who sponsors a guest, who may take one over, and what a guest without a
+//!   sponsor may do (SPEC §11.1).
 //! - [`sharing`]: external keys of a conversation — code, link, details, validity (SPEC §10.1).
 //! - [`group_rights`]: who may do what in a group conversation, and to whom (SPEC §10, §10.1).
 //! - [`chat`]: message bodies, client message ids, message states (SPEC §10).
@@ -37,6 +39,7 @@ pub mod secret;
 pub mod session;
 pub mod settings;
 pub mod sharing;
+pub mod sponsor;
 pub mod text;
 pub mod time;
 pub mod visibility;

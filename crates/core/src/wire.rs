@@ -88,6 +88,9 @@ pub struct Me {
     pub department_name: String,
     /// True until the names are confirmed and the terms accepted (SPEC §4).
     pub first_login_required: bool,
+    /// May sponsor guests, and so take over a suspended guest (`core::sponsor::may_sponsor`).
+    #[serde(default)]
+    pub may_sponsor: bool,
 }
 
 /// The first-login steps of SPEC §4.
@@ -121,6 +124,9 @@ pub struct Contact {
     pub status: AccountStatus,
     pub department_id: String,
     pub department_name: String,
+    /// A guest without a sponsor (SPEC §11.1), shown *Suspended*.
+    #[serde(default)]
+    pub suspended: bool,
 }
 
 /// Answer of `GET /api/v1/contacts?cursor=…` (SPEC §11).

@@ -27,11 +27,13 @@ pub struct AccountRow {
     pub change_seq: i64,
     /// The change sequence at which what this account may see last changed as a whole.
     pub scope_seq: i64,
+    /// A guest's sponsor (SPEC §11.1); `None` for a guest means suspended.
+    pub sponsor_id: Option<String>,
 }
 
 pub const SELECT_ACCOUNT: &str = "SELECT a.id, a.organisation_id, o.name AS organisation_name, \
     a.department_id, d.name AS department_name, a.kind, a.role, a.status, a.first_name, \
-    a.last_name, a.phone, a.email, a.invited_by, a.may_invite_guests, a.change_seq, a.scope_seq \
+    a.last_name, a.phone, a.email, a.invited_by, a.may_invite_guests, a.change_seq, a.scope_seq, a.sponsor_id \
     FROM accounts a JOIN departments d ON d.id = a.department_id \
     JOIN organisations o ON o.id = a.organisation_id";
 
@@ -44,6 +46,21 @@ impl AccountRow {
     }
     pub fn status(&self) -> AccountStatus {
         AccountStatus::from_db(&self.status).unwrap_or(AccountStatus::Deleted)
+    }
+    /// This account as a sponsor candidate (`core::sponsor`).
+    pub fn candidate(&self) -> parley_core::sponsor::Candidate {
+        parley_core::sponsor::Candidate {
+            kind: self.kind(),
+            role: self.role(),
+            status: self.status(),
+            may_invite_guests: self.may_invite_guests != 0,
+        }
+    }
+    /// A guest without a sponsor (`core::sponsor::guest_access`).
+    pub fn suspended(&self) -> bool {
+        self.kind() == AccountKind::Guest
+            && parley_core::sponsor::guest_access(self.sponsor_id.as_deref())
+                == parley_core::sponsor::GuestAccess::Suspended
     }
     pub fn party(&self) -> Party {
         Party { kind: self.kind(), status: self.status() }
@@ -81,6 +98,7 @@ impl AccountRow {
             department_id: self.department_id.clone(),
             department_name: self.department_name.clone(),
             first_login_required: self.status() == AccountStatus::Pending,
+            may_sponsor: parley_core::sponsor::may_sponsor(&self.candidate()),
         }
     }
 
@@ -103,6 +121,7 @@ impl AccountRow {
             status: self.status(),
             department_id: self.department_id.clone(),
             department_name: self.department_name.clone(),
+            suspended: self.suspended(),
         }
     }
 }

@@ -27,6 +27,9 @@ struct Row {
     guest_last: String,
     guest_phone: String,
     department_id: Option<String>,
+    sponsor_first: Option<String>,
+    sponsor_last: Option<String>,
+    sponsor_phone: Option<String>,
 }
 
 /// Writes one report row (SPEC §9) in the caller's transaction: who did what to which guest.
@@ -38,14 +41,42 @@ pub async fn record(
     guest_id: &str,
     now: i64,
 ) -> sqlx::Result<()> {
+    insert(conn, organisation_id, actor_id, action, guest_id, None, now).await
+}
+
+/// A report row that concerns a sponsor too: the one who left (a suspension), the new one
+/// (a take-over).
+pub async fn record_for_sponsor(
+    conn: &mut sqlx::AnyConnection,
+    organisation_id: &str,
+    actor_id: &str,
+    action: ActivityAction,
+    guest_id: &str,
+    sponsor_id: &str,
+    now: i64,
+) -> sqlx::Result<()> {
+    insert(conn, organisation_id, actor_id, action, guest_id, Some(sponsor_id), now).await
+}
+
+async fn insert(
+    conn: &mut sqlx::AnyConnection,
+    organisation_id: &str,
+    actor_id: &str,
+    action: ActivityAction,
+    guest_id: &str,
+    sponsor_id: Option<&str>,
+    now: i64,
+) -> sqlx::Result<()> {
     sqlx::query(
-        "INSERT INTO activity (id, organisation_id, actor_id, action, guest_id, at) VALUES ($1, $2, $3, $4, $5, $6)",
+        "INSERT INTO activity (id, organisation_id, actor_id, action, guest_id, sponsor_id, at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
     )
     .bind(crate::db::new_id())
     .bind(organisation_id)
     .bind(actor_id)
     .bind(action.as_str())
     .bind(guest_id)
+    .bind(sponsor_id)
     .bind(now)
     .execute(conn)
     .await?;
@@ -67,9 +98,10 @@ pub async fn report(
     let (start, end) = month.bounds_ms();
     let rows: Vec<Row> = sqlx::query_as(
         "SELECT e.at, e.action, a.first_name AS actor_first, a.last_name AS actor_last, a.phone AS actor_phone, \
-         g.first_name AS guest_first, g.last_name AS guest_last, g.phone AS guest_phone, i.department_id \
+         g.first_name AS guest_first, g.last_name AS guest_last, g.phone AS guest_phone, i.department_id, \
+         s.first_name AS sponsor_first, s.last_name AS sponsor_last, s.phone AS sponsor_phone \
          FROM activity e JOIN accounts a ON a.id = e.actor_id JOIN accounts g ON g.id = e.guest_id \
-         LEFT JOIN invitations i ON i.guest_id = e.guest_id \
+         LEFT JOIN invitations i ON i.guest_id = e.guest_id LEFT JOIN accounts s ON s.id = e.sponsor_id \
          WHERE e.organisation_id = $1 AND e.at >= $2 AND e.at < $3 ORDER BY e.at, e.id",
     )
     .bind(organisation_id)
@@ -90,6 +122,13 @@ pub async fn report(
                     crate::accounts::name_or_phone(&r.guest_first, &r.guest_last, &r.guest_phone),
                     parley_core::PhoneNumber::display(&r.guest_phone)
                 ),
+                sponsor: r.sponsor_phone.as_deref().map(|phone| {
+                    crate::accounts::name_or_phone(
+                        r.sponsor_first.as_deref().unwrap_or_default(),
+                        r.sponsor_last.as_deref().unwrap_or_default(),
+                        phone,
+                    )
+                }),
             })
         })
         .collect();
@@ -149,7 +188,7 @@ fn report_email(organisation: &str, report: &ActivityReport, recipient: &str) ->
         report
             .rows
             .iter()
-            .map(|r| format!("{} | {} | {} | {}", format_utc(r.at), r.actor, r.action.label(), r.guest))
+            .map(|r| format!("{} | {} | {} | {}", format_utc(r.at), r.actor, r.action_text(), r.guest))
             .collect()
     };
     let rows_text = format!("{}\n{}", REPORT_COLUMNS.join(" | "), lines.join("\n"));
@@ -166,7 +205,7 @@ fn report_email(organisation: &str, report: &ActivityReport, recipient: &str) ->
                     "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
                     escape_html(&format_utc(r.at)),
                     escape_html(&r.actor),
-                    escape_html(r.action.label()),
+                    escape_html(&r.action_text()),
                     escape_html(&r.guest)
                 )
             })

@@ -27,7 +27,7 @@ const CURSOR_PREFIX: &str = "c1.";
 /// 100,000 times for a first sync, each column counts.
 const SELECT_CONTACT: &str = "SELECT a.id, a.organisation_id, '' AS organisation_name, a.department_id, \
     '' AS department_name, a.kind, a.role, a.status, a.first_name, a.last_name, a.phone, a.email, a.invited_by, \
-    0 AS may_invite_guests, a.change_seq, 0 AS scope_seq FROM accounts a";
+    0 AS may_invite_guests, a.change_seq, 0 AS scope_seq, a.sponsor_id FROM accounts a";
 
 /// The organisation's department names by id.
 async fn department_names(db: &Db, organisation_id: &str) -> sqlx::Result<std::collections::HashMap<String, String>> {
@@ -245,11 +245,13 @@ struct ListedAccount {
     email: Option<String>,
     invited_by: Option<String>,
     change_seq: i64,
+    sponsor_id: Option<String>,
 }
 
 /// The fields of [`ListedAccount`], in their order.
 const LISTED_COLUMNS: &str =
-    "id, organisation_id, department_id, kind, role, status, first_name, last_name, phone, email, invited_by, change_seq";
+    "id, organisation_id, department_id, kind, role, status, first_name, last_name, phone, email, invited_by, change_seq, \
+     sponsor_id";
 
 impl From<ListedAccount> for AccountRow {
     fn from(a: ListedAccount) -> Self {
@@ -270,6 +272,7 @@ impl From<ListedAccount> for AccountRow {
             may_invite_guests: 0,
             change_seq: a.change_seq,
             scope_seq: 0,
+            sponsor_id: a.sponsor_id,
         }
     }
 }

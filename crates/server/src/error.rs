@@ -43,7 +43,8 @@ pub fn status_of(code: ErrorCode) -> StatusCode {
         | ErrorCode::TooLong
         | ErrorCode::ModeRequired
         | ErrorCode::ModeDisabled
-        | ErrorCode::NoInvitationMode => StatusCode::UNPROCESSABLE_ENTITY,
+        | ErrorCode::NoInvitationMode
+        | ErrorCode::SponsorNotAllowed => StatusCode::UNPROCESSABLE_ENTITY,
         ErrorCode::ContactExists => StatusCode::CONFLICT,
         ErrorCode::NotAuthorizedToInvite => StatusCode::FORBIDDEN,
         ErrorCode::InvalidRequest => StatusCode::BAD_REQUEST,
@@ -52,6 +53,7 @@ pub fn status_of(code: ErrorCode) -> StatusCode {
         ErrorCode::FirstLoginRequired
         | ErrorCode::Forbidden
         | ErrorCode::GuestDesktopAccessOff
+        | ErrorCode::GuestSuspended
         | ErrorCode::FeatureNotForGuests => StatusCode::FORBIDDEN,
         ErrorCode::NotFound => StatusCode::NOT_FOUND,
         ErrorCode::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,

@@ -45,7 +45,8 @@ pub async fn provision(
     let seq = next_change_seq(&mut work).await?;
     sqlx::query(
         "INSERT INTO accounts (id, organisation_id, department_id, kind, role, status, first_name, last_name, phone, email, \
-         invited_by, created_at, updated_at, change_seq) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
+         invited_by, sponsor_id, created_at, updated_at, change_seq) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
     )
     .bind(&guest_id)
     .bind(&inviter.organisation_id)
@@ -57,6 +58,7 @@ pub async fn provision(
     .bind(valid.last_name.as_str())
     .bind(valid.phone.as_str())
     .bind(valid.email.canonical())
+    .bind(&inviter.id)
     .bind(&inviter.id)
     .bind(now)
     .bind(now)

@@ -69,6 +69,7 @@ pub async fn of_invitation(
         may_invite_guests: 0,
         change_seq: 0,
         scope_seq: 0,
+        sponsor_id: Some(inviter.id.clone()),
         ..inviter.clone()
     };
     let (shared, titled) = match conversation {

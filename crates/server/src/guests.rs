@@ -50,6 +50,10 @@ struct Row {
     department_name: String,
     group_name: Option<String>,
     reminders_sent: i64,
+    sponsor_id: Option<String>,
+    sponsor_first: Option<String>,
+    sponsor_last: Option<String>,
+    sponsor_phone: Option<String>,
 }
 
 impl From<Row> for GuestRow {
@@ -69,18 +73,28 @@ impl From<Row> for GuestRow {
             group_name: r.group_name.filter(|n| !n.is_empty()),
             status: AccountStatus::from_db(&r.status).unwrap_or(AccountStatus::Pending),
             reminders_sent: r.reminders_sent.clamp(0, i64::from(u32::MAX)) as u32,
+            access: parley_core::sponsor::guest_access(r.sponsor_id.as_deref()),
+            sponsor_name: r.sponsor_phone.as_deref().map(|phone| {
+                crate::accounts::name_or_phone(
+                    r.sponsor_first.as_deref().unwrap_or_default(),
+                    r.sponsor_last.as_deref().unwrap_or_default(),
+                    phone,
+                )
+            }),
+            sponsor_id: r.sponsor_id,
         }
     }
 }
 
 const SELECT: &str = "SELECT i.id AS invitation_id, g.id, g.first_name, g.last_name, g.phone, g.email, g.status, \
     i.inviter_id, inv.first_name AS inviter_first, inv.last_name AS inviter_last, inv.phone AS inviter_phone, \
-    i.created_at AS invited_at, i.department_id, d.name AS department_name, c.name AS group_name, i.reminders_sent";
+    i.created_at AS invited_at, i.department_id, d.name AS department_name, c.name AS group_name, i.reminders_sent, \
+    g.sponsor_id, sp.first_name AS sponsor_first, sp.last_name AS sponsor_last, sp.phone AS sponsor_phone";
 
 /// An invitation with its guest, inviter, department and group.
 const JOINS: &str = " FROM invitations i JOIN accounts g ON g.id = i.guest_id \
     JOIN accounts inv ON inv.id = i.inviter_id JOIN departments d ON d.id = i.department_id \
-    LEFT JOIN conversations c ON c.id = i.conversation_id";
+    LEFT JOIN conversations c ON c.id = i.conversation_id LEFT JOIN accounts sp ON sp.id = g.sponsor_id";
 
 /// Guests of the list: invited (or joined with a key), still guests, not deleted.
 const LISTED: &str = " WHERE i.organisation_id = $1 AND g.kind = 'guest' AND g.status <> 'deleted'";
@@ -127,6 +141,15 @@ impl Filter {
             GuestStatusFilter::All => {}
             GuestStatusFilter::Pending => self.and("i.status = 'pending'"),
             GuestStatusFilter::Active => self.and("i.status = 'accepted'"),
+        }
+    }
+    /// Only guests without a sponsor (few: read through their own partial index).
+    fn without_sponsor(&mut self, only: bool) {
+        if only {
+            self.and(
+                "i.guest_id IN (SELECT u.id FROM accounts u WHERE u.organisation_id = $1 \
+                 AND u.kind = 'guest' AND u.sponsor_id IS NULL)",
+            );
         }
     }
     /// Runs `sql` (written around this filter) with this filter's parameters.
@@ -187,18 +210,20 @@ pub async fn page(
     let created = listed.count(db, &format!("SELECT COUNT(*) FROM invitations i WHERE {}", listed.text)).await?;
     let mut filtered = listed.clone();
     filtered.status(q.status);
+    filtered.without_sponsor(q.without_sponsor);
 
     let limit = page_limit(q.limit);
     let order = order_by(q.sort, q.direction);
     let (total, total_is_lower_bound, ids) = match query_words(&q.search) {
         None => {
-            let total = if q.status == GuestStatusFilter::All {
+            let total = if q.status == GuestStatusFilter::All && !q.without_sponsor {
                 created
             } else {
                 filtered.count(db, &format!("SELECT COUNT(*) FROM invitations i WHERE {}", filtered.text)).await?
             };
             let mut rows = Filter::listed(organisation_id, scope, backend, true);
             rows.status(q.status);
+            rows.without_sponsor(q.without_sponsor);
             let sql =
                 format!("SELECT i.id FROM invitations i WHERE {}{order} LIMIT {limit} OFFSET {}", rows.text, q.offset);
             (total, false, rows.ids(db, &sql).await?)
@@ -212,6 +237,7 @@ pub async fn page(
                 organisation_id,
                 scope,
                 status: q.status,
+                without_sponsor: q.without_sponsor,
                 words: &words,
                 query: &query,
                 order: &order,
@@ -257,6 +283,7 @@ struct Search<'a> {
     organisation_id: &'a str,
     scope: &'a Scope,
     status: GuestStatusFilter,
+    without_sponsor: bool,
     words: &'a [String],
     query: &'a str,
     order: &'a str,
@@ -266,6 +293,7 @@ impl Search<'_> {
     fn filter(&self, walk: bool) -> Filter {
         let mut f = Filter::listed(self.organisation_id, self.scope, self.backend, walk);
         f.status(self.status);
+        f.without_sponsor(self.without_sponsor);
         f
     }
 

@@ -38,6 +38,8 @@
 //! - [`routes`]: one `router()` per area: auth, me, contacts, conversations and their members,
 //!   messages, invitations, notices, settings, admin, guests, activity, ws, health, openapi.
 //! - [`sign_in`]: logging in with a phone number and a code; wrong codes and lockouts.
+//! - [`sponsors`]: guests left without a sponsor are suspended; taking guests over (SPEC §11.1).
+//! - [`members`]: removing a member from the organisation (their guests suspended).
 //! - [`shutdown`]: the stop signal background tasks wait on.
 //! - [`activation`]: an account's first-login steps (names, terms, the guest's invitation).
 //! - [`welcome`]: the welcome message and arrival notices of a newly activated account.
@@ -65,6 +67,7 @@ pub mod guest_preview;
 pub mod guest_search;
 pub mod guests;
 pub mod invitation_messages;
+pub mod members;
 pub mod messages;
 pub mod notices;
 pub mod outbox;
@@ -78,6 +81,7 @@ pub mod settings;
 pub mod sharing;
 pub mod shutdown;
 pub mod sign_in;
+pub mod sponsors;
 pub mod startup;
 pub mod state;
 pub mod telemetry;

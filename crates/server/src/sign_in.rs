@@ -81,6 +81,11 @@ async fn open_session(
     {
         return Err(AppError::new(ErrorCode::GuestDesktopAccessOff));
     }
+    // SPEC §11.1: a guest without a sponsor is suspended until someone takes them over; the
+    // code stays usable once they are.
+    if account.suspended() {
+        return Err(AppError::new(ErrorCode::GuestSuspended));
+    }
     // Single use, even against a concurrent login with the same code.
     let used = sqlx::query("UPDATE activation_codes SET used_at = $1 WHERE id = $2 AND used_at IS NULL")
         .bind(now)

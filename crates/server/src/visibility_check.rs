@@ -20,6 +20,7 @@ pub fn pick(row: &AccountRow) -> AccountPick {
         kind: row.kind(),
         status: row.status(),
         department_name: row.department_name.clone(),
+        may_sponsor: parley_core::sponsor::may_sponsor(&row.candidate()),
     }
 }
 

@@ -1,11 +1,14 @@
 // Issue 13 in the real window: the inviter previews what a guest will see before sending the
 // invitation and, from the guest's contact card, what it sees now — both from the server's
-// visibility rule; then a company admin asks "Why does X see Y?" in Administration.
+// visibility rule; then a company admin asks "Why does X see Y?" in Administration. Sponsors:
+// a sponsor loses the right to invite, their guests are suspended (refused at login, *Suspended*
+// in the guests list and in Contacts); the admin hands one to a colleague, the colleague takes
+// the other over from its contact card, and the report records it all.
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
 import {
-  api, byTestId, codeFromOutbox, fillInvitation, logInAgainUk, openFreshApp, provisionOrganisation, shot, textsOf,
-  typeInto, waitForScreen, waitForText,
+  api, byTestId, codeFromOutbox, fillInvitation, logInAgainUk, openFreshApp, provisionOrganisation, shot, submitLoginUk,
+  textsOf, typeInto, waitForScreen, waitForText,
 } from "./helpers.mjs";
 
 let app;
@@ -27,7 +30,7 @@ async function freshCode(phone) {
   return (await codeFromOutbox(phone, { newerThan: before })).code;
 }
 
-/** Picks the person found by `search` in one of the "Who sees whom" pickers. */
+/** Picks the person found by `search` in a person picker ("Who sees whom", the new sponsor). */
 async function pick(picker, search, id) {
   await typeInto(app, `${picker}-search`, search);
   const option = await byTestId(app, `${picker}-option-${id}`);
@@ -117,3 +120,90 @@ test("preview as guest before and after inviting; an admin asks why X sees Y", a
   await waitForText(app, "why-in-contacts", "No");
   await shot(app, "84-who-sees-whom-not-seen");
 });
+
+test("a sponsor loses the right: guests suspended, handed to a colleague and taken over", async () => {
+  const org = await provisionOrganisation("Birch Logistics", "0900", {
+    sam: ["Sam", "Sponsor", "0901"],
+    cleo: ["Cleo", "Colleague", "0902"],
+  });
+  const { sam, cleo } = org.people;
+  await org.settings({ guest_invitations_enabled: true, activity_report_enabled: true });
+  await org.mayInvite(sam.id, true);
+  await org.mayInvite(cleo.id, true);
+  const samToken = await activeToken(sam, "0901", "Sam", "Sponsor");
+  await activeToken(cleo, "0902", "Cleo", "Colleague");
+  const harbour = await api("POST", "/api/v1/conversations", { kind: "group", member_ids: [cleo.id], name: "Harbour" }, samToken);
+  assert.equal(harbour.status, 201);
+  const invite = async (first, last, number, conversation) => {
+    const r = await api("POST", "/api/v1/invitations", {
+      first_name: first, last_name: last, email: `${first.toLowerCase()}@birch-partner.example`, phone: `+44 20 7946 ${number}`,
+      by_sms: true, by_email: false, details: "", conversation_id: conversation,
+    }, samToken);
+    assert.equal(r.status, 201, JSON.stringify(r.body));
+    return r.body.guest;
+  };
+  const gus = await invite("Gus", "Guest", "0911", harbour.body.id);
+  const hana = await invite("Hana", "Harbor", "0912", null);
+  const gusPhone = "+442079460911";
+  const gusToken = (await api("POST", "/api/v1/auth/login", { phone: gusPhone, code: (await codeFromOutbox(gusPhone)).code })).body.token;
+  await api("POST", "/api/v1/me/first-login", { first_name: "Gus", last_name: "Guest", accept_terms: true }, gusToken);
+
+  // Sam may no longer invite: Sam's guests have no sponsor.
+  await org.mayInvite(sam.id, false);
+
+  // Gus is refused at login, with the reason.
+  app = await openFreshApp();
+  await submitLoginUk(app, "20 7946 0911", await freshCode(gusPhone));
+  await waitForText(app, "form-error", "Your guest access is suspended");
+  await shot(app, "85-suspended-guest-login");
+
+  // The company admin: both suspended, found with *Without sponsor*; Hana goes to Cleo.
+  await logInAgainUk(app, org.admin.national, await freshCode(org.admin.phone));
+  await (await byTestId(app, "nav-admin")).click();
+  await waitForText(app, `guest-status-${gus.id}`, "Suspended");
+  await waitForText(app, `guest-sponsor-name-${hana.id}`, "No sponsor");
+  await (await byTestId(app, "guests-filter-without-sponsor")).click();
+  await app.waitUntil(async () => (await textsOf(app, "guests-tab")).join(" ").includes("Hana"), { timeout: 5000 });
+  await shot(app, "86-guests-without-sponsor");
+  await (await byTestId(app, `guest-menu-${hana.id}`)).click();
+  await (await byTestId(app, `guest-sponsor-${hana.id}`)).click();
+  await (await byTestId(app, "sponsor-dialog")).waitForDisplayed({ timeout: 5000 });
+  await pick("sponsor-picker", "cleo", cleo.id);
+  await shot(app, "87-change-sponsor");
+  await (await byTestId(app, "sponsor-save")).click();
+  await waitForText(app, "toast", "Cleo Colleague now sponsors this guest");
+  // The filter shows only Gus now.
+  await app.waitUntil(async () => !(await (await byTestId(app, `guest-row-${hana.id}`)).isExisting()), { timeout: 5000 });
+  await waitForText(app, `guest-status-${gus.id}`, "Suspended");
+  await (await byTestId(app, "logout")).click();
+  await waitForScreen(app, "login");
+
+  // Cleo shares Harbour with Gus: Gus's card says Suspended, and Cleo takes Gus over.
+  await logInAgainUk(app, cleo.national, await freshCode("+442079460902"));
+  await typeInto(app, "contacts-search", "gus");
+  await (await app.$(`[data-testid="contact-row"][data-contact-id="${gus.id}"]`)).click();
+  await (await app.$(`[data-testid="contact-details"][data-contact-id="${gus.id}"]`)).waitForDisplayed({ timeout: 5000 });
+  await waitForText(app, "details-suspended", "Suspended");
+  await shot(app, "88-suspended-guest-card");
+  await (await byTestId(app, "take-over-guest")).click();
+  await waitForText(app, "take-over-result", "You now sponsor Gus Guest");
+  // The contact's delta follows: no longer suspended.
+  await app.waitUntil(async () => !(await (await byTestId(app, "details-suspended")).isExisting()), { timeout: 10000 });
+  await shot(app, "89-taken-over");
+  const again = await api("POST", "/api/v1/auth/login", { phone: gusPhone, code: await freshCode(gusPhone) });
+  assert.equal(again.status, 200, "Gus logs in again");
+  await (await byTestId(app, "logout")).click();
+  await waitForScreen(app, "login");
+
+  // The report: two suspensions (Sam left) and two take-overs.
+  await logInAgainUk(app, org.admin.national, await freshCode(org.admin.phone));
+  await (await byTestId(app, "nav-admin")).click();
+  await (await byTestId(app, "admin-tab-activity")).click();
+  await app.waitUntil(async () => (await app.$$('[data-testid="report-row"][data-action="take_over"]')).length === 2, { timeout: 10000 });
+  assert.equal((await app.$$('[data-testid="report-row"][data-action="suspension"]')).length, 2);
+  const report = (await textsOf(app, "report-table")).join(" ");
+  assert.match(report, /sponsor Sam Sponsor left/);
+  assert.match(report, /new sponsor Cleo Colleague/);
+  await shot(app, "90-report-suspension-take-over");
+});
+

@@ -273,7 +273,7 @@ export async function provisionOrganisation(name, adminNumber, members) {
 }
 
 /** Fills the login screen with a UK number and a code, and submits it. */
-async function submitLoginUk(app, national, code) {
+export async function submitLoginUk(app, national, code) {
   await waitForScreen(app, "login");
   await typeInto(app, "server-url", SERVER_URL);
   await (await byTestId(app, "calling-code")).selectByAttribute("value", "+44");

@@ -83,6 +83,10 @@ function buildGuests(n: number): GuestRow[] {
       group_name: i % 9 === 2 ? GROUPS[i % GROUPS.length] : null,
       status: i % 5 === 0 || i % 7 === 1 || i < 6 ? "pending" : "active",
       reminders_sent: i % 5 === 0 ? Math.min(7, Math.floor(i / 10)) : 0,
+      // A few guests whose sponsor left: suspended.
+      sponsor_id: i % 23 === 4 ? null : inviter.id,
+      sponsor_name: i % 23 === 4 ? null : inviter.name,
+      access: i % 23 === 4 ? "suspended" : "open",
     });
   }
   return out;
@@ -166,20 +170,23 @@ export function mockAdmin(params: URLSearchParams, getMe: () => Me, setMe: (me: 
   let failNext = adminMode === "error";
   let guests = buildGuests(Number(params.get("guests") ?? 120) || 0);
   if (params.get("report") === "on") settings.activity_report_enabled = true;
-  const members = buildMembers(directory, getMe());
+  let members = buildMembers(directory, getMe());
 
   // The report's events: one invitation per guest, plus incorporations and deletions of guests
   // that have left the list since.
   type Event = ActivityRow & { dept: string };
   const guestLabel = (g: Pick<GuestRow, "first_name" | "last_name" | "phone_display">) => `${g.first_name} ${g.last_name} (${g.phone_display})`;
-  const events: Event[] = guests.map((g) => ({ at: g.invited_at, actor: g.invited_by_name, action: "invitation", guest: guestLabel(g), dept: g.department_id }));
+  const events: Event[] = guests.map((g) => ({ at: g.invited_at, actor: g.invited_by_name, action: "invitation", guest: guestLabel(g), sponsor: null, dept: g.department_id }));
+  for (const g of guests.filter((x) => x.access === "suspended")) {
+    events.push({ at: g.invited_at + 2 * DAY, actor: "Ada Lovelace", action: "suspension", guest: guestLabel(g), sponsor: g.invited_by_name, dept: g.department_id });
+  }
   for (let i = 0; i < 14; i++) {
     const at = Date.now() - Math.floor((i * 6.5 + 1) * DAY) - i * 3_700_000;
     const first = GUEST_FIRST[(i * 4) % GUEST_FIRST.length];
     const last = GUEST_LAST[(i * 3 + 5) % GUEST_LAST.length];
     const g = { first_name: first, last_name: last, phone_display: `+44 20 7946 ${String(8000 + i * 13)}` };
-    events.push({ at: at - 9 * DAY, actor: INVITERS[i % INVITERS.length].name, action: "invitation", guest: guestLabel(g), dept: DEPARTMENTS[i % 2].id });
-    events.push({ at, actor: i % 3 === 0 ? "Ada Lovelace" : "Jordan Rivera", action: i % 2 === 0 ? "incorporation" : "deletion", guest: guestLabel(g), dept: DEPARTMENTS[i % 2].id });
+    events.push({ at: at - 9 * DAY, actor: INVITERS[i % INVITERS.length].name, action: "invitation", guest: guestLabel(g), sponsor: null, dept: DEPARTMENTS[i % 2].id });
+    events.push({ at, actor: i % 3 === 0 ? "Ada Lovelace" : "Jordan Rivera", action: i % 2 === 0 ? "incorporation" : "deletion", guest: guestLabel(g), sponsor: null, dept: DEPARTMENTS[i % 2].id });
   }
 
   const isCompany = () => getMe().role === "company_admin";
@@ -199,7 +206,7 @@ export function mockAdmin(params: URLSearchParams, getMe: () => Me, setMe: (me: 
   function page(q: GuestsQuery): GuestsPage {
     const all = scoped();
     const rows = all
-      .filter((g) => (q.status === "all" || g.status === q.status) && matchesSearch(g, q.search))
+      .filter((g) => (q.status === "all" || g.status === q.status) && (!q.without_sponsor || g.sponsor_id === null) && matchesSearch(g, q.search))
       .sort((a, b) => {
         const ka = sortKey(a, q.sort);
         const kb = sortKey(b, q.sort);
@@ -222,7 +229,7 @@ export function mockAdmin(params: URLSearchParams, getMe: () => Me, setMe: (me: 
     const chosen = scoped().filter((g) => ids.includes(g.id));
     if (chosen.length !== ids.length) throw err("not_found", "Some of these guests no longer exist. Reload the list.");
     guests = guests.filter((g) => !ids.includes(g.id));
-    for (const g of chosen) events.push({ at: Date.now(), actor: actorName(), action, guest: guestLabel(g), dept: g.department_id });
+    for (const g of chosen) events.push({ at: Date.now(), actor: actorName(), action, guest: guestLabel(g), sponsor: null, dept: g.department_id });
     if (action === "incorporation") {
       for (const g of chosen)
         members.push({
@@ -301,7 +308,7 @@ export function mockAdmin(params: URLSearchParams, getMe: () => Me, setMe: (me: 
       ? events
           .filter((e) => e.at >= bounds[0] && e.at < bounds[1] && managed(e.dept))
           .sort((a, b) => a.at - b.at)
-          .map(({ at, actor, action, guest }) => ({ at, actor, action, guest }))
+          .map(({ at, actor, action, guest, sponsor }) => ({ at, actor, action, guest, sponsor }))
       : [];
     return { month, enabled, rows };
   }
@@ -324,6 +331,7 @@ export function mockAdmin(params: URLSearchParams, getMe: () => Me, setMe: (me: 
       kind: "member",
       status: m.status,
       department_name: m.department_name,
+      may_sponsor: m.may_invite || m.role !== "member",
     }));
     const gs: AccountPick[] = guests.map((g) => ({
       id: g.id,
@@ -332,6 +340,7 @@ export function mockAdmin(params: URLSearchParams, getMe: () => Me, setMe: (me: 
       kind: "guest",
       status: g.status,
       department_name: g.department_name,
+      may_sponsor: false,
     }));
     return [...ms, ...gs];
   }
@@ -400,6 +409,21 @@ export function mockAdmin(params: URLSearchParams, getMe: () => Me, setMe: (me: 
         guests = guests.filter((x) => x.id !== g.id);
         return null;
       }
+      case "change_guest_sponsor": {
+        if (!isAdmin()) throw FORBIDDEN();
+        const sponsor = everyone().find((p) => p.id === args.sponsorId);
+        if (!sponsor?.may_sponsor) throw err("sponsor_not_allowed", "This person cannot sponsor guests. Choose a member who may invite external users.");
+        const ids = new Set(args.guestIds as string[]);
+        guests = guests.map((g) => (ids.has(g.id) ? { ...g, sponsor_id: sponsor.id, sponsor_name: sponsor.name, access: "open" } : g));
+        return ids.size;
+      }
+      case "take_over_guest": {
+        if (!isAdmin()) throw FORBIDDEN();
+        const me = getMe();
+        const name = `${me.first_name} ${me.last_name}`;
+        guests = guests.map((g) => (g.id === args.guestId ? { ...g, sponsor_id: me.id, sponsor_name: name, access: "open" } : g));
+        return null;
+      }
       case "admin_members":
         if (!isCompany()) throw FORBIDDEN();
         return members_(args.query as MembersQuery);
@@ -410,6 +434,20 @@ export function mockAdmin(params: URLSearchParams, getMe: () => Me, setMe: (me: 
         if (m.status === "pending") throw err("invalid_request", "This user has not activated their account yet.");
         m.may_invite = Boolean(args.mayInvite);
         return null;
+      }
+      case "remove_from_organisation": {
+        if (!isCompany()) throw FORBIDDEN();
+        if (args.id === getMe().id) throw err("forbidden", "You cannot remove yourself.");
+        const gone = members.find((x) => x.id === args.id);
+        if (!gone) throw err("not_found", "Not found.");
+        members = members.filter((x) => x.id !== args.id);
+        let suspended = 0;
+        guests = guests.map((g) => {
+          if (g.sponsor_id !== gone.id) return g;
+          suspended++;
+          return { ...g, sponsor_id: null, sponsor_name: null, access: "suspended" };
+        });
+        return suspended;
       }
       case "admin_account_picks":
         if (!isAdmin()) throw FORBIDDEN();
@@ -445,6 +483,9 @@ export function mockAdmin(params: URLSearchParams, getMe: () => Me, setMe: (me: 
     "amend_guest",
     "cancel_guest_invitation",
     "admin_members",
+    "change_guest_sponsor",
+    "take_over_guest",
+    "remove_from_organisation",
     "admin_account_picks",
     "explain_visibility",
     "set_may_invite",

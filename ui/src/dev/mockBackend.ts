@@ -121,6 +121,7 @@ function buildDirectory(n: number): Contact[] {
       status: guest && i % 2 === 0 ? "pending" : "active",
       department_id: `dept-${d}`,
       department_name: DEPTS[d],
+      suspended: guest && i % 5 === 1,
     });
   }
   return out;
@@ -137,6 +138,7 @@ function mockPreview(me: Me, conversation: Conversation | null): GuestPreview {
       kind: "member",
       status: "active",
       department_name: me.department_name,
+      may_sponsor: true,
     },
     reason: "target_invited_viewer",
     why: "Invited the guest",
@@ -197,6 +199,7 @@ export function installMockBackend(params: URLSearchParams): void {
     department_id: "dept-0",
     department_name: "Engineering",
     first_login_required: startScreen === "first_login",
+    may_sponsor: mayInvite,
   };
   if (asGuest) me = { ...me, first_name: "Gina", last_name: "Guest", kind: "guest", role: "guest", email: "gina@partner.example" };
 
@@ -324,6 +327,7 @@ export function installMockBackend(params: URLSearchParams): void {
       status: "pending",
       department_id: me.department_id,
       department_name: me.department_name,
+      suspended: false,
     };
     fullDirectory.unshift(guest);
     if (directory !== fullDirectory) directory.unshift(guest);

@@ -25,6 +25,9 @@ import {
   incorporateConfirmText,
   incorporatedToast,
   initialGuestsView,
+  guestPill,
+  sponsorLabel,
+  sponsorToast,
   isAdmin,
   keepVisible,
   lastPageOffset,
@@ -92,6 +95,7 @@ describe("guestsQuery", () => {
     expect(guestsQuery(initialGuestsView())).toEqual({
       search: "",
       status: "all",
+      without_sponsor: false,
       sort: "invited_at",
       direction: "desc",
       offset: 0,
@@ -110,9 +114,37 @@ describe("guestsQuery", () => {
   });
 
   it("sends the sort, direction and offset", () => {
-    const q = guestsQuery({ search: " ann ", status: "active", sort: { sort: "last_name", direction: "asc" }, offset: 100 });
-    expect(q).toEqual({ search: "ann", status: "active", sort: "last_name", direction: "asc", offset: 100, limit: 50 });
+    const q = guestsQuery({
+      search: " ann ",
+      status: "active",
+      withoutSponsor: true,
+      sort: { sort: "last_name", direction: "asc" },
+      offset: 100,
+    });
+    expect(q).toEqual({
+      search: "ann",
+      status: "active",
+      without_sponsor: true,
+      sort: "last_name",
+      direction: "asc",
+      offset: 100,
+      limit: 50,
+    });
+    expect(sameGuestsQuery(guestsQuery({ ...initialGuestsView(), withoutSponsor: true }), guestsQuery(initialGuestsView()))).toBe(
+      false,
+    );
     expect(guestsQuery({ ...initialGuestsView(), offset: -5 }).offset).toBe(0);
+  });
+});
+
+describe("guestPill", () => {
+  it("says Suspended for a guest without a sponsor, whatever the activation", () => {
+    expect(guestPill({ status: "pending", access: "suspended" }).label).toBe("Suspended");
+    expect(guestPill({ status: "active", access: "suspended" }).kind).toBe("suspended");
+    expect(guestPill({ status: "active", access: "open" })).toEqual({ label: "Active", kind: "active" });
+    expect(sponsorLabel({ sponsor_name: null })).toBe("No sponsor");
+    expect(sponsorToast(1, "Sam Stone")).toBe("Sam Stone now sponsors this guest");
+    expect(sponsorToast(3, "Sam Stone")).toBe("Sam Stone now sponsors 3 guests");
   });
 });
 

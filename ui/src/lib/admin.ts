@@ -82,18 +82,21 @@ export const DEFAULT_GUEST_SORT: SortState = { sort: "invited_at", direction: "d
 export interface GuestsView {
   search: string;
   status: GuestStatusFilter;
+  /** Only guests without a sponsor (suspended). */
+  withoutSponsor: boolean;
   sort: SortState;
   offset: number;
 }
 
 export function initialGuestsView(): GuestsView {
-  return { search: "", status: "all", sort: { ...DEFAULT_GUEST_SORT }, offset: 0 };
+  return { search: "", status: "all", withoutSponsor: false, sort: { ...DEFAULT_GUEST_SORT }, offset: 0 };
 }
 
 export function guestsQuery(view: GuestsView): GuestsQuery {
   return {
     search: effectiveSearch(view.search),
     status: view.status,
+    without_sponsor: view.withoutSponsor,
     sort: view.sort.sort,
     direction: view.sort.direction,
     offset: Math.max(0, view.offset),
@@ -106,6 +109,7 @@ export function sameGuestsQuery(a: GuestsQuery, b: GuestsQuery): boolean {
   return (
     a.search === b.search &&
     a.status === b.status &&
+    a.without_sponsor === b.without_sponsor &&
     a.sort === b.sort &&
     a.direction === b.direction &&
     a.offset === b.offset &&
@@ -127,7 +131,8 @@ export function ariaSort(current: SortState, column: GuestSort): "ascending" | "
 
 export interface GuestColumn {
   label: string;
-  sort: GuestSort;
+  /** The server's sort for this column; none for a column one cannot sort on. */
+  sort: GuestSort | null;
 }
 
 /** The columns of the guests list (SPEC §8), in order. */
@@ -136,6 +141,7 @@ export const GUEST_COLUMNS: readonly GuestColumn[] = [
   { label: "Last Name", sort: "last_name" },
   { label: "User ID", sort: "user_id" },
   { label: "Invited By", sort: "invited_by" },
+  { label: "Sponsor", sort: null },
   { label: "Invitation Date", sort: "invited_at" },
   { label: "Group / Department", sort: "group" },
   { label: "Status", sort: "status" },
@@ -242,6 +248,24 @@ export function guestStatusLabel(status: AccountStatus): string {
   }
 }
 
+/** The Status pill: *Suspended* for a guest without a sponsor, whatever the activation. */
+export function guestPill(row: Pick<GuestRow, "status" | "access">): { label: string; kind: string; title?: string } {
+  if (row.access === "suspended") {
+    return { label: "Suspended", kind: "suspended", title: "No sponsor: this guest cannot log in until someone takes them over" };
+  }
+  return { label: guestStatusLabel(row.status), kind: row.status };
+}
+
+/** The Sponsor cell. */
+export function sponsorLabel(row: Pick<GuestRow, "sponsor_name">): string {
+  return row.sponsor_name ?? "No sponsor";
+}
+
+/** The toast after guests were given a sponsor. */
+export function sponsorToast(count: number, sponsor: string): string {
+  return count === 1 ? `${sponsor} now sponsors this guest` : `${sponsor} now sponsors ${count} guests`;
+}
+
 /** The Group / Department cell: "Atlas · Sales" when the guest joined a group, else "Sales". */
 export function groupDepartmentLabel(row: Pick<GuestRow, "group_name" | "department_name">): string {
   const group = row.group_name?.trim() ?? "";
@@ -275,7 +299,19 @@ export function actionLabel(action: ActivityAction): string {
       return "Incorporation";
     case "deletion":
       return "Deletion";
+    case "suspension":
+      return "Suspension";
+    case "take_over":
+      return "Take-over";
   }
+}
+
+/** The Action cell of a report row: the action, and the sponsor concerned where there is one
+ *  (as `ActivityRow::action_text` writes it into the CSV and the e-mail). */
+export function actionText(row: { action: ActivityAction; sponsor?: string | null }): string {
+  if (row.sponsor && row.action === "suspension") return `Suspension (sponsor ${row.sponsor} left)`;
+  if (row.sponsor && row.action === "take_over") return `Take-over (new sponsor ${row.sponsor})`;
+  return actionLabel(row.action);
 }
 
 // ---- dates -------------------------------------------------------------------------------------

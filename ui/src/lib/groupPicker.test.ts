@@ -14,6 +14,7 @@ const c = (id: string, first: string, last = "X"): Contact => ({
   status: "active",
   department_id: "d",
   department_name: "D",
+  suspended: false,
 });
 
 describe("group picker", () => {

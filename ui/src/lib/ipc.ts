@@ -341,6 +341,21 @@ export function deleteGuests(guestIds: string[]): Promise<number> {
   return call("delete_guests", { guestIds });
 }
 
+/** Gives the selected guests a sponsor (admins); resolves to how many changed. */
+export function changeGuestSponsor(guestIds: string[], sponsorId: string): Promise<number> {
+  return call("change_guest_sponsor", { guestIds, sponsorId });
+}
+
+/** The signed-in member becomes the sponsor of a suspended guest they see (or an admin, of any guest). */
+export function takeOverGuest(guestId: string): Promise<null> {
+  return call("take_over_guest", { guestId });
+}
+
+/** Removes a member from the organisation; resolves to how many guests it left without a sponsor. */
+export function removeFromOrganisation(id: string): Promise<number> {
+  return call("remove_from_organisation", { id });
+}
+
 /** Sends a pending guest a new code. */
 export function resendGuestInvitation(id: string): Promise<GuestRow> {
   return call("resend_guest_invitation", { id });

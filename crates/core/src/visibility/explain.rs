@@ -114,6 +114,9 @@ pub struct AccountPick {
     pub kind: AccountKind,
     pub status: AccountStatus,
     pub department_name: String,
+    /// May sponsor guests (`crate::sponsor::may_sponsor`): offered when choosing a sponsor.
+    #[serde(default)]
+    pub may_sponsor: bool,
 }
 
 /// The answer: the rule's decision for Contacts and in the conversations both are in.

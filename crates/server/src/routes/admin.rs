@@ -1,5 +1,6 @@
 //! Administration endpoints: revoking an account's sessions (SPEC §4, "revocation") and the
-//! users list where a company admin grants *may invite guests* (SPEC §3).
+//! users list where a company admin grants *may invite guests* (SPEC §3) and removes members
+//! (their guests suspended, SPEC §11.1).
 
 use crate::accounts::{self, AccountRow};
 use crate::error::{ApiPath, ApiQuery, AppError, AppResult};
@@ -19,6 +20,7 @@ pub fn router() -> axum::Router<AppState> {
     axum::Router::new()
         .route("/api/v1/admin/accounts/{id}/revoke-sessions", post(revoke_sessions))
         .route("/api/v1/admin/members", get(members))
+        .route("/api/v1/admin/members/{id}/remove", post(remove_member))
 }
 
 #[derive(sqlx::FromRow)]
@@ -138,4 +140,42 @@ pub async fn revoke_sessions(
     work.commit(&state.events).await?;
     tracing::info!(admin = %session.account.id, target = %target.id, revoked, "admin: sessions revoked");
     Ok(Json(Revoked { revoked }))
+}
+
+/// How many guests a removal left without a sponsor.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct MemberRemoved {
+    pub guests_suspended: usize,
+}
+
+#[utoipa::path(post, path = "/api/v1/admin/members/{id}/remove",
+    responses((status = 200, body = MemberRemoved), (status = 403, body = parley_core::wire::ApiError),
+              (status = 404, body = parley_core::wire::ApiError), (status = 409, body = parley_core::wire::ApiError)),
+    security(("bearer" = [])))]
+pub async fn remove_member(
+    State(state): State<AppState>,
+    session: ActiveSession,
+    ApiPath(id): ApiPath<String>,
+) -> AppResult<Json<MemberRemoved>> {
+    let admin = &session.account;
+    if admin.role() != Role::CompanyAdmin {
+        return Err(AppError::new(ErrorCode::Forbidden));
+    }
+    if !crate::routes::guests::plausible_id(&id) {
+        return Err(AppError::new(ErrorCode::NotFound));
+    }
+    let target = accounts::by_id(&state.db, &id)
+        .await?
+        .filter(|a| a.organisation_id == admin.organisation_id && a.status() != AccountStatus::Deleted)
+        .ok_or_else(|| AppError::new(ErrorCode::NotFound))?;
+    if target.kind() != parley_core::role::AccountKind::Member {
+        return Err(AppError::with_message(ErrorCode::Forbidden, "Guests are deleted from the guests list."));
+    }
+    if target.id == admin.id {
+        return Err(AppError::with_message(ErrorCode::Forbidden, "You cannot remove yourself."));
+    }
+    let mut work = UnitOfWork::begin(&state.db).await?;
+    let guests_suspended = crate::members::remove(&mut work, admin, &target, state.clock.now_ms()).await?;
+    work.commit(&state.events).await?;
+    Ok(Json(MemberRemoved { guests_suspended }))
 }

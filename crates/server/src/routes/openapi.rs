@@ -24,6 +24,7 @@ use utoipa::{Modify, OpenApi};
           conversation_invitations::close, conversation_keys::create, conversation_keys::list,
           conversation_keys::revoke, conversation_keys::email, conversation_keys::preview, conversation_keys::redeem,
           guests::list, guests::incorporate, guests::delete, guests::amend, guests::resend, guests::cancel,
+          guests::change_sponsor, guests::take_over, admin::remove_member,
           admin::members, activity::report, visibility::account_picks, visibility::explain,
           guest_preview::before_invitation, guest_preview::of_guest),
     components(schemas(parley_core::wire::ServerEvent, parley_core::admin::GuestSort, parley_core::admin::SortDirection,

@@ -6,6 +6,7 @@ use crate::accounts;
 use crate::error::{ApiJson, ApiPath, AppError, AppResult};
 use crate::routes::ActiveSession;
 use crate::settings;
+use crate::sponsors::Departure;
 use crate::state::AppState;
 use crate::unit_of_work::UnitOfWork;
 use axum::extract::State;
@@ -78,6 +79,13 @@ pub async fn set_may_invite(
     }
     let mut work = UnitOfWork::begin(&state.db).await?;
     accounts::set_may_invite_guests(&mut work, &target, body.may_invite).await?;
+    // Withdrawing the right from a member who is not an admin takes their guests (SPEC §11.1).
+    let after = parley_core::sponsor::Candidate { may_invite_guests: body.may_invite, ..target.candidate() };
+    if parley_core::sponsor::loses_guests(&target.candidate(), &after) {
+        let now = state.clock.now_ms();
+        crate::sponsors::suspend_guests_of(&mut work, &target, &session.account, Departure::RightWithdrawn, now)
+            .await?;
+    }
     work.commit(&state.events).await?;
     Ok(Json(body))
 }

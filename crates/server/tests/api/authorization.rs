@@ -615,8 +615,68 @@ async fn administration() {
             },
             expect: "UFFFFFOF",
         },
+        Row {
+            name: "POST /guests/{guest}/take-over",
+            build: |w| post(format!("/api/v1/guests/{}/take-over", w.guest.id), json!({})),
+            // The inviter sponsors the guest already; the colleague sees a guest who has a
+            // sponsor; the admins of the guest's department take it over, one after the other.
+            expect: "UXFFNOON",
+        },
+        Row {
+            name: "POST /guests/{unrelated guest}/take-over",
+            build: |w| post(format!("/api/v1/guests/{}/take-over", w.unrelated_guest.id), json!({})),
+            expect: "UNNFONON",
+        },
+        Row {
+            name: "POST /admin/guests/sponsor (the guest to the colleague)",
+            build: |w| {
+                post(
+                    "/api/v1/admin/guests/sponsor".into(),
+                    json!({"guest_ids": [w.guest.id], "sponsor_id": w.org.colleague.id}),
+                )
+            },
+            expect: "UFFFNOOF",
+        },
+        Row {
+            name: "POST /admin/members/{colleague}/remove",
+            build: |w| post(format!("/api/v1/admin/members/{}/remove", w.org.colleague.id), json!({})),
+            expect: "UFFFFFOF",
+        },
     ])
     .await;
+}
+
+/// A suspended guest (its sponsor lost the right, SPEC §11.1) holds no session: every endpoint
+/// answers 401 to its old token, and logging in again is refused with the reason.
+#[tokio::test]
+async fn a_suspended_guest_is_refused_everywhere() {
+    let w = World::new().await;
+    let guest = w.tokens[1].clone().expect("guest token");
+    let company_admin = w.tokens[6].clone().expect("admin token");
+    let url = w.app.url(&format!("/api/v1/admin/accounts/{}/may-invite", w.org.member.id));
+    let r = w.app.client.put(url).bearer_auth(&company_admin).json(&json!({"may_invite": false})).send().await;
+    assert!(r.expect("put").status().is_success());
+    let atlas = &w.atlas;
+    let paths = [
+        (Method::GET, "/api/v1/me".to_owned()),
+        (Method::GET, "/api/v1/contacts".to_owned()),
+        (Method::GET, "/api/v1/conversations".to_owned()),
+        (Method::GET, format!("/api/v1/conversations/{atlas}")),
+        (Method::GET, format!("/api/v1/conversations/{atlas}/messages")),
+        (Method::POST, format!("/api/v1/conversations/{atlas}/messages")),
+        (Method::GET, "/api/v1/notices".to_owned()),
+        (Method::GET, "/api/v1/invitations/options".to_owned()),
+        (Method::GET, "/api/v1/ws".to_owned()),
+        (Method::POST, format!("/api/v1/guests/{}/take-over", w.guest.id)),
+    ];
+    for (method, path) in paths {
+        let body = json!({"client_id": uuid::Uuid::new_v4().to_string(), "body": "still here?"});
+        let r = w.app.client.request(method.clone(), w.app.url(&path)).bearer_auth(&guest).json(&body).send().await;
+        assert_eq!(r.expect("sent").status(), StatusCode::UNAUTHORIZED, "{method} {path}");
+    }
+    let code = w.app.request_new_code(&w.guest.phone).await;
+    let r = w.app.try_login(&w.guest.phone, &code).await;
+    crate::helpers::assert_error(r, StatusCode::FORBIDDEN, "guest_suspended").await;
 }
 
 /// What the sockets of each role receive while the others act is read the same way: nobody

@@ -504,8 +504,11 @@ async fn account_events_reach_the_account_and_its_admins() {
     check(&[
         row(RevokeGuestSessions, ["session_revoked", "-", "-", "-", "-", "-", "-"]),
         row(GuestLogsOut, ["session_revoked", "-", "-", "-", "-", "-", "-"]),
-        // Nobody's Contacts show the right: the colleague alone reads itself again.
-        row(RevokeColleaguesRight, ["-", "-", "account_changed", "-", "-", "-", "-"]),
+        // Nobody's Contacts show the right: the colleague reads itself again. The guest the
+        // colleague sponsored is suspended (SPEC §11.1): the colleague, who sees it, is told its
+        // contact changed, and the admins of its department (Engineering's and the company
+        // admin) get a notice.
+        row(RevokeColleaguesRight, ["-", "-", "account_changed+contacts_changed", "notice", "-", "notice", "-"]),
         row(LockColleague, ["-", "-", "-", "notice", "-", "notice", "-"]),
     ])
     .await;

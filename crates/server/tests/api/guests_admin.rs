@@ -13,14 +13,14 @@ const DAY_MS: i64 = 24 * 3_600_000;
 
 impl Setup {
     /// Invites guest `n` as `token` and returns its id.
-    async fn guest(&self, token: &str, n: u16) -> String {
+    pub(crate) async fn guest(&self, token: &str, n: u16) -> String {
         let r = self.invite(token, &form(n)).await;
         assert_eq!(r.status(), StatusCode::CREATED);
         let body: Value = r.json().await.expect("created");
         body["guest"]["id"].as_str().expect("id").to_owned()
     }
 
-    async fn guests(&self, token: &str, query: &str) -> Value {
+    pub(crate) async fn guests(&self, token: &str, query: &str) -> Value {
         let r = self.app.get_auth(&format!("/api/v1/admin/guests?{query}"), token).await;
         assert_eq!(r.status(), StatusCode::OK, "{query}");
         r.json().await.expect("page")
@@ -30,7 +30,7 @@ impl Setup {
         self.app.post_json_auth(&format!("/api/v1/admin/guests/{action}"), token, &json!({ "guest_ids": ids })).await
     }
 
-    async fn report(&self, token: &str, month: &str) -> Value {
+    pub(crate) async fn report(&self, token: &str, month: &str) -> Value {
         let r = self.app.get_auth(&format!("/api/v1/admin/activity?month={month}"), token).await;
         assert_eq!(r.status(), StatusCode::OK);
         r.json().await.expect("report")
@@ -42,7 +42,7 @@ fn ids(page: &Value) -> Vec<String> {
 }
 
 /// Guest `n`'s phone number in E.164 (see `form`).
-fn guest_phone(n: u16) -> String {
+pub(crate) fn guest_phone(n: u16) -> String {
     format!("+44207946{:04}", 100 + n)
 }
 

@@ -20,6 +20,7 @@ mod hostile;
 mod invitations;
 mod outbox;
 mod sharing;
+mod sponsors;
 mod test_db;
 mod visibility_check;
 mod ws;

@@ -9,4 +9,8 @@ export type AccountPick = { id: string,
 /**
  * The name, or the phone number while there is none.
  */
-name: string, phone_display: string, kind: AccountKind, status: AccountStatus, department_name: string, };
+name: string, phone_display: string, kind: AccountKind, status: AccountStatus, department_name: string, 
+/**
+ * May sponsor guests (`crate::sponsor::may_sponsor`): offered when choosing a sponsor.
+ */
+may_sponsor: boolean, };

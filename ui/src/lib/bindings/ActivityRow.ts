@@ -9,4 +9,8 @@ actor: string, action: ActivityAction,
 /**
  * The guest concerned: name and phone number.
  */
-guest: string, };
+guest: string, 
+/**
+ * For a suspension, the sponsor who left; for a take-over, the new sponsor.
+ */
+sponsor: string | null, };

@@ -20,4 +20,8 @@ phone_display: string, email: string | null, kind: AccountKind, role: Role,
 /**
  * For guests, shown as *Pending activation* / *Active*.
  */
-status: AccountStatus, department_id: string, department_name: string, };
+status: AccountStatus, department_id: string, department_name: string, 
+/**
+ * A guest without a sponsor (SPEC §11.1), shown *Suspended*.
+ */
+suspended: boolean, };

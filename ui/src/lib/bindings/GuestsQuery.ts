@@ -10,7 +10,11 @@ export type GuestsQuery = {
 /**
  * Matches first and last name, user ID (phone) and inviter; ignored under two characters.
  */
-search: string, status: GuestStatusFilter, sort: GuestSort, direction: SortDirection, offset: number, 
+search: string, status: GuestStatusFilter, 
+/**
+ * Only guests without a sponsor (suspended, SPEC §11.1).
+ */
+without_sponsor: boolean, sort: GuestSort, direction: SortDirection, offset: number, 
 /**
  * At most [`PAGE_MAX`] (a larger one is read as the largest); 0 means the default page size.
  */

@@ -10,4 +10,8 @@ export type Me = { id: string, organisation_id: string, organisation_name: strin
 /**
  * True until the names are confirmed and the terms accepted (SPEC §4).
  */
-first_login_required: boolean, };
+first_login_required: boolean, 
+/**
+ * May sponsor guests, and so take over a suspended guest (`core::sponsor::may_sponsor`).
+ */
+may_sponsor: boolean, };

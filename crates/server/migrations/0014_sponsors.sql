@@ -1,0 +1,13 @@
+-- Guest sponsors (SPEC §11.1): every guest has one, the inviter by default. A guest whose
+-- sponsor left or lost the right to invite has none (NULL) and is suspended until someone takes
+-- them over; `suspended_at` says since when.
+ALTER TABLE accounts ADD COLUMN sponsor_id TEXT REFERENCES accounts (id);
+ALTER TABLE accounts ADD COLUMN suspended_at BIGINT;
+UPDATE accounts SET sponsor_id = invited_by WHERE kind = 'guest';
+-- The guests a sponsor holds (read when the sponsor leaves or loses the right).
+CREATE INDEX accounts_sponsor ON accounts (sponsor_id) WHERE sponsor_id IS NOT NULL;
+-- The guests list's *Without sponsor* filter.
+CREATE INDEX accounts_unsponsored ON accounts (organisation_id) WHERE kind = 'guest' AND sponsor_id IS NULL;
+
+-- The sponsor an activity row concerns: the one who left (a suspension), the new one (a take-over).
+ALTER TABLE activity ADD COLUMN sponsor_id TEXT REFERENCES accounts (id);
