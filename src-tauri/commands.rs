@@ -15,8 +15,8 @@ use parley_core::visibility::explain::{AccountPick, VisibilityAnswer};
 use parley_core::visibility::preview::GuestPreview;
 use parley_core::wire::{
     ApiError, Conversation, ConversationInvitation, ConversationKey, CreateConversationRequest, CreateKeyRequest,
-    InvitationCreated, InvitationOptions, KeyCreated, KeyPreview, KeyRedeemed, Me, Notice, RedeemKeyRequest,
-    RequestCodeResponse, SendKeyRequest, ShareConversationRequest,
+    GuestConfirmation, InvitationCreated, InvitationOptions, KeyCreated, KeyPreview, KeyRedeemed, Me, Notice,
+    RedeemKeyRequest, RequestCodeResponse, SendKeyRequest, ShareConversationRequest,
 };
 use tauri::State;
 
@@ -310,6 +310,21 @@ pub async fn incorporate_guests(client: State<'_, Client>, guest_ids: Vec<String
 #[tauri::command]
 pub async fn delete_guests(client: State<'_, Client>, guest_ids: Vec<String>) -> Result<u32> {
     client.delete_guests(guest_ids).await
+}
+
+#[tauri::command]
+pub async fn refresh_me(client: State<'_, Client>) -> Result<Me> {
+    client.refresh_me().await
+}
+
+#[tauri::command]
+pub async fn guest_confirmations(client: State<'_, Client>) -> Result<Vec<GuestConfirmation>> {
+    client.guest_confirmations().await
+}
+
+#[tauri::command]
+pub async fn answer_guest_confirmation(client: State<'_, Client>, guest_id: String, confirm: bool) -> Result<()> {
+    client.answer_guest_confirmation(guest_id, confirm).await
 }
 
 #[tauri::command]

@@ -210,7 +210,7 @@ impl Client {
             (Some(token), Some(me)) => {
                 let api = ApiClient::new(&server_url)?;
                 *lock(&self.shared.session) = Some(Session { api, token, me: me.clone() });
-                if !me.first_login_required {
+                if may_sync(&me) {
                     self.start_sync();
                 }
                 Ok(self.state_for(server_url, me))
@@ -220,7 +220,13 @@ impl Client {
     }
 
     fn state_for(&self, server_url: String, me: Me) -> AppState {
-        let screen = if me.first_login_required { Screen::FirstLogin } else { Screen::Contacts };
+        let screen = if me.first_login_required {
+            Screen::FirstLogin
+        } else if me.awaiting_confirmation {
+            Screen::AwaitingConfirmation
+        } else {
+            Screen::Contacts
+        };
         AppState { server_url, me: Some(me), screen }
     }
 
@@ -256,7 +262,7 @@ impl Client {
         self.shared.cache.set_server_url(api.base()).await?;
         self.shared.cache.set_me(&answer.me).await?;
         *lock(&self.shared.session) = Some(Session { api, token, me: answer.me.clone() });
-        if !answer.me.first_login_required {
+        if may_sync(&answer.me) {
             self.start_sync();
         }
         Ok(answer.me)
@@ -285,7 +291,23 @@ impl Client {
         if let Some(s) = lock(&self.shared.session).as_mut() {
             s.me = me.clone();
         }
-        self.start_sync();
+        if may_sync(&me) {
+            self.start_sync();
+        }
+        Ok(me)
+    }
+
+    /// Reads the signed-in account again (the waiting screen asks until the inviter confirmed);
+    /// syncing starts once the account may use Parley.
+    pub async fn refresh_me(&self) -> Result<Me, ApiError> {
+        let me = self.with_session(|s| async move { s.api.me(&s.token).await }).await?;
+        self.shared.cache.set_me(&me).await?;
+        if let Some(s) = lock(&self.shared.session).as_mut() {
+            s.me = me.clone();
+        }
+        if may_sync(&me) {
+            self.start_sync();
+        }
         Ok(me)
     }
 
@@ -478,4 +500,10 @@ impl Client {
             t.abort();
         }
     }
+}
+
+/// Whether the account may sync (contacts, conversations, the socket): its first login is done
+/// and, for a guest, its inviter confirmed it (the server refuses the rest meanwhile).
+fn may_sync(me: &Me) -> bool {
+    !me.first_login_required && !me.awaiting_confirmation
 }

@@ -13,6 +13,8 @@ use ts_rs::TS;
 pub enum Screen {
     Login,
     FirstLogin,
+    /// A guest whose inviter has not confirmed the activation yet (SPEC §11.1).
+    AwaitingConfirmation,
     Contacts,
 }
 

@@ -10,6 +10,8 @@
 //! - [`chat`]: conversation list and timelines, sending, live messages and receipts.
 //! - [`outbox`]: sends the offline queue in order, idempotently.
 //! - [`admin`]: guests list and actions, users list, settings, activity report and its CSV.
+//! - [`confirmations`]: "Is this your guest?" — the questions put to the signed-in sponsor and
+//!   their answers (SPEC §11.1).
 //! - [`sharing`]: running and sharing groups; invitations; external keys and redeeming them.
 //! - [`directory`]: the in-memory contact list behind search and paging.
 //! - [`sync`]: delta sync on start and on WebSocket events, reconnect with backoff.
@@ -26,6 +28,7 @@ pub mod calling_codes;
 pub mod chat;
 pub mod chat_store;
 pub mod client;
+pub mod confirmations;
 pub mod directory;
 pub mod ipc;
 pub mod notify;

@@ -165,8 +165,8 @@ pub struct GuestRow {
     pub sponsor_id: Option<String>,
     /// The sponsor's name (their phone number if they have no name yet).
     pub sponsor_name: Option<String>,
-    /// Suspended: the guest has no sponsor and cannot log in.
-    pub access: crate::sponsor::GuestAccess,
+    /// Suspended (no sponsor: cannot log in) or awaiting its inviter's confirmation.
+    pub access: crate::guest_access::GuestAccess,
 }
 
 /// `POST /api/v1/admin/guests/sponsor`: the selected guests get `sponsor_id` as their sponsor
@@ -235,6 +235,10 @@ pub enum ActivityAction {
     Suspension,
     /// Someone became the guest's sponsor; the actor is who did it.
     TakeOver,
+    /// The inviter confirmed the activation ("Is this your guest?").
+    Confirmation,
+    /// The inviter said *Not my guest*: the guest's access was deleted.
+    Rejection,
 }
 
 impl ActivityAction {
@@ -245,12 +249,22 @@ impl ActivityAction {
             Self::Deletion => "deletion",
             Self::Suspension => "suspension",
             Self::TakeOver => "take_over",
+            Self::Confirmation => "confirmation",
+            Self::Rejection => "rejection",
         }
     }
     pub fn from_db(s: &str) -> Option<Self> {
-        [Self::Invitation, Self::Incorporation, Self::Deletion, Self::Suspension, Self::TakeOver]
-            .into_iter()
-            .find(|a| a.as_str() == s)
+        [
+            Self::Invitation,
+            Self::Incorporation,
+            Self::Deletion,
+            Self::Suspension,
+            Self::TakeOver,
+            Self::Confirmation,
+            Self::Rejection,
+        ]
+        .into_iter()
+        .find(|a| a.as_str() == s)
     }
     /// The word shown in the report.
     pub fn label(self) -> &'static str {
@@ -260,6 +274,8 @@ impl ActivityAction {
             Self::Deletion => "Deletion",
             Self::Suspension => "Suspension",
             Self::TakeOver => "Take-over",
+            Self::Confirmation => "Activation confirmed",
+            Self::Rejection => "Not my guest",
         }
     }
 }

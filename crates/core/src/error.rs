@@ -38,6 +38,8 @@ pub enum ErrorCode {
     GuestSuspended,
     /// The person chosen as a guest's sponsor may not sponsor guests.
     SponsorNotAllowed,
+    /// The guest's inviter has not confirmed the activation yet.
+    AwaitingConfirmation,
     Internal,
     // Invitation refusals (SPEC §7.2), word for word.
     /// `The domain is forbidden`
@@ -86,6 +88,7 @@ impl ErrorCode {
             Self::FeatureNotForGuests => "feature_not_for_guests",
             Self::GuestSuspended => "guest_suspended",
             Self::SponsorNotAllowed => "sponsor_not_allowed",
+            Self::AwaitingConfirmation => "awaiting_confirmation",
             Self::Internal => "internal",
             Self::DomainForbidden => "domain_forbidden",
             Self::CountryCodeForbidden => "country_code_forbidden",
@@ -127,6 +130,9 @@ impl ErrorCode {
                 "Your guest access is suspended: the person who sponsored it has left or can no longer invite guests. Please ask your contact in the organization to take you over."
             }
             Self::SponsorNotAllowed => "This person cannot sponsor guests. Choose a member who may invite external users.",
+            Self::AwaitingConfirmation => {
+                "The person who invited you has not confirmed your access yet. Parley opens as soon as they do."
+            }
             Self::Internal => "Something went wrong on the server. Please try again.",
             Self::DomainForbidden => "The domain is forbidden",
             Self::CountryCodeForbidden => "The country code is forbidden",

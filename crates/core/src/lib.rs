@@ -13,6 +13,8 @@
 //! - [`admin`]: guests list, activity report and users list queries, rows and rules (SPEC §3, §8, §9).
 //! - [`admin_scope`]: how far an administrator reaches (SPEC §3, §8).
 //! - [`visibility`]: who sees whom (SPEC §5).
+//! - [`guest_access`]: what a guest may do now — open, suspended, awaiting its inviter's
+//!   confirmation (SPEC §11.1).
 //! - [`sponsor`]: who sponsors a guest, who may take one over, and what a guest without a
 //!   sponsor may do (SPEC §11.1).
 //! - [`sharing`]: external keys of a conversation — code, link, details, validity (SPEC §10.1).
@@ -31,6 +33,7 @@ pub mod chat;
 pub mod email;
 pub mod error;
 pub mod group_rights;
+pub mod guest_access;
 pub mod invitation;
 pub mod name;
 pub mod phone;

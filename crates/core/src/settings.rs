@@ -45,6 +45,9 @@ pub struct OrganisationSettings {
     pub reminders_max: u32,
     pub activity_report_enabled: bool,
     pub display_group_all: bool,
+    /// After a guest's first login its inviter is asked "Is this your guest?"; until they
+    /// confirm, the guest sees only a waiting screen (SPEC §11.1).
+    pub confirm_guest_activation: bool,
 }
 
 impl Default for OrganisationSettings {
@@ -61,6 +64,7 @@ impl Default for OrganisationSettings {
             reminders_max: 7,
             activity_report_enabled: false,
             display_group_all: false,
+            confirm_guest_activation: false,
         }
     }
 }

@@ -2,8 +2,9 @@
 //! hand a guest to someone else. A sponsor who is removed from the organisation or loses the
 //! right to invite leaves their guests without one, and a guest without a sponsor is
 //! **suspended**: no login, sockets closed, shown *Suspended*, until an admin or another
-//! authorised member takes them over. Each of these is decided here, once; the server applies
-//! it (`server::sponsors`) and the UI shows the flags the server computed.
+//! authorised member takes them over (what a guest may do is `crate::guest_access`). Each of
+//! these is decided here, once; the server applies it (`server::sponsors`) and the UI shows the
+//! flags the server computed.
 
 use crate::role::{AccountKind, AccountStatus, Role};
 use serde::{Deserialize, Serialize};
@@ -30,25 +31,6 @@ pub fn may_sponsor(c: &Candidate) -> bool {
 /// then suspended): it could sponsor and now cannot.
 pub fn loses_guests(before: &Candidate, after: &Candidate) -> bool {
     may_sponsor(before) && !may_sponsor(after)
-}
-
-/// What a guest's sponsorship allows now.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, ToSchema)]
-#[serde(rename_all = "snake_case")]
-#[ts(export)]
-pub enum GuestAccess {
-    /// The guest has a sponsor: their access is as the guest profile allows.
-    Open,
-    /// Their sponsor left or lost the right: no login until someone takes them over.
-    Suspended,
-}
-
-/// A guest's access from their sponsor (`None`: nobody sponsors them).
-pub fn guest_access(sponsor_id: Option<&str>) -> GuestAccess {
-    match sponsor_id {
-        Some(_) => GuestAccess::Open,
-        None => GuestAccess::Suspended,
-    }
 }
 
 /// The asker's relation to one guest, as far as sponsorship goes.
@@ -142,12 +124,6 @@ mod tests {
         let before = member(Role::DepartmentAdmin, false);
         let after = Candidate { status: AccountStatus::Deleted, ..before };
         assert!(loses_guests(&before, &after));
-    }
-
-    #[test]
-    fn without_a_sponsor_a_guest_is_suspended() {
-        assert_eq!(guest_access(None), GuestAccess::Suspended);
-        assert_eq!(guest_access(Some("m1")), GuestAccess::Open);
     }
 
     fn standing(asker: Candidate) -> Standing {

@@ -91,6 +91,24 @@ pub struct Me {
     /// May sponsor guests, and so take over a suspended guest (`core::sponsor::may_sponsor`).
     #[serde(default)]
     pub may_sponsor: bool,
+    /// A guest whose inviter has not confirmed the activation yet: the waiting screen.
+    #[serde(default)]
+    pub awaiting_confirmation: bool,
+}
+
+/// "Is this your guest?" (SPEC §11.1): a guest who activated and whose sponsor is asked to
+/// confirm it (`GET /api/v1/guest-confirmations`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, ToSchema)]
+#[ts(export)]
+pub struct GuestConfirmation {
+    pub guest_id: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub phone_display: String,
+    pub email: Option<String>,
+    /// When the guest completed the first login (Unix ms).
+    #[ts(type = "number")]
+    pub activated_at: i64,
 }
 
 /// The first-login steps of SPEC §4.

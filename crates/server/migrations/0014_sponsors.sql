@@ -9,5 +9,9 @@ CREATE INDEX accounts_sponsor ON accounts (sponsor_id) WHERE sponsor_id IS NOT N
 -- The guests list's *Without sponsor* filter.
 CREATE INDEX accounts_unsponsored ON accounts (organisation_id) WHERE kind = 'guest' AND sponsor_id IS NULL;
 
+-- When the inviter was asked "Is this your guest?" (SPEC §11.1); NULL once answered, or never
+-- asked. The guest sees only a waiting screen meanwhile.
+ALTER TABLE accounts ADD COLUMN confirmation_asked_at BIGINT;
+
 -- The sponsor an activity row concerns: the one who left (a suspension), the new one (a take-over).
 ALTER TABLE activity ADD COLUMN sponsor_id TEXT REFERENCES accounts (id);

@@ -1,6 +1,7 @@
 //! Reading accounts, and turning them into the wire views (`Me`, `Contact`).
 
 use crate::db::Db;
+use parley_core::guest_access::{guest_access, GuestAccess, Lifecycle};
 use parley_core::role::{AccountKind, AccountStatus, Role};
 use parley_core::visibility::{Party, Ties};
 use parley_core::wire::{Contact, Me};
@@ -29,12 +30,14 @@ pub struct AccountRow {
     pub scope_seq: i64,
     /// A guest's sponsor (SPEC §11.1); `None` for a guest means suspended.
     pub sponsor_id: Option<String>,
+    /// When the inviter was asked to confirm this guest's activation, until they answer.
+    pub confirmation_asked_at: Option<i64>,
 }
 
 pub const SELECT_ACCOUNT: &str = "SELECT a.id, a.organisation_id, o.name AS organisation_name, \
     a.department_id, d.name AS department_name, a.kind, a.role, a.status, a.first_name, \
-    a.last_name, a.phone, a.email, a.invited_by, a.may_invite_guests, a.change_seq, a.scope_seq, a.sponsor_id \
-    FROM accounts a JOIN departments d ON d.id = a.department_id \
+    a.last_name, a.phone, a.email, a.invited_by, a.may_invite_guests, a.change_seq, a.scope_seq, a.sponsor_id, \
+    a.confirmation_asked_at FROM accounts a JOIN departments d ON d.id = a.department_id \
     JOIN organisations o ON o.id = a.organisation_id";
 
 impl AccountRow {
@@ -56,11 +59,17 @@ impl AccountRow {
             may_invite_guests: self.may_invite_guests != 0,
         }
     }
-    /// A guest without a sponsor (`core::sponsor::guest_access`).
+    /// What this account may do now (`core::guest_access`): members always everything.
+    pub fn access(&self) -> GuestAccess {
+        guest_access(&Lifecycle {
+            kind: self.kind(),
+            has_sponsor: self.sponsor_id.is_some(),
+            awaiting_confirmation: self.confirmation_asked_at.is_some(),
+        })
+    }
+    /// A guest without a sponsor.
     pub fn suspended(&self) -> bool {
-        self.kind() == AccountKind::Guest
-            && parley_core::sponsor::guest_access(self.sponsor_id.as_deref())
-                == parley_core::sponsor::GuestAccess::Suspended
+        self.access() == GuestAccess::Suspended
     }
     pub fn party(&self) -> Party {
         Party { kind: self.kind(), status: self.status() }
@@ -99,6 +108,7 @@ impl AccountRow {
             department_name: self.department_name.clone(),
             first_login_required: self.status() == AccountStatus::Pending,
             may_sponsor: parley_core::sponsor::may_sponsor(&self.candidate()),
+            awaiting_confirmation: self.access() == GuestAccess::AwaitingConfirmation,
         }
     }
 

@@ -1,6 +1,8 @@
 //! An account's first-login steps (SPEC §4, §7.6): confirmed names and accepted terms make it
-//! *Active*; a guest's first login ends their invitation and tells the inviter; the welcome
-//! message and arrival notices are written. One unit of work, answered before its commit.
+//! *Active*; a guest's first login ends their invitation and tells the inviter — or, when the
+//! organisation asks for it, asks the guest's sponsor "Is this your guest?" and leaves the guest
+//! awaiting that answer (SPEC §11.1, `server::confirmations`); the welcome message and arrival
+//! notices are written. One unit of work, answered before its commit.
 
 use crate::accounts::{self, AccountRow};
 use crate::db::next_change_seq;
@@ -9,6 +11,7 @@ use crate::messages;
 use crate::notices;
 use crate::unit_of_work::UnitOfWork;
 use crate::welcome;
+use parley_core::guest_access::asks_confirmation;
 use parley_core::role::AccountStatus;
 use parley_core::wire::Me;
 use parley_core::{ErrorCode, PersonName};
@@ -78,7 +81,13 @@ async fn accept_invitation(
         .bind(&inviter)
         .fetch_optional(&mut *conn)
         .await?;
-    let body = format!("Your guest {first} {last} has activated their account.");
-    let notice = notices::create(conn, &guest.organisation_id, &inviter, "guest_activated", &body, now).await?;
+    let asks = crate::settings::load(&mut *conn, &guest.organisation_id).await?.confirm_guest_activation;
+    let notice = match (asks_confirmation(guest.kind(), asks), guest.sponsor_id.as_deref()) {
+        (true, Some(sponsor)) => crate::confirmations::ask(conn, guest, first, last, sponsor, now).await?,
+        _ => {
+            let body = format!("Your guest {first} {last} has activated their account.");
+            notices::create(conn, &guest.organisation_id, &inviter, "guest_activated", &body, now).await?
+        }
+    };
     Ok((vec![notice], name.map(|(f, l)| format!("{f} {l}"))))
 }

@@ -27,7 +27,8 @@ const CURSOR_PREFIX: &str = "c1.";
 /// 100,000 times for a first sync, each column counts.
 const SELECT_CONTACT: &str = "SELECT a.id, a.organisation_id, '' AS organisation_name, a.department_id, \
     '' AS department_name, a.kind, a.role, a.status, a.first_name, a.last_name, a.phone, a.email, a.invited_by, \
-    0 AS may_invite_guests, a.change_seq, 0 AS scope_seq, a.sponsor_id FROM accounts a";
+    0 AS may_invite_guests, a.change_seq, 0 AS scope_seq, a.sponsor_id, \
+    a.confirmation_asked_at FROM accounts a";
 
 /// The organisation's department names by id.
 async fn department_names(db: &Db, organisation_id: &str) -> sqlx::Result<std::collections::HashMap<String, String>> {
@@ -273,6 +274,8 @@ impl From<ListedAccount> for AccountRow {
             change_seq: a.change_seq,
             scope_seq: 0,
             sponsor_id: a.sponsor_id,
+            // Contacts do not show it.
+            confirmation_asked_at: None,
         }
     }
 }

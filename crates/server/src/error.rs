@@ -54,6 +54,7 @@ pub fn status_of(code: ErrorCode) -> StatusCode {
         | ErrorCode::Forbidden
         | ErrorCode::GuestDesktopAccessOff
         | ErrorCode::GuestSuspended
+        | ErrorCode::AwaitingConfirmation
         | ErrorCode::FeatureNotForGuests => StatusCode::FORBIDDEN,
         ErrorCode::NotFound => StatusCode::NOT_FOUND,
         ErrorCode::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,

@@ -26,6 +26,8 @@ pub enum Leaving {
     Incorporated,
     Deleted,
     Cancelled,
+    /// Its sponsor answered *Not my guest* to "Is this your guest?" (SPEC §11.1).
+    NotMyGuest,
 }
 
 impl Leaving {
@@ -33,20 +35,20 @@ impl Leaving {
     fn change(self) -> &'static str {
         match self {
             Self::Incorporated => "kind = 'member', role = 'member', scope_seq = $2",
-            Self::Deleted | Self::Cancelled => "status = 'deleted'",
+            Self::Deleted | Self::Cancelled | Self::NotMyGuest => "status = 'deleted'",
         }
     }
     /// What must still hold for it (a cancellation only while the guest is pending).
     fn still(self) -> &'static str {
         match self {
             Self::Cancelled => "status = 'pending'",
-            Self::Incorporated | Self::Deleted => "status <> 'deleted'",
+            Self::Incorporated | Self::Deleted | Self::NotMyGuest => "status <> 'deleted'",
         }
     }
     pub fn invitation_status(self) -> &'static str {
         match self {
             Self::Incorporated => "incorporated",
-            Self::Deleted => "deleted",
+            Self::Deleted | Self::NotMyGuest => "deleted",
             Self::Cancelled => "cancelled",
         }
     }
@@ -54,6 +56,7 @@ impl Leaving {
         match self {
             Self::Incorporated => ActivityAction::Incorporation,
             Self::Deleted | Self::Cancelled => ActivityAction::Deletion,
+            Self::NotMyGuest => ActivityAction::Rejection,
         }
     }
 }
@@ -101,13 +104,25 @@ pub async fn remove(
     how: Leaving,
     now: i64,
 ) -> AppResult<()> {
+    let ids: Vec<String> = chosen.iter().map(|g| g.id.clone()).collect();
+    remove_ids(work, admin, &ids, how, now).await
+}
+
+/// [`remove`] by the guests' ids (`actor`: the admin, or the sponsor saying *Not my guest*).
+pub async fn remove_ids(
+    work: &mut UnitOfWork,
+    admin: &AccountRow,
+    chosen: &[String],
+    how: Leaving,
+    now: i64,
+) -> AppResult<()> {
     let seq = next_change_seq(&mut *work).await?;
     let mut conversations: Vec<String> = Vec::new();
     for g in chosen {
-        leave_list(&mut *work, admin, &g.id, how, (now, seq)).await?;
+        leave_list(&mut *work, admin, g, how, (now, seq)).await?;
         let theirs: Vec<String> =
             sqlx::query_scalar("SELECT conversation_id FROM conversation_members WHERE account_id = $1")
-                .bind(&g.id)
+                .bind(g)
                 .fetch_all(&mut **work)
                 .await?;
         conversations.extend(theirs);
@@ -118,12 +133,12 @@ pub async fn remove(
     // them) drops them; nobody else's view changes.
     let mut contacts = ContactChange::default();
     for g in chosen {
-        contacts.account(work, &g.id).await?;
+        contacts.account(work, g).await?;
     }
     contacts.publish(work, seq);
     // With the account: its sessions end (its sockets close once this commits).
     for g in chosen {
-        crate::sessions::revoke_all(&mut *work, &g.id, now).await?;
+        crate::sessions::revoke_all(&mut *work, g, now).await?;
     }
     for c in conversations {
         let recipients = crate::conversations::member_ids(&mut **work, &c).await?;

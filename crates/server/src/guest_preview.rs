@@ -70,6 +70,7 @@ pub async fn of_invitation(
         change_seq: 0,
         scope_seq: 0,
         sponsor_id: Some(inviter.id.clone()),
+        confirmation_asked_at: None,
         ..inviter.clone()
     };
     let (shared, titled) = match conversation {

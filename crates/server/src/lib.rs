@@ -39,6 +39,8 @@
 //!   messages, invitations, notices, settings, admin, guests, activity, ws, health, openapi.
 //! - [`sign_in`]: logging in with a phone number and a code; wrong codes and lockouts.
 //! - [`sponsors`]: guests left without a sponsor are suspended; taking guests over (SPEC §11.1).
+//! - [`confirmations`]: "Is this your guest?" — asked at a guest's first login, answered by its
+//!   sponsor (SPEC §11.1).
 //! - [`members`]: removing a member from the organisation (their guests suspended).
 //! - [`shutdown`]: the stop signal background tasks wait on.
 //! - [`activation`]: an account's first-login steps (names, terms, the guest's invitation).
@@ -54,6 +56,7 @@ pub mod chat;
 pub mod clock;
 pub mod codes;
 pub mod configuration;
+pub mod confirmations;
 pub mod contact_audience;
 pub mod contact_sync;
 pub mod conversations;

@@ -14,7 +14,7 @@ use parley_core::ErrorCode;
 /// Removes `member` on `admin`'s order, in the caller's unit of work. Returns how many guests
 /// it left without a sponsor.
 pub async fn remove(work: &mut UnitOfWork, admin: &AccountRow, member: &AccountRow, now: i64) -> AppResult<usize> {
-    let seq = next_change_seq(&mut **work).await?;
+    let seq = next_change_seq(work).await?;
     let changed = sqlx::query(
         "UPDATE accounts SET status = 'deleted', may_invite_guests = 0, updated_at = $1, change_seq = $2 \
          WHERE id = $3 AND kind = 'member' AND status <> 'deleted'",

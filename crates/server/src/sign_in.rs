@@ -83,7 +83,7 @@ async fn open_session(
     }
     // SPEC §11.1: a guest without a sponsor is suspended until someone takes them over; the
     // code stays usable once they are.
-    if account.suspended() {
+    if !parley_core::guest_access::may_sign_in(account.access()) {
         return Err(AppError::new(ErrorCode::GuestSuspended));
     }
     // Single use, even against a concurrent login with the same code.

@@ -60,7 +60,7 @@ pub async fn suspend_guests_of(
     if guests.is_empty() {
         return Ok(0);
     }
-    let seq = next_change_seq(&mut **work).await?;
+    let seq = next_change_seq(work).await?;
     sqlx::query(
         "UPDATE accounts SET sponsor_id = NULL, suspended_at = $1, updated_at = $1, change_seq = $2 \
          WHERE sponsor_id = $3 AND kind = 'guest' AND status <> 'deleted'",
@@ -75,7 +75,7 @@ pub async fn suspend_guests_of(
     let mut pending = Vec::new();
     for g in &guests {
         crate::activity::record_for_sponsor(
-            &mut **work,
+            work,
             &sponsor.organisation_id,
             &actor.id,
             ActivityAction::Suspension,
@@ -92,11 +92,10 @@ pub async fn suspend_guests_of(
             parley_core::PhoneNumber::display(&g.phone),
             why.phrase(),
         );
-        for admin in accounts::admins_for_department(&mut **work, &sponsor.organisation_id, &g.department_id).await? {
+        for admin in accounts::admins_for_department(work, &sponsor.organisation_id, &g.department_id).await? {
             if admin != sponsor.id {
                 pending.push(
-                    notices::create(&mut **work, &sponsor.organisation_id, &admin, "guest_suspended", &body, now)
-                        .await?,
+                    notices::create(work, &sponsor.organisation_id, &admin, "guest_suspended", &body, now).await?,
                 );
             }
         }
@@ -119,7 +118,7 @@ pub async fn take_over(
     if sponsor.organisation_id != actor.organisation_id || !may_sponsor(&sponsor.candidate()) {
         return Err(AppError::on_field(ErrorCode::SponsorNotAllowed, "sponsor_id"));
     }
-    let seq = next_change_seq(&mut **work).await?;
+    let seq = next_change_seq(work).await?;
     let mut contacts = ContactChange::default();
     for guest_id in guest_ids {
         let changed = sqlx::query(
@@ -137,7 +136,7 @@ pub async fn take_over(
             return Err(AppError::with_message(ErrorCode::Conflict, "This guest changed meanwhile. Reload the list."));
         }
         crate::activity::record_for_sponsor(
-            &mut **work,
+            work,
             &actor.organisation_id,
             &actor.id,
             ActivityAction::TakeOver,

@@ -17,6 +17,12 @@ after(async () => {
   if (app) await app.deleteSession().catch(() => {});
 });
 
+/** A fresh app for the next test of this file: the driver holds one session at a time. */
+async function reopenApp() {
+  if (app) await app.deleteSession().catch(() => {});
+  app = await openFreshApp();
+}
+
 async function activeToken(person, number, first, last) {
   const token = (await api("POST", "/api/v1/auth/login", { phone: `+442079460${number.slice(1)}`, code: person.code })).body.token;
   await api("POST", "/api/v1/me/first-login", { first_name: first, last_name: last, accept_terms: true }, token);
@@ -152,7 +158,7 @@ test("a sponsor loses the right: guests suspended, handed to a colleague and tak
   await org.mayInvite(sam.id, false);
 
   // Gus is refused at login, with the reason.
-  app = await openFreshApp();
+  await reopenApp();
   await submitLoginUk(app, "20 7946 0911", await freshCode(gusPhone));
   await waitForText(app, "form-error", "Your guest access is suspended");
   await shot(app, "85-suspended-guest-login");
@@ -207,3 +213,72 @@ test("a sponsor loses the right: guests suspended, handed to a colleague and tak
   await shot(app, "90-report-suspension-take-over");
 });
 
+
+test("the inviter confirms a guest's activation, or says Not my guest", async () => {
+  const org = await provisionOrganisation("Cedar Partners", "0960", { ivy: ["Ivy", "Inviter", "0961"] });
+  const { ivy } = org.people;
+  await org.settings({ guest_invitations_enabled: true, activity_report_enabled: true, confirm_guest_activation: true });
+  await org.mayInvite(ivy.id, true);
+  const ivyToken = await activeToken(ivy, "0961", "Ivy", "Inviter");
+  const invite = async (first, last, number) => {
+    const r = await api("POST", "/api/v1/invitations", {
+      first_name: first, last_name: last, email: `${first.toLowerCase()}@cedar-partner.example`, phone: `+44 20 7946 ${number}`,
+      by_sms: true, by_email: false, details: "", conversation_id: null,
+    }, ivyToken);
+    assert.equal(r.status, 201, JSON.stringify(r.body));
+    return r.body.guest;
+  };
+  const gwen = await invite("Gwen", "Guest", "0971");
+  const rex = await invite("Rex", "Stranger", "0972");
+  const rexPhone = "+442079460972";
+  const rexToken = (await api("POST", "/api/v1/auth/login", { phone: rexPhone, code: (await codeFromOutbox(rexPhone)).code })).body.token;
+  const rexMe = await api("POST", "/api/v1/me/first-login", { first_name: "Rex", last_name: "Stranger", accept_terms: true }, rexToken);
+  assert.equal(rexMe.body.awaiting_confirmation, true);
+
+  // Gwen's first login in the app ends on the waiting screen.
+  await reopenApp();
+  await submitLoginUk(app, "20 7946 0971", (await codeFromOutbox("+442079460971")).code);
+  await waitForScreen(app, "first_login");
+  await (await byTestId(app, "accept-terms")).click();
+  await (await byTestId(app, "first-login-submit")).click();
+  await waitForScreen(app, "awaiting_confirmation");
+  await (await byTestId(app, "awaiting-confirmation")).waitForDisplayed({ timeout: 5000 });
+  await shot(app, "91-awaiting-confirmation");
+  await (await byTestId(app, "logout")).click();
+  await waitForScreen(app, "login");
+
+  // Ivy is asked about both, in Contacts: confirms Gwen, says Not my guest to Rex.
+  await logInAgainUk(app, ivy.national, await freshCode("+442079460961"));
+  await app.waitUntil(async () => (await textsOf(app, "guest-confirmation")).length === 2, { timeout: 10000 });
+  const cards = (await textsOf(app, "guest-confirmation")).join(" ");
+  assert.match(cards, /Gwen Guest/);
+  assert.match(cards, /rex@cedar-partner\.example/);
+  await shot(app, "92-is-this-your-guest");
+  await (await app.$(`[data-guest-id="${gwen.id}"] [data-testid="guest-confirmation-confirm"]`)).click();
+  await waitForText(app, "toast", "Gwen Guest can now use Parley");
+  await (await app.$(`[data-guest-id="${rex.id}"] [data-testid="guest-confirmation-reject"]`)).click();
+  await (await byTestId(app, "confirm-dialog")).waitForDisplayed({ timeout: 5000 });
+  await shot(app, "93-not-my-guest");
+  await (await byTestId(app, "confirm-ok")).click();
+  await waitForText(app, "toast", "Rex Stranger's access was deleted");
+  await app.waitUntil(async () => !(await (await byTestId(app, "guest-confirmations")).isExisting()), { timeout: 5000 });
+  assert.equal((await api("GET", "/api/v1/me", null, rexToken)).status, 401, "Rex's session ended");
+  await (await byTestId(app, "logout")).click();
+  await waitForScreen(app, "login");
+
+  // A third guest waits on the screen while Ivy confirms: Parley opens by itself.
+  const tom = await invite("Tom", "Waiting", "0973");
+  await submitLoginUk(app, "20 7946 0973", (await codeFromOutbox("+442079460973")).code);
+  await waitForScreen(app, "first_login");
+  await (await byTestId(app, "accept-terms")).click();
+  await (await byTestId(app, "first-login-submit")).click();
+  await waitForScreen(app, "awaiting_confirmation");
+  assert.equal((await api("POST", `/api/v1/guest-confirmations/${tom.id}/confirm`, {}, ivyToken)).status, 200);
+  await waitForScreen(app, "contacts", 20000);
+  await waitForText(app, "contact-row", "Ivy Inviter");
+  await (await byTestId(app, "logout")).click();
+  await waitForScreen(app, "login");
+
+  // Gwen logs in straight to Contacts now.
+  await logInAgainUk(app, "20 7946 0971", await freshCode("+442079460971"));
+});

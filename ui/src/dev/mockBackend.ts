@@ -17,6 +17,7 @@ import { mockIPC } from "@tauri-apps/api/mocks";
 import { emit } from "@tauri-apps/api/event";
 import type { ApiError } from "../lib/bindings/ApiError";
 import type { AppState } from "../lib/bindings/AppState";
+import type { GuestConfirmation } from "../lib/bindings/GuestConfirmation";
 import type { CallingCode } from "../lib/bindings/CallingCode";
 import type { Contact } from "../lib/bindings/Contact";
 import type { ContactsPage } from "../lib/bindings/ContactsPage";
@@ -182,8 +183,15 @@ export function installMockBackend(params: URLSearchParams): void {
     reminders_max: 7,
     activity_report_enabled: false,
     display_group_all: false,
+    confirm_guest_activation: false,
   };
   const mayInvite = !asGuest && inviteMode !== "revoked";
+
+  // `?confirm=1`: one guest's activation waits for the signed-in member's answer.
+  let guestQuestions: GuestConfirmation[] =
+    params.get("confirm") === "1"
+      ? [{ guest_id: "guest-q1", first_name: "Gina", last_name: "Green", phone_display: "+44 20 7946 0811", email: "gina@partner.example", activated_at: Date.now() - 3 * 60_000 }]
+      : [];
 
   let me: Me = {
     id: "me",
@@ -200,6 +208,7 @@ export function installMockBackend(params: URLSearchParams): void {
     department_name: "Engineering",
     first_login_required: startScreen === "first_login",
     may_sponsor: mayInvite,
+    awaiting_confirmation: false,
   };
   if (asGuest) me = { ...me, first_name: "Gina", last_name: "Guest", kind: "guest", role: "guest", email: "gina@partner.example" };
 
@@ -467,6 +476,13 @@ export function installMockBackend(params: URLSearchParams): void {
           return previewOf(cmd === "invitation_preview" ? ((args.conversationId as string | null) ?? null) : null);
         case "notices":
           return notices;
+        case "guest_confirmations":
+          return guestQuestions;
+        case "answer_guest_confirmation":
+          guestQuestions = guestQuestions.filter((q) => q.guest_id !== args.guestId);
+          return null;
+        case "refresh_me":
+          return me;
         case "mark_notices_read":
           notices = notices.map((n) => ({ ...n, read: true }));
           return null;

@@ -142,6 +142,7 @@ describe("guestPill", () => {
     expect(guestPill({ status: "pending", access: "suspended" }).label).toBe("Suspended");
     expect(guestPill({ status: "active", access: "suspended" }).kind).toBe("suspended");
     expect(guestPill({ status: "active", access: "open" })).toEqual({ label: "Active", kind: "active" });
+    expect(guestPill({ status: "active", access: "awaiting_confirmation" }).label).toBe("Unconfirmed");
     expect(sponsorLabel({ sponsor_name: null })).toBe("No sponsor");
     expect(sponsorToast(1, "Sam Stone")).toBe("Sam Stone now sponsors this guest");
     expect(sponsorToast(3, "Sam Stone")).toBe("Sam Stone now sponsors 3 guests");
@@ -330,6 +331,7 @@ describe("settings", () => {
     reminders_max: 7,
     activity_report_enabled: false,
     display_group_all: false,
+    confirm_guest_activation: false,
   };
 
   it("is dirty once a value differs, and clean when changed back", () => {

@@ -248,10 +248,14 @@ export function guestStatusLabel(status: AccountStatus): string {
   }
 }
 
-/** The Status pill: *Suspended* for a guest without a sponsor, whatever the activation. */
+/** The Status pill: *Suspended* for a guest without a sponsor, whatever the activation;
+ *  *Awaiting confirmation* while its inviter has not confirmed the activation. */
 export function guestPill(row: Pick<GuestRow, "status" | "access">): { label: string; kind: string; title?: string } {
   if (row.access === "suspended") {
     return { label: "Suspended", kind: "suspended", title: "No sponsor: this guest cannot log in until someone takes them over" };
+  }
+  if (row.access === "awaiting_confirmation") {
+    return { label: "Unconfirmed", kind: "pending", title: "Activated; the sponsor has not yet confirmed that this is their guest" };
   }
   return { label: guestStatusLabel(row.status), kind: row.status };
 }
@@ -303,6 +307,10 @@ export function actionLabel(action: ActivityAction): string {
       return "Suspension";
     case "take_over":
       return "Take-over";
+    case "confirmation":
+      return "Activation confirmed";
+    case "rejection":
+      return "Not my guest";
   }
 }
 
@@ -326,6 +334,11 @@ function localDate(d: Date): string {
 export function formatDateTime(ms: number): string {
   const d = new Date(ms);
   return `${localDate(d)} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}
+
+/** A day, local time: "2026-11-23" (the guests list's Invitation Date; the time in its title). */
+export function formatDate(ms: number): string {
+  return localDate(new Date(ms));
 }
 
 /** The report's Date column (SPEC §9: year, month, day, hour, minute, second), local time:
@@ -456,7 +469,8 @@ export function sameSettings(a: OrganisationSettings, b: OrganisationSettings): 
     a.reminders_enabled === b.reminders_enabled &&
     a.reminders_max === b.reminders_max &&
     a.activity_report_enabled === b.activity_report_enabled &&
-    a.display_group_all === b.display_group_all
+    a.display_group_all === b.display_group_all &&
+    a.confirm_guest_activation === b.confirm_guest_activation
   );
 }
 

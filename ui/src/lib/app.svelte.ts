@@ -8,7 +8,7 @@ import { askFirstPageEarly, forgetFirstPageEarly } from "./firstContacts";
 import { appState, callingCodes, contactsPage, logout, toApiError } from "./ipc";
 import { PhoneInput } from "./phone.svelte";
 
-export type View = "boot" | "login" | "new_user" | "redeem_key" | "first_login" | "contacts";
+export type View = "boot" | "login" | "new_user" | "redeem_key" | "first_login" | "awaiting_confirmation" | "contacts";
 
 export class AppModel {
   view = $state<View>("boot");
@@ -46,6 +46,7 @@ export class AppModel {
     this.me = s.me;
     if (s.screen === "contacts" && s.me) this.view = "contacts";
     else if (s.screen === "first_login" && s.me) this.view = "first_login";
+    else if (s.screen === "awaiting_confirmation" && s.me) this.view = "awaiting_confirmation";
     else this.view = "login";
     if (this.view !== "contacts") forgetFirstPageEarly();
   }
@@ -55,7 +56,7 @@ export class AppModel {
     this.me = me;
     this.loginError = null;
     this.expectCode = false;
-    this.view = me.first_login_required ? "first_login" : "contacts";
+    this.view = me.first_login_required ? "first_login" : me.awaiting_confirmation ? "awaiting_confirmation" : "contacts";
   }
 
   /** `session-ended`, or a command answered `unauthorized`: back to Login with the message. */

@@ -39,6 +39,7 @@ const settings = (patch: Partial<OrganisationSettings> = {}): OrganisationSettin
   reminders_max: 7,
   activity_report_enabled: false,
   display_group_all: false,
+  confirm_guest_activation: false,
   ...patch,
 });
 const options = (may = true, patch: Partial<OrganisationSettings> = {}): InvitationOptions => ({

@@ -41,6 +41,7 @@ import type { AccountPick } from "./bindings/AccountPick";
 import type { ActivityReport } from "./bindings/ActivityReport";
 import type { AmendGuestRequest } from "./bindings/AmendGuestRequest";
 import type { ExportedReport } from "./bindings/ExportedReport";
+import type { GuestConfirmation } from "./bindings/GuestConfirmation";
 import type { GuestRow } from "./bindings/GuestRow";
 import type { GuestsPage } from "./bindings/GuestsPage";
 import type { GuestsQuery } from "./bindings/GuestsQuery";
@@ -339,6 +340,21 @@ export function incorporateGuests(guestIds: string[]): Promise<number> {
 /** Deletes the selected guests (their sessions end at once); resolves to how many changed. */
 export function deleteGuests(guestIds: string[]): Promise<number> {
   return call("delete_guests", { guestIds });
+}
+
+/** Reads the signed-in account again (the waiting screen asks until the inviter confirmed). */
+export function refreshMe(): Promise<Me> {
+  return call("refresh_me");
+}
+
+/** "Is this your guest?": the guests whose activation the signed-in sponsor is asked to confirm. */
+export function guestConfirmations(): Promise<GuestConfirmation[]> {
+  return call("guest_confirmations");
+}
+
+/** Confirm (`true`) or *Not my guest* (`false`, the guest's access is deleted). */
+export function answerGuestConfirmation(guestId: string, confirm: boolean): Promise<null> {
+  return call("answer_guest_confirmation", { guestId, confirm });
 }
 
 /** Gives the selected guests a sponsor (admins); resolves to how many changed. */

@@ -3,6 +3,7 @@
 pub mod activity;
 pub mod admin;
 pub mod auth;
+pub mod confirmations;
 pub mod contacts;
 pub mod conversation_invitations;
 pub mod conversation_keys;
@@ -26,6 +27,7 @@ use crate::error::AppError;
 use crate::state::AppState;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
+use parley_core::guest_access::GuestAccess;
 use parley_core::role::AccountStatus;
 use parley_core::session::SessionToken;
 use parley_core::ErrorCode;
@@ -45,6 +47,7 @@ pub fn router(state: AppState) -> axum::Router {
         .merge(messages::router())
         .merge(admin::router())
         .merge(guests::router())
+        .merge(confirmations::router())
         .merge(guest_preview::router())
         .merge(activity::router())
         .merge(invitations::router())
@@ -118,6 +121,11 @@ impl FromRequestParts<AppState> for ActiveSession {
         if s.account.status() != AccountStatus::Active {
             return Err(AppError::new(ErrorCode::FirstLoginRequired));
         }
-        Ok(Self { session_id: s.session_id, account: s.account })
+        // SPEC §11.1: an unconfirmed guest sees only its waiting screen (its own account).
+        match s.account.access() {
+            GuestAccess::Open => Ok(Self { session_id: s.session_id, account: s.account }),
+            GuestAccess::AwaitingConfirmation => Err(AppError::new(ErrorCode::AwaitingConfirmation)),
+            GuestAccess::Suspended => Err(AppError::new(ErrorCode::GuestSuspended)),
+        }
     }
 }

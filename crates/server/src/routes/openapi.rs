@@ -1,8 +1,8 @@
 //! `GET /api/openapi.json`: the OpenAPI document, generated from the handlers (utoipa).
 
 use crate::routes::{
-    activity, admin, auth, contacts, conversation_invitations, conversation_keys, conversation_members, conversations,
-    guest_preview, guests, health, invitations, me, messages, notices, settings, visibility, ws,
+    activity, admin, auth, confirmations, contacts, conversation_invitations, conversation_keys, conversation_members,
+    conversations, guest_preview, guests, health, invitations, me, messages, notices, settings, visibility, ws,
 };
 use crate::state::AppState;
 use axum::routing::get;
@@ -24,7 +24,8 @@ use utoipa::{Modify, OpenApi};
           conversation_invitations::close, conversation_keys::create, conversation_keys::list,
           conversation_keys::revoke, conversation_keys::email, conversation_keys::preview, conversation_keys::redeem,
           guests::list, guests::incorporate, guests::delete, guests::amend, guests::resend, guests::cancel,
-          guests::change_sponsor, guests::take_over, admin::remove_member,
+          guests::change_sponsor, guests::take_over, admin::remove_member, confirmations::list,
+          confirmations::confirm, confirmations::reject,
           admin::members, activity::report, visibility::account_picks, visibility::explain,
           guest_preview::before_invitation, guest_preview::of_guest),
     components(schemas(parley_core::wire::ServerEvent, parley_core::admin::GuestSort, parley_core::admin::SortDirection,

@@ -628,6 +628,22 @@ async fn administration() {
             expect: "UNNFONON",
         },
         Row {
+            name: "GET /guest-confirmations",
+            build: |_| get("/api/v1/guest-confirmations".into()),
+            expect: "UOOOOOOO",
+        },
+        Row {
+            name: "POST /guest-confirmations/{guest}/confirm (not asked)",
+            build: |w| post(format!("/api/v1/guest-confirmations/{}/confirm", w.guest.id), json!({})),
+            // Only its sponsor (the inviter) is told of a question, here already answered.
+            expect: "UNRNNNNN",
+        },
+        Row {
+            name: "POST /guest-confirmations/{guest}/reject (not asked)",
+            build: |w| post(format!("/api/v1/guest-confirmations/{}/reject", w.guest.id), json!({})),
+            expect: "UNRNNNNN",
+        },
+        Row {
             name: "POST /admin/guests/sponsor (the guest to the colleague)",
             build: |w| {
                 post(

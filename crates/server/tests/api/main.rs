@@ -9,6 +9,7 @@ mod auth;
 mod authorization;
 mod chat;
 mod cluster;
+mod confirmations;
 mod contacts;
 mod event_matrix;
 mod first_login;

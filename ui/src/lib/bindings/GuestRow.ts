@@ -35,6 +35,6 @@ sponsor_id: string | null,
  */
 sponsor_name: string | null, 
 /**
- * Suspended: the guest has no sponsor and cannot log in.
+ * Suspended (no sponsor: cannot log in) or awaiting its inviter's confirmation.
  */
 access: GuestAccess, };

@@ -14,4 +14,8 @@ first_login_required: boolean,
 /**
  * May sponsor guests, and so take over a suspended guest (`core::sponsor::may_sponsor`).
  */
-may_sponsor: boolean, };
+may_sponsor: boolean, 
+/**
+ * A guest whose inviter has not confirmed the activation yet: the waiting screen.
+ */
+awaiting_confirmation: boolean, };

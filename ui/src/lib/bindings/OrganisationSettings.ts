@@ -24,4 +24,9 @@ activation_code_validity_hours: number, reminders_enabled: boolean,
 /**
  * 0 to 30.
  */
-reminders_max: number, activity_report_enabled: boolean, display_group_all: boolean, };
+reminders_max: number, activity_report_enabled: boolean, display_group_all: boolean, 
+/**
+ * After a guest's first login its inviter is asked "Is this your guest?"; until they
+ * confirm, the guest sees only a waiting screen (SPEC §11.1).
+ */
+confirm_guest_activation: boolean, };

@@ -3,4 +3,4 @@
 /**
  * Which screen the app should show, decided by the Rust side from the keyring and cache.
  */
-export type Screen = "login" | "first_login" | "contacts";
+export type Screen = "login" | "first_login" | "awaiting_confirmation" | "contacts";
