@@ -328,6 +328,11 @@ pub async fn answer_guest_confirmation(client: State<'_, Client>, guest_id: Stri
 }
 
 #[tauri::command]
+pub async fn extend_guest_access(client: State<'_, Client>, guest_id: String, days: u32) -> Result<i64> {
+    client.extend_guest_access(guest_id, days).await
+}
+
+#[tauri::command]
 pub async fn change_guest_sponsor(
     client: State<'_, Client>,
     guest_ids: Vec<String>,

@@ -113,6 +113,7 @@ pub fn run() {
             commands::refresh_me,
             commands::guest_confirmations,
             commands::answer_guest_confirmation,
+            commands::extend_guest_access,
             commands::take_over_guest,
             commands::remove_from_organisation,
             commands::delete_guests,

@@ -36,7 +36,9 @@ fn contact(i: usize) -> Contact {
         status: AccountStatus::Active,
         department_id: format!("01a00000-0000-7000-9000-{dept:012}"),
         department_name: format!("Department {dept}"),
-        suspended: false,
+        access: Default::default(),
+        access_ends_at: None,
+        you_sponsor: false,
     }
 }
 

@@ -385,7 +385,9 @@ mod tests {
             status: AccountStatus::Active,
             department_id: "d".into(),
             department_name: "Sales".into(),
-            suspended: false,
+            access: Default::default(),
+            access_ends_at: None,
+            you_sponsor: false,
         }
     }
 

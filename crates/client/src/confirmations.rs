@@ -1,8 +1,9 @@
-//! "Is this your guest?" from the desktop (SPEC §11.1): the questions put to the signed-in
-//! sponsor, and the two answers. The server decides who may answer.
+//! A sponsor's guest lifecycle from the desktop (SPEC §11.1): "Is this your guest?" — the
+//! questions put to the signed-in sponsor and the two answers — and extending a guest's access.
+//! The server decides who may do either.
 
 use crate::client::Client;
-use parley_core::wire::{ApiError, GuestConfirmation};
+use parley_core::wire::{ApiError, ExtendAccessRequest, GuestConfirmation};
 
 impl Client {
     pub async fn guest_confirmations(&self) -> Result<Vec<GuestConfirmation>, ApiError> {
@@ -20,5 +21,15 @@ impl Client {
         .await?;
         self.sync_now();
         Ok(())
+    }
+
+    /// Extends a guest's access by `days` from now (its sponsor, or an admin); the new end.
+    pub async fn extend_guest_access(&self, guest_id: String, days: u32) -> Result<i64, ApiError> {
+        let path = format!("/api/v1/guests/{guest_id}/access");
+        let body = ExtendAccessRequest { days };
+        let answer: serde_json::Value =
+            self.with_session(|s| async move { s.api.post(&s.token, &path, &body).await }).await?;
+        self.sync_now();
+        Ok(answer["access_ends_at"].as_i64().unwrap_or_default())
     }
 }

@@ -226,7 +226,9 @@ mod tests {
             status: AccountStatus::Active,
             department_id: dept.into(),
             department_name: format!("Dept {dept}"),
-            suspended: false,
+            access: Default::default(),
+            access_ends_at: None,
+            you_sponsor: false,
         }
     }
 

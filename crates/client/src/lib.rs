@@ -11,7 +11,7 @@
 //! - [`outbox`]: sends the offline queue in order, idempotently.
 //! - [`admin`]: guests list and actions, users list, settings, activity report and its CSV.
 //! - [`confirmations`]: "Is this your guest?" — the questions put to the signed-in sponsor and
-//!   their answers (SPEC §11.1).
+//!   their answers — and extending a guest's access (SPEC §11.1).
 //! - [`sharing`]: running and sharing groups; invitations; external keys and redeeming them.
 //! - [`directory`]: the in-memory contact list behind search and paging.
 //! - [`sync`]: delta sync on start and on WebSocket events, reconnect with backoff.

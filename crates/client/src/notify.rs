@@ -75,7 +75,9 @@ mod tests {
             status: AccountStatus::Active,
             department_id: "d".into(),
             department_name: "D".into(),
-            suspended: false,
+            access: Default::default(),
+            access_ends_at: None,
+            you_sponsor: false,
         };
         assert_eq!(
             contacts_changed_body(std::slice::from_ref(&c), 0),

@@ -167,6 +167,9 @@ pub struct GuestRow {
     pub sponsor_name: Option<String>,
     /// Suspended (no sponsor: cannot log in) or awaiting its inviter's confirmation.
     pub access: crate::guest_access::GuestAccess,
+    /// When the guest's access ends (Unix ms), if it does.
+    #[ts(type = "number | null")]
+    pub access_ends_at: Option<i64>,
 }
 
 /// `POST /api/v1/admin/guests/sponsor`: the selected guests get `sponsor_id` as their sponsor
@@ -239,6 +242,10 @@ pub enum ActivityAction {
     Confirmation,
     /// The inviter said *Not my guest*: the guest's access was deleted.
     Rejection,
+    /// The guest's access reached its end (its date, or its conversation ended).
+    Expiry,
+    /// The guest's access was extended; the actor is who did it.
+    Extension,
 }
 
 impl ActivityAction {
@@ -251,6 +258,8 @@ impl ActivityAction {
             Self::TakeOver => "take_over",
             Self::Confirmation => "confirmation",
             Self::Rejection => "rejection",
+            Self::Expiry => "expiry",
+            Self::Extension => "extension",
         }
     }
     pub fn from_db(s: &str) -> Option<Self> {
@@ -262,6 +271,8 @@ impl ActivityAction {
             Self::TakeOver,
             Self::Confirmation,
             Self::Rejection,
+            Self::Expiry,
+            Self::Extension,
         ]
         .into_iter()
         .find(|a| a.as_str() == s)
@@ -276,6 +287,8 @@ impl ActivityAction {
             Self::TakeOver => "Take-over",
             Self::Confirmation => "Activation confirmed",
             Self::Rejection => "Not my guest",
+            Self::Expiry => "Access ended",
+            Self::Extension => "Access extended",
         }
     }
 }

@@ -40,6 +40,10 @@ pub enum ErrorCode {
     SponsorNotAllowed,
     /// The guest's inviter has not confirmed the activation yet.
     AwaitingConfirmation,
+    /// The guest's access reached its end (a date, or its conversation's end).
+    GuestAccessEnded,
+    /// A guest's access asked for is longer than the organisation allows.
+    AccessTooLong,
     Internal,
     // Invitation refusals (SPEC §7.2), word for word.
     /// `The domain is forbidden`
@@ -89,6 +93,8 @@ impl ErrorCode {
             Self::GuestSuspended => "guest_suspended",
             Self::SponsorNotAllowed => "sponsor_not_allowed",
             Self::AwaitingConfirmation => "awaiting_confirmation",
+            Self::GuestAccessEnded => "guest_access_ended",
+            Self::AccessTooLong => "access_too_long",
             Self::Internal => "internal",
             Self::DomainForbidden => "domain_forbidden",
             Self::CountryCodeForbidden => "country_code_forbidden",
@@ -130,6 +136,10 @@ impl ErrorCode {
                 "Your guest access is suspended: the person who sponsored it has left or can no longer invite guests. Please ask your contact in the organization to take you over."
             }
             Self::SponsorNotAllowed => "This person cannot sponsor guests. Choose a member who may invite external users.",
+            Self::GuestAccessEnded => {
+                "Your guest access has ended. Please ask your contact in the organization to extend it."
+            }
+            Self::AccessTooLong => "Choose a number of days your organization allows for guest access",
             Self::AwaitingConfirmation => {
                 "The person who invited you has not confirmed your access yet. Parley opens as soon as they do."
             }

@@ -33,6 +33,14 @@ pub struct InvitationRequest {
     /// The group conversation the guest joins (invitation from a conversation).
     #[ts(optional = nullable)]
     pub conversation_id: Option<String>,
+    /// Days the guest's access lasts; none: the organisation's default (SPEC §11.1).
+    #[serde(default)]
+    #[ts(optional = nullable)]
+    #[schema(minimum = 1, maximum = 3650)]
+    pub access_days: Option<u32>,
+    /// With `conversation_id`: the access ends with that conversation (closed, or left last).
+    #[serde(default)]
+    pub conversation_bound: bool,
 }
 
 /// A request that passed every rule.
@@ -45,6 +53,10 @@ pub struct ValidInvitation {
     pub by_sms: bool,
     pub by_email: bool,
     pub details: String,
+    /// Days the access lasts (`crate::guest_access::access_days`); none: no end.
+    pub access_days: Option<u32>,
+    /// The access ends with the conversation the guest joins.
+    pub conversation_bound: bool,
 }
 
 /// Checks an invitation against the organisation's settings and the inviter's right.
@@ -71,6 +83,11 @@ pub fn check_invitation(
     {
         field(ErrorCode::ModeDisabled, "mode");
     }
+    let access_days = crate::guest_access::access_days(req.access_days, settings).unwrap_or_else(|e| {
+        errors.push(e);
+        None
+    });
+    let mut field = |code, name: &str| errors.push(ApiError::on_field(code, name));
     let details = match crate::text::optional_text(&req.details, DETAILS_MAX_CHARS) {
         Ok(details) => details.unwrap_or_default(),
         Err(code) => {
@@ -87,6 +104,8 @@ pub fn check_invitation(
             by_sms: req.by_sms,
             by_email: req.by_email,
             details,
+            access_days,
+            conversation_bound: req.conversation_bound && req.conversation_id.is_some(),
         }),
         _ => Err(errors),
     }
@@ -185,7 +204,27 @@ mod tests {
             by_email: true,
             details: "Project Atlas".into(),
             conversation_id: None,
+            access_days: None,
+            conversation_bound: false,
         }
+    }
+
+    #[test]
+    fn the_access_days_are_checked_and_a_bound_access_needs_a_conversation() {
+        let s = OrganisationSettings { guest_access_days_max: 30, ..on() };
+        let v = check_invitation(
+            &InvitationRequest { access_days: Some(10), conversation_bound: true, ..form() },
+            &s,
+            true,
+        )
+        .expect("valid");
+        assert_eq!((v.access_days, v.conversation_bound), (Some(10), false), "no conversation: not bound");
+        assert_eq!(
+            codes(check_invitation(&InvitationRequest { access_days: Some(31), ..form() }, &s, true)),
+            vec![(ErrorCode::AccessTooLong, Some("access_days".into()))]
+        );
+        let bound = InvitationRequest { conversation_id: Some("c1".into()), conversation_bound: true, ..form() };
+        assert!(check_invitation(&bound, &s, true).expect("valid").conversation_bound);
     }
     fn codes(r: Result<ValidInvitation, Vec<ApiError>>) -> Vec<(ErrorCode, Option<String>)> {
         r.err().unwrap_or_default().into_iter().map(|e| (e.code, e.field)).collect()

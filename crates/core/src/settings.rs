@@ -48,6 +48,15 @@ pub struct OrganisationSettings {
     /// After a guest's first login its inviter is asked "Is this your guest?"; until they
     /// confirm, the guest sees only a waiting screen (SPEC §11.1).
     pub confirm_guest_activation: bool,
+    /// Days a guest's access lasts when the inviter chooses nothing; 0: no end (SPEC §11.1).
+    #[schema(minimum = 0, maximum = 3650)]
+    pub guest_access_days_default: u32,
+    /// The longest access an inviter may give, or extend to; 0: no maximum.
+    #[schema(minimum = 0, maximum = 3650)]
+    pub guest_access_days_max: u32,
+    /// Sponsor and guest are reminded this many days before the access ends; 0: no reminder.
+    #[schema(minimum = 0, maximum = 90)]
+    pub guest_access_reminder_days: u32,
 }
 
 impl Default for OrganisationSettings {
@@ -65,6 +74,9 @@ impl Default for OrganisationSettings {
             activity_report_enabled: false,
             display_group_all: false,
             confirm_guest_activation: false,
+            guest_access_days_default: 0,
+            guest_access_days_max: 0,
+            guest_access_reminder_days: 7,
         }
     }
 }
@@ -73,6 +85,10 @@ impl Default for OrganisationSettings {
 pub const MAX_CODE_VALIDITY_HOURS: u32 = 24 * 90;
 /// The most reminders an invitation may get.
 pub const MAX_REMINDERS: u32 = 30;
+/// The longest guest access a setting may name: ten years.
+pub const MAX_ACCESS_DAYS: u32 = 3650;
+/// The earliest reminder before an access ends.
+pub const MAX_ACCESS_REMINDER_DAYS: u32 = 90;
 
 impl OrganisationSettings {
     /// The settings as they are saved: forbidden domains lower-cased without their `@`,
@@ -97,6 +113,16 @@ impl OrganisationSettings {
         }
         if self.reminders_max > MAX_REMINDERS {
             return Err(ApiError::on_field(ErrorCode::InvalidFormat, "reminders_max"));
+        }
+        if self.guest_access_days_max > MAX_ACCESS_DAYS {
+            return Err(ApiError::on_field(ErrorCode::InvalidFormat, "guest_access_days_max"));
+        }
+        let over_max = self.guest_access_days_max > 0 && self.guest_access_days_default > self.guest_access_days_max;
+        if self.guest_access_days_default > MAX_ACCESS_DAYS || over_max {
+            return Err(ApiError::on_field(ErrorCode::InvalidFormat, "guest_access_days_default"));
+        }
+        if self.guest_access_reminder_days > MAX_ACCESS_REMINDER_DAYS {
+            return Err(ApiError::on_field(ErrorCode::InvalidFormat, "guest_access_reminder_days"));
         }
         Ok(self)
     }
@@ -140,6 +166,9 @@ mod tests {
         assert_eq!(bound("activation_code_validity_hours", "maximum"), Some(f64::from(MAX_CODE_VALIDITY_HOURS)));
         assert_eq!(bound("activation_code_validity_hours", "minimum"), Some(1.0));
         assert_eq!(bound("reminders_max", "maximum"), Some(f64::from(MAX_REMINDERS)));
+        assert_eq!(bound("guest_access_days_max", "maximum"), Some(f64::from(MAX_ACCESS_DAYS)));
+        assert_eq!(bound("guest_access_days_default", "maximum"), Some(f64::from(MAX_ACCESS_DAYS)));
+        assert_eq!(bound("guest_access_reminder_days", "maximum"), Some(f64::from(MAX_ACCESS_REMINDER_DAYS)));
         let key =
             serde_json::to_value(<crate::wire::CreateKeyRequest as utoipa::PartialSchema>::schema()).expect("schema");
         assert_eq!(
@@ -225,6 +254,19 @@ mod tests {
             "activation_code_validity_hours"
         );
         assert_eq!(field(OrganisationSettings { reminders_max: MAX_REMINDERS + 1, ..d() }), "reminders_max");
+        assert_eq!(
+            field(OrganisationSettings { guest_access_days_max: MAX_ACCESS_DAYS + 1, ..d() }),
+            "guest_access_days_max"
+        );
+        assert_eq!(
+            field(OrganisationSettings { guest_access_days_max: 30, guest_access_days_default: 31, ..d() }),
+            "guest_access_days_default",
+            "the default within the maximum"
+        );
+        assert_eq!(
+            field(OrganisationSettings { guest_access_reminder_days: MAX_ACCESS_REMINDER_DAYS + 1, ..d() }),
+            "guest_access_reminder_days"
+        );
         assert!(OrganisationSettings {
             activation_code_validity_hours: MAX_CODE_VALIDITY_HOURS,
             reminders_max: MAX_REMINDERS,

@@ -94,6 +94,10 @@ pub struct Me {
     /// A guest whose inviter has not confirmed the activation yet: the waiting screen.
     #[serde(default)]
     pub awaiting_confirmation: bool,
+    /// When a guest's access ends (Unix ms), if it does.
+    #[serde(default)]
+    #[ts(type = "number | null")]
+    pub access_ends_at: Option<i64>,
 }
 
 /// "Is this your guest?" (SPEC §11.1): a guest who activated and whose sponsor is asked to
@@ -142,9 +146,26 @@ pub struct Contact {
     pub status: AccountStatus,
     pub department_id: String,
     pub department_name: String,
-    /// A guest without a sponsor (SPEC §11.1), shown *Suspended*.
+    /// A guest's access now (SPEC §11.1): *Suspended* without a sponsor, *Access ended* past
+    /// its end.
     #[serde(default)]
-    pub suspended: bool,
+    pub access: crate::guest_access::GuestAccess,
+    /// When a guest's access ends (Unix ms), if it does.
+    #[serde(default)]
+    #[ts(type = "number | null")]
+    pub access_ends_at: Option<i64>,
+    /// The viewer sponsors this guest (may extend its access).
+    #[serde(default)]
+    pub you_sponsor: bool,
+}
+
+/// `POST /api/v1/guests/{id}/access`: the guest's access now lasts `days` more days (within
+/// the organisation's maximum). Its sponsor or an admin of the guest.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, TS, ToSchema)]
+#[ts(export)]
+pub struct ExtendAccessRequest {
+    #[schema(minimum = 1, maximum = 3650)]
+    pub days: u32,
 }
 
 /// Answer of `GET /api/v1/contacts?cursor=…` (SPEC §11).
@@ -497,6 +518,9 @@ pub struct CreateKeyRequest {
     #[ts(optional = nullable)]
     #[schema(minimum = 1, maximum = 30)]
     pub valid_days: Option<u32>,
+    /// The guest who redeems it keeps access only while in this conversation (SPEC §11.1).
+    #[serde(default)]
+    pub conversation_bound: bool,
 }
 
 /// An external key as its conversation's owner sees it (the code is shown only once).

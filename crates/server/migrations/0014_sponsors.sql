@@ -13,5 +13,18 @@ CREATE INDEX accounts_unsponsored ON accounts (organisation_id) WHERE kind = 'gu
 -- asked. The guest sees only a waiting screen meanwhile.
 ALTER TABLE accounts ADD COLUMN confirmation_asked_at BIGINT;
 
+-- Access that ends (SPEC §11.1): at a date (`access_ends_at`), or with the conversation the
+-- guest was invited into (`bound_conversation_id`: closed, or left last). `end_reminded_at`
+-- claims the reminder before the end, `access_ended_at` the end's handling (sessions ended,
+-- report row), each once whichever node gets there first.
+ALTER TABLE accounts ADD COLUMN access_ends_at BIGINT;
+ALTER TABLE accounts ADD COLUMN bound_conversation_id TEXT;
+ALTER TABLE accounts ADD COLUMN end_reminded_at BIGINT;
+ALTER TABLE accounts ADD COLUMN access_ended_at BIGINT;
+CREATE INDEX accounts_access_ends ON accounts (access_ends_at) WHERE access_ends_at IS NOT NULL;
+CREATE INDEX accounts_bound ON accounts (bound_conversation_id) WHERE bound_conversation_id IS NOT NULL;
+-- A key whose guest keeps access only while in the key's conversation.
+ALTER TABLE conversation_keys ADD COLUMN conversation_bound BIGINT NOT NULL DEFAULT 0;
+
 -- The sponsor an activity row concerns: the one who left (a suspension), the new one (a take-over).
 ALTER TABLE activity ADD COLUMN sponsor_id TEXT REFERENCES accounts (id);

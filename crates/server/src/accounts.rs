@@ -32,12 +32,16 @@ pub struct AccountRow {
     pub sponsor_id: Option<String>,
     /// When the inviter was asked to confirm this guest's activation, until they answer.
     pub confirmation_asked_at: Option<i64>,
+    /// When a guest's access ends, if it does.
+    pub access_ends_at: Option<i64>,
+    /// When the server recorded that end (sessions ended, report row).
+    pub access_ended_at: Option<i64>,
 }
 
 pub const SELECT_ACCOUNT: &str = "SELECT a.id, a.organisation_id, o.name AS organisation_name, \
     a.department_id, d.name AS department_name, a.kind, a.role, a.status, a.first_name, \
     a.last_name, a.phone, a.email, a.invited_by, a.may_invite_guests, a.change_seq, a.scope_seq, a.sponsor_id, \
-    a.confirmation_asked_at FROM accounts a JOIN departments d ON d.id = a.department_id \
+    a.confirmation_asked_at, a.access_ends_at, a.access_ended_at FROM accounts a JOIN departments d ON d.id = a.department_id \
     JOIN organisations o ON o.id = a.organisation_id";
 
 impl AccountRow {
@@ -59,17 +63,22 @@ impl AccountRow {
             may_invite_guests: self.may_invite_guests != 0,
         }
     }
-    /// What this account may do now (`core::guest_access`): members always everything.
-    pub fn access(&self) -> GuestAccess {
-        guest_access(&Lifecycle {
+    /// What this account may do at `now` (`core::guest_access`): members always everything.
+    pub fn access(&self, now: i64) -> GuestAccess {
+        guest_access(&self.lifecycle(self.access_ends_at), now)
+    }
+    /// The access as others are shown it: an end counts once the server recorded it (the
+    /// scheduler, within its period, or the end of a conversation at once).
+    pub fn shown_access(&self) -> GuestAccess {
+        guest_access(&self.lifecycle(self.access_ended_at), i64::MAX)
+    }
+    fn lifecycle(&self, ends_at: Option<i64>) -> Lifecycle {
+        Lifecycle {
             kind: self.kind(),
             has_sponsor: self.sponsor_id.is_some(),
             awaiting_confirmation: self.confirmation_asked_at.is_some(),
-        })
-    }
-    /// A guest without a sponsor.
-    pub fn suspended(&self) -> bool {
-        self.access() == GuestAccess::Suspended
+            ends_at,
+        }
     }
     pub fn party(&self) -> Party {
         Party { kind: self.kind(), status: self.status() }
@@ -108,12 +117,18 @@ impl AccountRow {
             department_name: self.department_name.clone(),
             first_login_required: self.status() == AccountStatus::Pending,
             may_sponsor: parley_core::sponsor::may_sponsor(&self.candidate()),
-            awaiting_confirmation: self.access() == GuestAccess::AwaitingConfirmation,
+            awaiting_confirmation: self.shown_access() == GuestAccess::AwaitingConfirmation,
+            access_ends_at: self.access_ends_at,
         }
     }
 
     pub fn to_contact(&self) -> Contact {
         Contact { phone_display: parley_core::PhoneNumber::display(&self.phone), ..self.to_synced_contact() }
+    }
+
+    /// The contact as `viewer`'s contacts delta carries it (with whether the viewer sponsors it).
+    pub fn to_contact_for(&self, viewer: &AccountRow) -> Contact {
+        Contact { you_sponsor: self.sponsor_id.as_deref() == Some(viewer.id.as_str()), ..self.to_synced_contact() }
     }
 
     /// The contact as a contacts delta carries it: without `phone_display`, which the client
@@ -131,7 +146,9 @@ impl AccountRow {
             status: self.status(),
             department_id: self.department_id.clone(),
             department_name: self.department_name.clone(),
-            suspended: self.suspended(),
+            access: self.shown_access(),
+            access_ends_at: self.access_ends_at,
+            you_sponsor: false,
         }
     }
 }

@@ -10,6 +10,21 @@ pub struct Clock {
 }
 
 impl Clock {
+    /// A serving node's clock: the system time, moved by `PARLEY_CLOCK_OFFSET_MS` when that is
+    /// set — the end-to-end tests' way to reach a reminder or the end of an access without
+    /// waiting days. Never set in production; a node that has it says so in its log.
+    pub fn from_env() -> Self {
+        let clock = Self::default();
+        if let Some(offset) = std::env::var("PARLEY_CLOCK_OFFSET_MS").ok().and_then(|v| v.parse::<i64>().ok()) {
+            tracing::warn!(
+                offset_ms = offset,
+                "PARLEY_CLOCK_OFFSET_MS is set: this node's clock is moved (tests only)"
+            );
+            clock.advance(offset);
+        }
+        clock
+    }
+
     pub fn now_ms(&self) -> i64 {
         let system = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)

@@ -28,7 +28,7 @@ const CURSOR_PREFIX: &str = "c1.";
 const SELECT_CONTACT: &str = "SELECT a.id, a.organisation_id, '' AS organisation_name, a.department_id, \
     '' AS department_name, a.kind, a.role, a.status, a.first_name, a.last_name, a.phone, a.email, a.invited_by, \
     0 AS may_invite_guests, a.change_seq, 0 AS scope_seq, a.sponsor_id, \
-    a.confirmation_asked_at FROM accounts a";
+    a.confirmation_asked_at, a.access_ends_at, a.access_ended_at FROM accounts a";
 
 /// The organisation's department names by id.
 async fn department_names(db: &Db, organisation_id: &str) -> sqlx::Result<std::collections::HashMap<String, String>> {
@@ -160,7 +160,7 @@ async fn changes_since(db: &Db, viewer: &AccountRow, seq: i64, current: i64) -> 
     let (mut now_shown, mut now_hidden) = (Vec::new(), Vec::new());
     for row in rows.iter().filter(|r| r.id != viewer.id) {
         if sees_in_contacts(viewer.party(), row.party(), viewer.ties_to(row, &shared)) {
-            delta.contacts.push(row.to_synced_contact());
+            delta.contacts.push(row.to_contact_for(viewer));
             if tied(viewer, row) && !shown.contains(&row.id) {
                 now_shown.push(row.id.as_str());
             }
@@ -216,7 +216,7 @@ async fn list_page(db: &Db, backend: Backend, viewer: &AccountRow, at: PageToken
     let mut listed = HashSet::new();
     for row in rows.iter().filter(|r| r.id != viewer.id) {
         if sees_in_contacts(viewer.party(), row.party(), viewer.ties_to(row, &shared)) {
-            delta.contacts.push(row.to_synced_contact());
+            delta.contacts.push(row.to_contact_for(viewer));
             listed.insert(row.id.as_str());
             if tied(viewer, row) && !shown.contains(&row.id) {
                 now_shown.push(row.id.as_str());
@@ -247,12 +247,14 @@ struct ListedAccount {
     invited_by: Option<String>,
     change_seq: i64,
     sponsor_id: Option<String>,
+    access_ends_at: Option<i64>,
+    access_ended_at: Option<i64>,
 }
 
 /// The fields of [`ListedAccount`], in their order.
 const LISTED_COLUMNS: &str =
     "id, organisation_id, department_id, kind, role, status, first_name, last_name, phone, email, invited_by, change_seq, \
-     sponsor_id";
+     sponsor_id, access_ends_at, access_ended_at";
 
 impl From<ListedAccount> for AccountRow {
     fn from(a: ListedAccount) -> Self {
@@ -276,6 +278,8 @@ impl From<ListedAccount> for AccountRow {
             sponsor_id: a.sponsor_id,
             // Contacts do not show it.
             confirmation_asked_at: None,
+            access_ends_at: a.access_ends_at,
+            access_ended_at: a.access_ended_at,
         }
     }
 }

@@ -44,7 +44,8 @@ pub fn status_of(code: ErrorCode) -> StatusCode {
         | ErrorCode::ModeRequired
         | ErrorCode::ModeDisabled
         | ErrorCode::NoInvitationMode
-        | ErrorCode::SponsorNotAllowed => StatusCode::UNPROCESSABLE_ENTITY,
+        | ErrorCode::SponsorNotAllowed
+        | ErrorCode::AccessTooLong => StatusCode::UNPROCESSABLE_ENTITY,
         ErrorCode::ContactExists => StatusCode::CONFLICT,
         ErrorCode::NotAuthorizedToInvite => StatusCode::FORBIDDEN,
         ErrorCode::InvalidRequest => StatusCode::BAD_REQUEST,
@@ -55,6 +56,7 @@ pub fn status_of(code: ErrorCode) -> StatusCode {
         | ErrorCode::GuestDesktopAccessOff
         | ErrorCode::GuestSuspended
         | ErrorCode::AwaitingConfirmation
+        | ErrorCode::GuestAccessEnded
         | ErrorCode::FeatureNotForGuests => StatusCode::FORBIDDEN,
         ErrorCode::NotFound => StatusCode::NOT_FOUND,
         ErrorCode::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,

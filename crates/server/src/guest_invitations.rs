@@ -45,8 +45,8 @@ pub async fn provision(
     let seq = next_change_seq(&mut work).await?;
     sqlx::query(
         "INSERT INTO accounts (id, organisation_id, department_id, kind, role, status, first_name, last_name, phone, email, \
-         invited_by, sponsor_id, created_at, updated_at, change_seq) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
+         invited_by, sponsor_id, created_at, updated_at, change_seq, access_ends_at, bound_conversation_id) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)",
     )
     .bind(&guest_id)
     .bind(&inviter.organisation_id)
@@ -63,6 +63,9 @@ pub async fn provision(
     .bind(now)
     .bind(now)
     .bind(seq)
+    // SPEC §11.1: the access ends after its days, or with the conversation it joins.
+    .bind(parley_core::guest_access::ends_at(valid.access_days, now))
+    .bind(conversation.filter(|_| valid.conversation_bound))
     .execute(&mut *work)
     .await
     .map_err(contact_exists)?;

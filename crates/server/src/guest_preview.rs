@@ -71,6 +71,8 @@ pub async fn of_invitation(
         scope_seq: 0,
         sponsor_id: Some(inviter.id.clone()),
         confirmation_asked_at: None,
+        access_ends_at: None,
+        access_ended_at: None,
         ..inviter.clone()
     };
     let (shared, titled) = match conversation {

@@ -55,6 +55,8 @@ struct Row {
     sponsor_last: Option<String>,
     sponsor_phone: Option<String>,
     confirmation_asked_at: Option<i64>,
+    access_ends_at: Option<i64>,
+    access_ended_at: Option<i64>,
 }
 
 impl From<Row> for GuestRow {
@@ -74,11 +76,17 @@ impl From<Row> for GuestRow {
             group_name: r.group_name.filter(|n| !n.is_empty()),
             status: AccountStatus::from_db(&r.status).unwrap_or(AccountStatus::Pending),
             reminders_sent: r.reminders_sent.clamp(0, i64::from(u32::MAX)) as u32,
-            access: parley_core::guest_access::guest_access(&parley_core::guest_access::Lifecycle {
-                kind: parley_core::role::AccountKind::Guest,
-                has_sponsor: r.sponsor_id.is_some(),
-                awaiting_confirmation: r.confirmation_asked_at.is_some(),
-            }),
+            // As shown to others: an end counts once the server recorded it.
+            access: parley_core::guest_access::guest_access(
+                &parley_core::guest_access::Lifecycle {
+                    kind: parley_core::role::AccountKind::Guest,
+                    has_sponsor: r.sponsor_id.is_some(),
+                    awaiting_confirmation: r.confirmation_asked_at.is_some(),
+                    ends_at: r.access_ended_at,
+                },
+                i64::MAX,
+            ),
+            access_ends_at: r.access_ends_at,
             sponsor_name: r.sponsor_phone.as_deref().map(|phone| {
                 crate::accounts::name_or_phone(
                     r.sponsor_first.as_deref().unwrap_or_default(),
@@ -95,7 +103,7 @@ const SELECT: &str = "SELECT i.id AS invitation_id, g.id, g.first_name, g.last_n
     i.inviter_id, inv.first_name AS inviter_first, inv.last_name AS inviter_last, inv.phone AS inviter_phone, \
     i.created_at AS invited_at, i.department_id, d.name AS department_name, c.name AS group_name, i.reminders_sent, \
     g.sponsor_id, sp.first_name AS sponsor_first, sp.last_name AS sponsor_last, sp.phone AS sponsor_phone, \
-    g.confirmation_asked_at";
+    g.confirmation_asked_at, g.access_ends_at, g.access_ended_at";
 
 /// An invitation with its guest, inviter, department and group.
 const JOINS: &str = " FROM invitations i JOIN accounts g ON g.id = i.guest_id \

@@ -138,6 +138,9 @@ pub async fn send_again(
         by_sms: sms,
         by_email: email,
         details,
+        // Only the message is written here; the access was set at provisioning.
+        access_days: None,
+        conversation_bound: false,
     };
     let now = state.clock.now_ms();
     let validity = i64::from(settings.activation_code_validity_hours.max(1)) * HOUR_MS;

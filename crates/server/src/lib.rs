@@ -39,6 +39,8 @@
 //!   messages, invitations, notices, settings, admin, guests, activity, ws, health, openapi.
 //! - [`sign_in`]: logging in with a phone number and a code; wrong codes and lockouts.
 //! - [`sponsors`]: guests left without a sponsor are suspended; taking guests over (SPEC §11.1).
+//! - [`guest_ends`]: access that ends — reminders, ends, conversation-bound ends, extensions
+//!   (SPEC §11.1).
 //! - [`confirmations`]: "Is this your guest?" — asked at a guest's first login, answered by its
 //!   sponsor (SPEC §11.1).
 //! - [`members`]: removing a member from the organisation (their guests suspended).
@@ -65,6 +67,7 @@ pub mod demo;
 pub mod error;
 pub mod events;
 pub mod guest_actions;
+pub mod guest_ends;
 pub mod guest_invitations;
 pub mod guest_preview;
 pub mod guest_search;

@@ -1,5 +1,5 @@
-//! Periodic jobs: reminders of pending invitations (SPEC §7.6) and the monthly activity report
-//! e-mail (SPEC §9). Every node runs them; each piece of work is claimed by a conditional
+//! Periodic jobs: reminders of pending invitations (SPEC §7.6), guest access that ends and its
+//! reminders (SPEC §11.1, `crate::guest_ends`) and the monthly activity report e-mail (SPEC §9). Every node runs them; each piece of work is claimed by a conditional
 //! write in the same transaction that queues its messages, so two nodes never both send it.
 
 use crate::invitation_messages::{send_again, Tone};
@@ -24,6 +24,12 @@ pub async fn run(state: AppState, every: Duration, shutdown: Shutdown) {
         }
         if let Err(e) = send_reminders(&state).await {
             tracing::warn!(error = %e, "reminders: run failed");
+        }
+        if let Err(e) = crate::guest_ends::remind_due(&state).await {
+            tracing::warn!(error = %e, "access reminders: run failed");
+        }
+        if let Err(e) = crate::guest_ends::end_due(&state).await {
+            tracing::warn!(error = %e, "access ends: run failed");
         }
         if let Err(e) = crate::activity::mail_due(&state).await {
             tracing::warn!(error = %e, "activity report: run failed");

@@ -12,6 +12,7 @@ use crate::sessions;
 use crate::state::AppState;
 use crate::unit_of_work::UnitOfWork;
 use parley_core::activation::{self as rules, ActivationCode};
+use parley_core::guest_access::GuestAccess;
 use parley_core::role::AccountKind;
 use parley_core::session::SessionToken;
 use parley_core::{ErrorCode, PhoneNumber};
@@ -83,8 +84,12 @@ async fn open_session(
     }
     // SPEC §11.1: a guest without a sponsor is suspended until someone takes them over; the
     // code stays usable once they are.
-    if !parley_core::guest_access::may_sign_in(account.access()) {
-        return Err(AppError::new(ErrorCode::GuestSuspended));
+    match account.access(now) {
+        GuestAccess::Ended => return Err(AppError::new(ErrorCode::GuestAccessEnded)),
+        access if !parley_core::guest_access::may_sign_in(access) => {
+            return Err(AppError::new(ErrorCode::GuestSuspended));
+        }
+        _ => {}
     }
     // Single use, even against a concurrent login with the same code.
     let used = sqlx::query("UPDATE activation_codes SET used_at = $1 WHERE id = $2 AND used_at IS NULL")

@@ -26,7 +26,7 @@ pub async fn state(settings: &CommonSettings) -> anyhow::Result<AppState> {
     Ok(AppState {
         db,
         backend,
-        clock: Clock::default(),
+        clock: Clock::from_env(),
         events,
         code_key: Arc::new(parley_core::secret::Secret::new(code_key)),
         writes: db::WriteGate::for_backend(backend),

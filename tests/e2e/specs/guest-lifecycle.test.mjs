@@ -3,12 +3,15 @@
 // visibility rule; then a company admin asks "Why does X see Y?" in Administration. Sponsors:
 // a sponsor loses the right to invite, their guests are suspended (refused at login, *Suspended*
 // in the guests list and in Contacts); the admin hands one to a colleague, the colleague takes
-// the other over from its contact card, and the report records it all.
+// the other over from its contact card, and the report records it all. The inviter confirms an
+// activation or says *Not my guest*. An access that ends: chosen in the invitation form within
+// the maximum, reminded before its end and extended by the sponsor from the contact card — the
+// server restarted with its clock moved forward (PARLEY_CLOCK_OFFSET_MS).
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
 import {
-  api, byTestId, codeFromOutbox, fillInvitation, logInAgainUk, openFreshApp, provisionOrganisation, shot, submitLoginUk,
-  textsOf, typeInto, waitForScreen, waitForText,
+  api, byTestId, codeFromOutbox, fillInvitation, logInAgainUk, modeOn, openFreshApp, provisionOrganisation, sendInvitation,
+  shot, startServer, stopServer, submitLoginUk, textsOf, typeInto, waitForScreen, waitForText,
 } from "./helpers.mjs";
 
 let app;
@@ -281,4 +284,68 @@ test("the inviter confirms a guest's activation, or says Not my guest", async ()
 
   // Gwen logs in straight to Contacts now.
   await logInAgainUk(app, "20 7946 0971", await freshCode("+442079460971"));
+});
+
+test("an access ends after its days, reminded first, and its sponsor extends it", async () => {
+  const DAY = 24 * 3600 * 1000;
+  const org = await provisionOrganisation("Dune Shipping", "0980", { sue: ["Sue", "Sponsor", "0981"] });
+  const { sue } = org.people;
+  await org.settings({
+    guest_invitations_enabled: true, activity_report_enabled: true,
+    guest_access_days_default: 10, guest_access_days_max: 30, guest_access_reminder_days: 7,
+  });
+  await org.mayInvite(sue.id, true);
+  const sueToken = await activeToken(sue, "0981", "Sue", "Sponsor");
+
+  // The form: more than the maximum is refused on the field; ten days is sent.
+  await reopenApp();
+  await logInAgainUk(app, sue.national, await freshCode("+442079460981"));
+  await (await byTestId(app, "invite-guest-button")).click();
+  await (await byTestId(app, "invitation-form")).waitForDisplayed({ timeout: 5000 });
+  await fillInvitation(app, { first: "Gil", last: "Guest", email: "gil@dune-partner.example", phone: "20 7946 0991" });
+  await modeOn(app, "inv-mode-sms");
+  await typeInto(app, "inv-access-days", "40");
+  await (await byTestId(app, "inv-details")).click();
+  await waitForText(app, "inv-error-access_days", "Choose a number of days your organization allows");
+  await shot(app, "94-access-days-refused");
+  await typeInto(app, "inv-access-days", "10");
+  await (await byTestId(app, "inv-details")).click();
+  await sendInvitation(app);
+  await waitForText(app, "toast", "Invitation sent to Gil Guest");
+  const gilPhone = "+442079460991";
+  const gilToken = (await api("POST", "/api/v1/auth/login", { phone: gilPhone, code: (await codeFromOutbox(gilPhone)).code })).body.token;
+  const gil = (await api("POST", "/api/v1/me/first-login", { first_name: "Gil", last_name: "Guest", accept_terms: true }, gilToken)).body;
+  assert.ok(gil.access_ends_at, "the access has an end");
+
+  // Four days on, the reminder (seven days before the end) reaches Sue and Gil.
+  await stopServer();
+  await startServer({ clockOffsetMs: 4 * DAY });
+  await app.waitUntil(async () => {
+    const notices = (await api("GET", "/api/v1/notices", null, sueToken)).body ?? [];
+    return notices.some((n) => n.kind === "guest_access_ending");
+  }, { timeout: 15000, timeoutMsg: "no reminder notice" });
+  await typeInto(app, "contacts-search", "gil");
+  await (await app.$(`[data-testid="contact-row"][data-contact-id="${gil.id}"]`)).click();
+  await waitForText(app, "details-access-ends", "Guest access until");
+  await shot(app, "95-access-ends-soon");
+
+  // Past the end: Gil is refused, Sue's card says so; Sue extends it by twenty days.
+  await stopServer();
+  await startServer({ clockOffsetMs: 10 * DAY + 60_000 });
+  const refused = await api("POST", "/api/v1/auth/login", { phone: gilPhone, code: await freshCode(gilPhone) });
+  assert.equal(refused.status, 403);
+  assert.equal(refused.body.code, "guest_access_ended");
+  await waitForText(app, "details-ended", "Access ended", 20000);
+  await shot(app, "96-access-ended");
+  await typeInto(app, "extend-days", "20");
+  await (await byTestId(app, "extend-access")).click();
+  await waitForText(app, "extend-result", "Access extended until");
+  await app.waitUntil(async () => !(await (await byTestId(app, "details-ended")).isExisting()), { timeout: 10000 });
+  await shot(app, "97-access-extended");
+  const back = await api("POST", "/api/v1/auth/login", { phone: gilPhone, code: await freshCode(gilPhone) });
+  assert.equal(back.status, 200, "Gil is back");
+
+  // The server's clock back to now for the specs that follow.
+  await stopServer();
+  await startServer();
 });

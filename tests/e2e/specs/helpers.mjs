@@ -35,7 +35,12 @@ export const byTestId = (app, id) => app.$(`[data-testid="${id}"]`);
 
 export async function waitForScreen(app, name, timeout = 15000) {
   const el = await app.$(`[data-screen="${name}"]`);
-  await el.waitForDisplayed({ timeout, timeoutMsg: `screen ${name} not shown` });
+  try {
+    await el.waitForDisplayed({ timeout, timeoutMsg: `screen ${name} not shown` });
+  } catch (e) {
+    await saveScreenshot(app, path.join(SHOTS, `failed-screen-${name}.png`)).catch(() => {});
+    throw new Error(`screen ${name} not shown (screenshot failed-screen-${name}.png)`, { cause: e });
+  }
   return el;
 }
 
@@ -181,12 +186,16 @@ export async function stopServer() {
   throw new Error("the server did not stop within 10 s of SIGTERM");
 }
 
-/** Starts the server again on the same port and database; run.sh stops it at the end. */
-export async function startServer() {
+/** Starts the server again on the same port and database; run.sh stops it at the end.
+ *  `clockOffsetMs` moves its clock forward (PARLEY_CLOCK_OFFSET_MS) and runs its scheduler
+ *  every second, for reminders and ends of access. */
+export async function startServer({ clockOffsetMs = 0 } = {}) {
   const log = fs.openSync(path.join(process.env.PARLEY_E2E_WORK, "server.log"), "a");
+  const env = clockOffsetMs ? { ...process.env, PARLEY_CLOCK_OFFSET_MS: String(clockOffsetMs), PARLEY_SCHEDULER_SECS: "1" } : process.env;
   const child = spawn(process.env.PARLEY_E2E_SERVER_BIN, ["serve", "--port", process.env.PARLEY_E2E_PORT], {
     stdio: ["ignore", log, log],
     detached: true,
+    env,
   });
   child.unref();
   fs.writeFileSync(SERVER_PID_FILE, String(child.pid));

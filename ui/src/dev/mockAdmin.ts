@@ -87,6 +87,7 @@ function buildGuests(n: number): GuestRow[] {
       sponsor_id: i % 23 === 4 ? null : inviter.id,
       sponsor_name: i % 23 === 4 ? null : inviter.name,
       access: i % 23 === 4 ? "suspended" : "open",
+      access_ends_at: i % 11 === 3 ? at + 90 * DAY : null,
     });
   }
   return out;

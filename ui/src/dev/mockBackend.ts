@@ -122,7 +122,9 @@ function buildDirectory(n: number): Contact[] {
       status: guest && i % 2 === 0 ? "pending" : "active",
       department_id: `dept-${d}`,
       department_name: DEPTS[d],
-      suspended: guest && i % 5 === 1,
+      access: guest && i % 5 === 1 ? "suspended" : "open",
+      access_ends_at: guest && i % 7 === 3 ? Date.now() + 20 * 86_400_000 : null,
+      you_sponsor: guest,
     });
   }
   return out;
@@ -184,6 +186,9 @@ export function installMockBackend(params: URLSearchParams): void {
     activity_report_enabled: false,
     display_group_all: false,
     confirm_guest_activation: false,
+    guest_access_days_default: 0,
+    guest_access_days_max: 0,
+    guest_access_reminder_days: 7,
   };
   const mayInvite = !asGuest && inviteMode !== "revoked";
 
@@ -209,6 +214,7 @@ export function installMockBackend(params: URLSearchParams): void {
     first_login_required: startScreen === "first_login",
     may_sponsor: mayInvite,
     awaiting_confirmation: false,
+    access_ends_at: null,
   };
   if (asGuest) me = { ...me, first_name: "Gina", last_name: "Guest", kind: "guest", role: "guest", email: "gina@partner.example" };
 
@@ -336,7 +342,7 @@ export function installMockBackend(params: URLSearchParams): void {
       status: "pending",
       department_id: me.department_id,
       department_name: me.department_name,
-      suspended: false,
+      access: "open",      access_ends_at: null,      you_sponsor: false,
     };
     fullDirectory.unshift(guest);
     if (directory !== fullDirectory) directory.unshift(guest);

@@ -332,6 +332,9 @@ describe("settings", () => {
     activity_report_enabled: false,
     display_group_all: false,
     confirm_guest_activation: false,
+    guest_access_days_default: 0,
+    guest_access_days_max: 0,
+    guest_access_reminder_days: 7,
   };
 
   it("is dirty once a value differs, and clean when changed back", () => {

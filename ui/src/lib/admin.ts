@@ -254,6 +254,9 @@ export function guestPill(row: Pick<GuestRow, "status" | "access">): { label: st
   if (row.access === "suspended") {
     return { label: "Suspended", kind: "suspended", title: "No sponsor: this guest cannot log in until someone takes them over" };
   }
+  if (row.access === "ended") {
+    return { label: "Access ended", kind: "suspended", title: "This guest's access reached its end; their sponsor can extend it" };
+  }
   if (row.access === "awaiting_confirmation") {
     return { label: "Unconfirmed", kind: "pending", title: "Activated; the sponsor has not yet confirmed that this is their guest" };
   }
@@ -311,6 +314,10 @@ export function actionLabel(action: ActivityAction): string {
       return "Activation confirmed";
     case "rejection":
       return "Not my guest";
+    case "expiry":
+      return "Access ended";
+    case "extension":
+      return "Access extended";
   }
 }
 

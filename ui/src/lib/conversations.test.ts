@@ -27,7 +27,7 @@ const contact = (id: string, first: string, kind: Contact["kind"] = "member"): C
   status: "active",
   department_id: "d",
   department_name: "D",
-  suspended: false,
+  access: "open",  access_ends_at: null,  you_sponsor: false,
 });
 const conv = (id: string, kind: Conversation["kind"], names: string[], viewer_is_admin = false): Conversation => ({
   id,

@@ -14,7 +14,7 @@ const c = (id: string, first: string, last = "X"): Contact => ({
   status: "active",
   department_id: "d",
   department_name: "D",
-  suspended: false,
+  access: "open",  access_ends_at: null,  you_sponsor: false,
 });
 
 describe("group picker", () => {

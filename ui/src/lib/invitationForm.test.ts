@@ -19,6 +19,8 @@ import {
   serverErrorAfterEdit,
   toggleMode,
   toRequest,
+  accessDaysOf,
+  accessHint,
   untouched,
   visibleFieldError,
   type InvitationDraft,
@@ -40,6 +42,9 @@ const settings = (patch: Partial<OrganisationSettings> = {}): OrganisationSettin
   activity_report_enabled: false,
   display_group_all: false,
   confirm_guest_activation: false,
+  guest_access_days_default: 0,
+  guest_access_days_max: 0,
+  guest_access_reminder_days: 7,
   ...patch,
 });
 const options = (may = true, patch: Partial<OrganisationSettings> = {}): InvitationOptions => ({
@@ -137,8 +142,21 @@ describe("request", () => {
       by_email: false,
       details: "Atlas",
       conversation_id: "conv-1",
+      access_days: null,
+      conversation_bound: false,
     });
     expect(toRequest(full, "+1", null).conversation_id).toBeNull();
+  });
+
+  it("sends the access days typed, and a bound access only with a conversation", () => {
+    expect(toRequest({ ...full, accessDays: " 30 " }, "+44", null).access_days).toBe(30);
+    expect(toRequest({ ...full, accessDays: "thirty" }, "+44", null).access_days).toBe(0);
+    expect(toRequest({ ...full, conversationBound: true }, "+44", null).conversation_bound).toBe(false);
+    expect(toRequest({ ...full, conversationBound: true }, "+44", "conv-1").conversation_bound).toBe(true);
+    expect(accessDaysOf("")).toBeNull();
+    expect(accessHint({ guest_access_days_default: 0, guest_access_days_max: 0 })).toBe("Empty: no end");
+    expect(accessHint({ guest_access_days_default: 30, guest_access_days_max: 90 })).toBe("Empty: 30 days; at most 90 days");
+    expect(accessHint({ guest_access_days_default: 0, guest_access_days_max: 90 })).toBe("Empty: 90 days; at most 90 days");
   });
 
   it("counts characters for the n /200 counter", () => {

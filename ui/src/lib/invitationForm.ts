@@ -9,10 +9,10 @@ import type { InvitationRequest } from "./bindings/InvitationRequest";
 import type { OrganisationSettings } from "./bindings/OrganisationSettings";
 import { isBlank } from "./forms";
 
-export type InvitationField = "first_name" | "last_name" | "email" | "phone" | "mode" | "details";
+export type InvitationField = "first_name" | "last_name" | "email" | "phone" | "mode" | "details" | "access_days";
 export type InvitationMode = "sms" | "email";
 
-export const INVITATION_FIELDS: readonly InvitationField[] = ["first_name", "last_name", "email", "phone", "mode", "details"];
+export const INVITATION_FIELDS: readonly InvitationField[] = ["first_name", "last_name", "email", "phone", "mode", "details", "access_days"];
 
 /** Used until `invitation_options` answered (it says `details_max_chars`, 200). */
 export const DEFAULT_DETAILS_MAX = 200;
@@ -34,6 +34,10 @@ export interface InvitationDraft {
   bySms: boolean;
   byEmail: boolean;
   details: string;
+  /** Days the guest's access lasts, as typed; empty: the organisation's default. */
+  accessDays: string;
+  /** Invited into a conversation: the access ends with it. */
+  conversationBound: boolean;
 }
 
 export const emptyDraft = (): InvitationDraft => ({
@@ -44,6 +48,8 @@ export const emptyDraft = (): InvitationDraft => ({
   bySms: false,
   byEmail: false,
   details: "",
+  accessDays: "",
+  conversationBound: false,
 });
 
 // ---- modes ------------------------------------------------------------------------------------
@@ -125,7 +131,25 @@ export function toRequest(d: InvitationDraft, callingCode: string | null, conver
     by_email: d.byEmail,
     details: d.details,
     conversation_id: conversationId,
+    access_days: accessDaysOf(d.accessDays),
+    conversation_bound: conversationId !== null && d.conversationBound,
   };
+}
+
+/** The typed number of days as the rule reads it: none when empty (the organisation's
+ *  default), 0 for anything that is not a whole number (which the rule refuses on the field). */
+export function accessDaysOf(typed: string): number | null {
+  const t = typed.trim();
+  if (t === "") return null;
+  return /^\d{1,4}$/.test(t) ? Number(t) : 0;
+}
+
+/** The hint beside the access field, from the organisation's settings. */
+export function accessHint(settings: { guest_access_days_default: number; guest_access_days_max: number }): string {
+  const { guest_access_days_default: def, guest_access_days_max: max } = settings;
+  const fallback = def > 0 ? def : max;
+  const base = fallback > 0 ? `Empty: ${fallback} days` : "Empty: no end";
+  return max > 0 ? `${base}; at most ${max} days` : base;
 }
 
 /** Characters (code points, as the Rust rule counts them), not UTF-16 units or bytes. */
@@ -173,6 +197,8 @@ export function fieldValue(req: InvitationRequest, field: InvitationField): stri
       return `${req.by_sms}/${req.by_email}`;
     case "details":
       return req.details;
+    case "access_days":
+      return `${req.access_days ?? ""}`;
   }
 }
 

@@ -357,6 +357,11 @@ export function answerGuestConfirmation(guestId: string, confirm: boolean): Prom
   return call("answer_guest_confirmation", { guestId, confirm });
 }
 
+/** The sponsor (or an admin) extends a guest's access by `days` from now; resolves to the new end. */
+export function extendGuestAccess(guestId: string, days: number): Promise<number> {
+  return call("extend_guest_access", { guestId, days });
+}
+
 /** Gives the selected guests a sponsor (admins); resolves to how many changed. */
 export function changeGuestSponsor(guestIds: string[], sponsorId: string): Promise<number> {
   return call("change_guest_sponsor", { guestIds, sponsorId });

@@ -17,7 +17,7 @@ function contact(i: number): Contact {
     status: "active",
     department_id: "d1",
     department_name: "Sales",
-    suspended: false,
+    access: "open",    access_ends_at: null,    you_sponsor: false,
   };
 }
 

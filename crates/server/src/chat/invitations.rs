@@ -247,5 +247,7 @@ pub async fn close(
     let ended = sharing::end_all(work, conversation_id, Ending::Closed, now).await?;
     sharing::announce(work, conversation_id, &ended, &[&me.id]).await?;
     work.publish(super::membership::changed(members, conversation_id));
+    // Guests whose access was bound to this conversation lose it now (SPEC §11.1).
+    crate::guest_ends::conversation_closed(work, conversation_id, now).await?;
     Ok(())
 }

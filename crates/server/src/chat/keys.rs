@@ -34,11 +34,13 @@ struct KeyRow {
     created_at: i64,
     expires_at: i64,
     status: String,
+    /// The redeeming guest's access ends with the conversation (0/1).
+    conversation_bound: i64,
 }
 
 const SELECT: &str =
     "SELECT id, conversation_id, created_by, code_hash, person_name, description, comments, created_at, \
-    expires_at, status FROM conversation_keys";
+    expires_at, status, conversation_bound FROM conversation_keys";
 
 impl KeyRow {
     fn to_wire(&self, now: i64) -> ConversationKey {
@@ -83,6 +85,7 @@ pub async fn create(
     me: &AccountRow,
     conversation_id: &str,
     details: &KeyDetails,
+    conversation_bound: bool,
 ) -> AppResult<KeyCreated> {
     let settings = settings::load(&state.db, &me.organisation_id).await?;
     if !(settings.guest_invitations_enabled && may_invite(me)) {
@@ -102,10 +105,11 @@ pub async fn create(
         created_at: now,
         expires_at: now + i64::from(details.valid_days) * DAY_MS,
         status: "active".to_owned(),
+        conversation_bound: i64::from(conversation_bound),
     };
     sqlx::query(
         "INSERT INTO conversation_keys (id, conversation_id, created_by, code_hash, person_name, description, comments, \
-         created_at, expires_at, status) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+         created_at, expires_at, status, conversation_bound) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
     )
     .bind(&row.id)
     .bind(&row.conversation_id)
@@ -117,6 +121,7 @@ pub async fn create(
     .bind(row.created_at)
     .bind(row.expires_at)
     .bind(&row.status)
+    .bind(row.conversation_bound)
     .execute(&state.db)
     .await?;
     tracing::info!(conversation = %conversation_id, key = %row.id, "external key created");
@@ -236,6 +241,9 @@ pub async fn redeem(state: &AppState, req: RedeemKeyRequest) -> AppResult<KeyRed
         by_email: settings.email_invitations_enabled,
         details: String::new(),
         conversation_id: Some(key.conversation_id.clone()),
+        // The organisation's default length of access; bound to the conversation if the key says so.
+        access_days: None,
+        conversation_bound: key.conversation_bound != 0,
     };
     let valid = check_invitation(&request, &settings, may_invite(&owner)).map_err(first_error)?;
     group_for_guest(state, &owner, &key.conversation_id, &settings).await?;

@@ -124,6 +124,8 @@ pub async fn remove(
     }
     work.publish(changed(members, id));
     messages::announce(work, id, &message_id).await?;
+    // A guest bound to its conversation ends with it, or once it left its last one (SPEC §11.1).
+    crate::guest_ends::after_leaving(work, id, &leaving.id, now).await?;
     Ok(())
 }
 

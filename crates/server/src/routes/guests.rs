@@ -16,11 +16,10 @@ use axum::extract::State;
 use axum::routing::{get, post, put};
 use axum::Json;
 use parley_core::admin::{
-    AmendGuestRequest, GuestRow, GuestSelection, GuestsChanged, GuestsPage, GuestsQuery, SponsorChange, BATCH_MAX,
+    AmendGuestRequest, GuestRow, GuestSelection, GuestsChanged, GuestsPage, GuestsQuery, BATCH_MAX,
 };
 use parley_core::invitation::check_contact;
 use parley_core::role::AccountStatus;
-use parley_core::sponsor::{sponsor_actions, Standing};
 use parley_core::wire::ApiError;
 use parley_core::ErrorCode;
 
@@ -32,8 +31,6 @@ pub fn router() -> axum::Router<AppState> {
         .route("/api/v1/admin/guests/{id}", put(amend))
         .route("/api/v1/admin/guests/{id}/resend", post(resend))
         .route("/api/v1/admin/guests/{id}/cancel", post(cancel))
-        .route("/api/v1/admin/guests/sponsor", post(change_sponsor))
-        .route("/api/v1/guests/{id}/take-over", post(take_over))
 }
 
 #[utoipa::path(get, path = "/api/v1/admin/guests", params(GuestsQuery),
@@ -48,7 +45,7 @@ pub async fn list(
 }
 
 /// The selected guests, each in the admin's scope, without duplicates.
-async fn selection(state: &AppState, admin: &AccountRow, sel: &GuestSelection) -> AppResult<Vec<GuestRow>> {
+pub(crate) async fn selection(state: &AppState, admin: &AccountRow, sel: &GuestSelection) -> AppResult<Vec<GuestRow>> {
     if sel.guest_ids.is_empty() {
         return Err(AppError::with_message(ErrorCode::InvalidRequest, "Select at least one guest."));
     }
@@ -207,91 +204,4 @@ pub async fn amend(
     tracing::info!(admin = %session.account.id, guest = %guest.id, "pending guest amended");
     let scope = Scope::Organisation;
     Ok(Json(guests::in_scope(&state.db, &session.account.organisation_id, &scope, &id).await?))
-}
-
-#[utoipa::path(post, path = "/api/v1/admin/guests/sponsor", request_body = SponsorChange,
-    responses((status = 200, body = GuestsChanged), (status = 403, body = ApiError), (status = 404, body = ApiError),
-              (status = 409, body = ApiError), (status = 422, body = ApiError, description = "the sponsor may not sponsor guests")),
-    security(("bearer" = [])))]
-/// An admin gives the selected guests (each in their scope) a sponsor: themselves (a take-over)
-/// or another member who may sponsor guests (a reassignment) — `core::sponsor` decides.
-pub async fn change_sponsor(
-    State(state): State<AppState>,
-    session: ActiveSession,
-    ApiJson(req): ApiJson<SponsorChange>,
-) -> AppResult<Json<GuestsChanged>> {
-    let admin = &session.account;
-    let chosen = selection(&state, admin, &GuestSelection { guest_ids: req.guest_ids }).await?;
-    let sponsor = match plausible_id(&req.sponsor_id) {
-        true => crate::accounts::by_id(&state.db, &req.sponsor_id).await?,
-        false => None,
-    }
-    .filter(|s| s.organisation_id == admin.organisation_id)
-    .ok_or_else(|| AppError::on_field(ErrorCode::SponsorNotAllowed, "sponsor_id"))?;
-    for g in &chosen {
-        let actions = sponsor_actions(&Standing {
-            asker: admin.candidate(),
-            administers_guest: true,
-            sees_guest: false,
-            is_sponsor: g.sponsor_id.as_deref() == Some(admin.id.as_str()),
-            guest_has_sponsor: g.sponsor_id.is_some(),
-        });
-        let allowed = if sponsor.id == admin.id { actions.take_over || actions.reassign } else { actions.reassign };
-        if !allowed {
-            return Err(AppError::new(ErrorCode::Forbidden));
-        }
-    }
-    let ids: Vec<String> = chosen.iter().map(|g| g.id.clone()).collect();
-    let mut work = UnitOfWork::begin(&state.db).await?;
-    crate::sponsors::take_over(&mut work, admin, &sponsor, &ids, state.clock.now_ms()).await?;
-    work.commit(&state.events).await?;
-    tracing::info!(admin = %admin.id, sponsor = %sponsor.id, guests = ids.len(), "guests given a sponsor");
-    Ok(Json(GuestsChanged { count: ids.len() as u32 }))
-}
-
-#[utoipa::path(post, path = "/api/v1/guests/{id}/take-over",
-    responses((status = 200, body = GuestsChanged), (status = 403, body = ApiError), (status = 404, body = ApiError),
-              (status = 409, body = ApiError)),
-    security(("bearer" = [])))]
-/// The asker becomes a guest's sponsor: an authorised member who sees a suspended guest, or an
-/// admin of the guest (`core::sponsor::sponsor_actions`). A guest the asker neither sees nor
-/// administers is not said to exist.
-pub async fn take_over(
-    State(state): State<AppState>,
-    session: ActiveSession,
-    ApiPath(id): ApiPath<String>,
-) -> AppResult<Json<GuestsChanged>> {
-    let asker = &session.account;
-    let no_such_guest = || AppError::with_message(ErrorCode::NotFound, "No such guest.");
-    if !plausible_id(&id) {
-        return Err(no_such_guest());
-    }
-    let guest = crate::accounts::by_id(&state.db, &id)
-        .await?
-        .filter(|g| {
-            g.organisation_id == asker.organisation_id
-                && g.kind() == parley_core::role::AccountKind::Guest
-                && g.status() != AccountStatus::Deleted
-        })
-        .ok_or_else(no_such_guest)?;
-    let administers_guest = crate::routes::admin::administers(&state, asker, &guest).await?;
-    let sees_guest = asker.sees(&state.db, &guest).await?;
-    if !administers_guest && !sees_guest {
-        return Err(no_such_guest());
-    }
-    let actions = sponsor_actions(&Standing {
-        asker: asker.candidate(),
-        administers_guest,
-        sees_guest,
-        is_sponsor: guest.sponsor_id.as_deref() == Some(asker.id.as_str()),
-        guest_has_sponsor: guest.sponsor_id.is_some(),
-    });
-    if !actions.take_over {
-        return Err(AppError::new(ErrorCode::Forbidden));
-    }
-    let mut work = UnitOfWork::begin(&state.db).await?;
-    crate::sponsors::take_over(&mut work, asker, asker, std::slice::from_ref(&guest.id), state.clock.now_ms()).await?;
-    work.commit(&state.events).await?;
-    tracing::info!(sponsor = %asker.id, guest = %guest.id, "guest taken over");
-    Ok(Json(GuestsChanged { count: 1 }))
 }

@@ -10,6 +10,7 @@ pub mod conversation_keys;
 pub mod conversation_members;
 pub mod conversations;
 pub mod download;
+pub mod guest_lifecycle;
 pub mod guest_preview;
 pub mod guests;
 pub mod health;
@@ -47,6 +48,7 @@ pub fn router(state: AppState) -> axum::Router {
         .merge(messages::router())
         .merge(admin::router())
         .merge(guests::router())
+        .merge(guest_lifecycle::router())
         .merge(confirmations::router())
         .merge(guest_preview::router())
         .merge(activity::router())
@@ -122,8 +124,9 @@ impl FromRequestParts<AppState> for ActiveSession {
             return Err(AppError::new(ErrorCode::FirstLoginRequired));
         }
         // SPEC §11.1: an unconfirmed guest sees only its waiting screen (its own account).
-        match s.account.access() {
+        match s.account.access(state.clock.now_ms()) {
             GuestAccess::Open => Ok(Self { session_id: s.session_id, account: s.account }),
+            GuestAccess::Ended => Err(AppError::new(ErrorCode::GuestAccessEnded)),
             GuestAccess::AwaitingConfirmation => Err(AppError::new(ErrorCode::AwaitingConfirmation)),
             GuestAccess::Suspended => Err(AppError::new(ErrorCode::GuestSuspended)),
         }

@@ -2,7 +2,8 @@
 
 use crate::routes::{
     activity, admin, auth, confirmations, contacts, conversation_invitations, conversation_keys, conversation_members,
-    conversations, guest_preview, guests, health, invitations, me, messages, notices, settings, visibility, ws,
+    conversations, guest_lifecycle, guest_preview, guests, health, invitations, me, messages, notices, settings,
+    visibility, ws,
 };
 use crate::state::AppState;
 use axum::routing::get;
@@ -24,7 +25,7 @@ use utoipa::{Modify, OpenApi};
           conversation_invitations::close, conversation_keys::create, conversation_keys::list,
           conversation_keys::revoke, conversation_keys::email, conversation_keys::preview, conversation_keys::redeem,
           guests::list, guests::incorporate, guests::delete, guests::amend, guests::resend, guests::cancel,
-          guests::change_sponsor, guests::take_over, admin::remove_member, confirmations::list,
+          guest_lifecycle::change_sponsor, guest_lifecycle::take_over, guest_lifecycle::extend_access, admin::remove_member, confirmations::list,
           confirmations::confirm, confirmations::reject,
           admin::members, activity::report, visibility::account_picks, visibility::explain,
           guest_preview::before_invitation, guest_preview::of_guest),

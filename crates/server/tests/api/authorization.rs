@@ -628,6 +628,12 @@ async fn administration() {
             expect: "UNNFONON",
         },
         Row {
+            name: "POST /guests/{guest}/access (extend by 5 days)",
+            build: |w| post(format!("/api/v1/guests/{}/access", w.guest.id), json!({"days": 5})),
+            // Its sponsor (the inviter) and the admins of its department; the colleague sees it.
+            expect: "UXOFNOON",
+        },
+        Row {
             name: "GET /guest-confirmations",
             build: |_| get("/api/v1/guest-confirmations".into()),
             expect: "UOOOOOOO",
@@ -693,6 +699,45 @@ async fn a_suspended_guest_is_refused_everywhere() {
     let code = w.app.request_new_code(&w.guest.phone).await;
     let r = w.app.try_login(&w.guest.phone, &code).await;
     crate::helpers::assert_error(r, StatusCode::FORBIDDEN, "guest_suspended").await;
+}
+
+/// A guest whose access ended (SPEC §11.1) is refused everywhere at once — before the
+/// scheduler records the end — and its session is gone once it has.
+#[tokio::test]
+async fn a_guest_whose_access_ended_is_refused_everywhere() {
+    let w = World::new().await;
+    let guest = w.tokens[1].clone().expect("guest token");
+    let company_admin = w.tokens[6].clone().expect("admin token");
+    let r = w
+        .app
+        .post_json_auth(&format!("/api/v1/guests/{}/access", w.guest.id), &company_admin, &json!({"days": 1}))
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    w.app.advance_clock(parley_core::guest_access::DAY_MS);
+    let atlas = &w.atlas;
+    let paths = [
+        (Method::GET, "/api/v1/contacts".to_owned()),
+        (Method::GET, "/api/v1/conversations".to_owned()),
+        (Method::GET, format!("/api/v1/conversations/{atlas}/messages")),
+        (Method::POST, format!("/api/v1/conversations/{atlas}/messages")),
+        (Method::GET, "/api/v1/notices".to_owned()),
+        (Method::GET, "/api/v1/ws".to_owned()),
+    ];
+    for (method, path) in &paths {
+        let body = json!({"client_id": uuid::Uuid::new_v4().to_string(), "body": "still here?"});
+        let r = w.app.client.request(method.clone(), w.app.url(path)).bearer_auth(&guest).json(&body).send().await;
+        let r = r.expect("sent");
+        assert_eq!(r.status(), StatusCode::FORBIDDEN, "{method} {path}");
+        assert_eq!(r.json::<Value>().await.expect("error")["code"], "guest_access_ended");
+    }
+    assert_eq!(parley_server::guest_ends::end_due(&w.app.state).await.expect("run"), 1);
+    for (method, path) in &paths {
+        let r = w.app.client.request(method.clone(), w.app.url(path)).bearer_auth(&guest).send().await;
+        assert_eq!(r.expect("sent").status(), StatusCode::UNAUTHORIZED, "{method} {path}");
+    }
+    let code = w.app.request_new_code(&w.guest.phone).await;
+    let r = w.app.try_login(&w.guest.phone, &code).await;
+    crate::helpers::assert_error(r, StatusCode::FORBIDDEN, "guest_access_ended").await;
 }
 
 /// What the sockets of each role receive while the others act is read the same way: nobody

@@ -13,6 +13,7 @@ mod confirmations;
 mod contacts;
 mod event_matrix;
 mod first_login;
+mod guest_ends;
 mod guest_preview;
 mod guests_admin;
 mod health;

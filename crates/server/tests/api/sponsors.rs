@@ -94,7 +94,7 @@ async fn withdrawing_the_right_suspends_the_guests_until_an_authorised_member_ta
     assert_eq!((without["total"].as_u64(), without["rows"][0]["id"].as_str()), (Some(1), Some(guest_id.as_str())));
     assert_eq!(s.guests(&s.admin, "without_sponsor=true&search=0101").await["total"], 1);
     assert_eq!(s.guests(&s.admin, "without_sponsor=true&status=pending").await["total"], 0);
-    assert_eq!(s.contact(&s.colleague, &guest_id).await["suspended"], true);
+    assert_eq!(s.contact(&s.colleague, &guest_id).await["access"], "suspended");
     // The admins are told.
     let notices: Value = s.app.get_auth("/api/v1/notices", &s.admin).await.json().await.expect("notices");
     let told = notices.as_array().expect("notices").iter().any(|n| {
@@ -108,7 +108,7 @@ async fn withdrawing_the_right_suspends_the_guests_until_an_authorised_member_ta
     assert_eq!(s.take_over(&s.colleague, &guest_id).await.status(), StatusCode::OK);
     let row = s.row(&s.admin, &guest_id).await;
     assert_eq!((row["access"].as_str(), row["sponsor_id"].as_str()), (Some("open"), Some(s.org.colleague.id.as_str())));
-    assert_eq!(s.contact(&s.colleague, &guest_id).await["suspended"], false);
+    assert_eq!(s.contact(&s.colleague, &guest_id).await["access"], "open");
     assert_eq!(s.guest_login(1).await.status(), StatusCode::OK, "the guest logs in again");
     // The report has both, with the sponsors concerned.
     let report = s.report(&s.admin, &ReportMonth::of(s.app.state.clock.now_ms()).to_string()).await;

@@ -3,4 +3,4 @@
 /**
  * What the activity report records (SPEC §9).
  */
-export type ActivityAction = "invitation" | "incorporation" | "deletion" | "suspension" | "take_over" | "confirmation" | "rejection";
+export type ActivityAction = "invitation" | "incorporation" | "deletion" | "suspension" | "take_over" | "confirmation" | "rejection" | "expiry" | "extension";

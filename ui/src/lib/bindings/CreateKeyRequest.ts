@@ -15,4 +15,8 @@ description: string, comments: string,
 /**
  * 1 to 30; 7 by default.
  */
-valid_days?: number | null, };
+valid_days?: number | null, 
+/**
+ * The guest who redeems it keeps access only while in this conversation (SPEC §11.1).
+ */
+conversation_bound: boolean, };

@@ -3,4 +3,4 @@
 /**
  * A guest's access, most restrictive first when several apply.
  */
-export type GuestAccess = "open" | "suspended" | "awaiting_confirmation";
+export type GuestAccess = "open" | "ended" | "suspended" | "awaiting_confirmation";

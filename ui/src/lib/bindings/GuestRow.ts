@@ -37,4 +37,8 @@ sponsor_name: string | null,
 /**
  * Suspended (no sponsor: cannot log in) or awaiting its inviter's confirmation.
  */
-access: GuestAccess, };
+access: GuestAccess, 
+/**
+ * When the guest's access ends (Unix ms), if it does.
+ */
+access_ends_at: number | null, };

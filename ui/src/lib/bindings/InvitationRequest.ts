@@ -15,4 +15,12 @@ details: string,
 /**
  * The group conversation the guest joins (invitation from a conversation).
  */
-conversation_id?: string | null, };
+conversation_id?: string | null, 
+/**
+ * Days the guest's access lasts; none: the organisation's default (SPEC §11.1).
+ */
+access_days?: number | null, 
+/**
+ * With `conversation_id`: the access ends with that conversation (closed, or left last).
+ */
+conversation_bound: boolean, };

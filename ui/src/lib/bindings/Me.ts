@@ -18,4 +18,8 @@ may_sponsor: boolean,
 /**
  * A guest whose inviter has not confirmed the activation yet: the waiting screen.
  */
-awaiting_confirmation: boolean, };
+awaiting_confirmation: boolean, 
+/**
+ * When a guest's access ends (Unix ms), if it does.
+ */
+access_ends_at: number | null, };

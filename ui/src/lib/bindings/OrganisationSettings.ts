@@ -29,4 +29,16 @@ reminders_max: number, activity_report_enabled: boolean, display_group_all: bool
  * After a guest's first login its inviter is asked "Is this your guest?"; until they
  * confirm, the guest sees only a waiting screen (SPEC §11.1).
  */
-confirm_guest_activation: boolean, };
+confirm_guest_activation: boolean, 
+/**
+ * Days a guest's access lasts when the inviter chooses nothing; 0: no end (SPEC §11.1).
+ */
+guest_access_days_default: number, 
+/**
+ * The longest access an inviter may give, or extend to; 0: no maximum.
+ */
+guest_access_days_max: number, 
+/**
+ * Sponsor and guest are reminded this many days before the access ends; 0: no reminder.
+ */
+guest_access_reminder_days: number, };
