@@ -88,8 +88,8 @@ async fn main() -> anyhow::Result<()> {
             let status = if n % 3 == 0 { "pending" } else { "active" };
             sqlx::query(
                 "INSERT INTO accounts (id, organisation_id, department_id, kind, role, status, first_name, last_name, phone, \
-                 email, invited_by, created_at, updated_at, change_seq) \
-                 VALUES ($1, $2, $3, 'guest', 'guest', $4, $5, $6, $7, $8, $9, $10, $10, 0)",
+                 email, invited_by, sponsor_id, created_at, updated_at, change_seq) \
+                 VALUES ($1, $2, $3, 'guest', 'guest', $4, $5, $6, $7, $8, $9, $9, $10, $10, 0)",
             )
             .bind(&id)
             .bind(&org)

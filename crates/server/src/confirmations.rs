@@ -97,6 +97,18 @@ pub async fn confirm(work: &mut UnitOfWork, sponsor: &AccountRow, guest: &Accoun
 /// gone from Contacts, messages kept from a *former guest*) and the admins are told.
 pub async fn reject(work: &mut UnitOfWork, sponsor: &AccountRow, guest: &AccountRow, now: i64) -> AppResult<()> {
     let asked_at = guest.confirmation_asked_at.ok_or_else(already_answered)?;
+    // The question is answered once: against a Confirm at the same moment, or a new sponsor.
+    let answered = sqlx::query(
+        "UPDATE accounts SET confirmation_asked_at = NULL \
+         WHERE id = $1 AND sponsor_id = $2 AND confirmation_asked_at IS NOT NULL AND status <> 'deleted'",
+    )
+    .bind(&guest.id)
+    .bind(&sponsor.id)
+    .execute(&mut **work)
+    .await?;
+    if answered.rows_affected() != 1 {
+        return Err(already_answered());
+    }
     guest_actions::remove_ids(work, sponsor, std::slice::from_ref(&guest.id), Leaving::NotMyGuest, now)
         .await
         .map_err(|e| if e.code() == ErrorCode::Conflict { already_answered() } else { e })?;

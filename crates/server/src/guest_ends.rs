@@ -49,27 +49,38 @@ impl Ending {
 /// days, not reminded yet. The sponsor gets a notice, the guest an SMS (and an e-mail).
 pub async fn remind_due(state: &AppState) -> anyhow::Result<usize> {
     let now = state.clock.now_ms();
-    let most = now + i64::from(parley_core::settings::MAX_ACCESS_REMINDER_DAYS) * DAY_MS;
-    let due: Vec<Ending> = sqlx::query_as(&format!(
-        "{ENDING} WHERE access_ends_at IS NOT NULL AND access_ends_at > $1 AND access_ends_at <= $2 \
-         AND end_reminded_at IS NULL AND kind = 'guest' AND status <> 'deleted' ORDER BY access_ends_at LIMIT {BATCH}"
-    ))
-    .bind(now)
-    .bind(most)
-    .fetch_all(&state.db)
-    .await?;
-    let mut sent = 0;
-    for g in due {
-        let settings = crate::settings::load(&state.db, &g.organisation_id).await?;
-        if !end_reminder_due(g.access_ends_at, settings.guest_access_reminder_days, now) {
+    // Each organisation with its own window, so one that reminds late never starves another.
+    let organisations: Vec<String> = sqlx::query_scalar("SELECT id FROM organisations").fetch_all(&state.db).await?;
+    let mut due: Vec<Ending> = Vec::new();
+    for organisation_id in organisations {
+        let days = crate::settings::load(&state.db, &organisation_id).await?.guest_access_reminder_days;
+        if days == 0 {
             continue;
         }
+        let found: Vec<Ending> = sqlx::query_as(&format!(
+            "{ENDING} WHERE organisation_id = $1 AND access_ends_at IS NOT NULL AND access_ends_at > $2 \
+             AND access_ends_at <= $3 AND end_reminded_at IS NULL AND kind = 'guest' AND status <> 'deleted' \
+             ORDER BY access_ends_at LIMIT {BATCH}"
+        ))
+        .bind(&organisation_id)
+        .bind(now)
+        .bind(now + i64::from(days) * DAY_MS)
+        .fetch_all(&state.db)
+        .await?;
+        due.extend(found.into_iter().filter(|g| end_reminder_due(g.access_ends_at, days, now)));
+    }
+    let mut sent = 0;
+    for g in due {
         let mut work = UnitOfWork::begin(&state.db).await?;
-        let claimed = sqlx::query("UPDATE accounts SET end_reminded_at = $1 WHERE id = $2 AND end_reminded_at IS NULL")
-            .bind(now)
-            .bind(&g.id)
-            .execute(&mut *work)
-            .await?;
+        // Only for the end read: an extension meanwhile has its own reminder.
+        let claimed = sqlx::query(
+            "UPDATE accounts SET end_reminded_at = $1 WHERE id = $2 AND end_reminded_at IS NULL AND access_ends_at = $3",
+        )
+        .bind(now)
+        .bind(&g.id)
+        .bind(g.access_ends_at)
+        .execute(&mut *work)
+        .await?;
         if claimed.rows_affected() != 1 {
             continue;
         }
@@ -148,7 +159,8 @@ async fn record_end(work: &mut UnitOfWork, g: &Ending, now: i64) -> AppResult<bo
     let seq = next_change_seq(work).await?;
     let claimed = sqlx::query(
         "UPDATE accounts SET access_ended_at = $1, updated_at = $1, change_seq = $2 \
-         WHERE id = $3 AND access_ended_at IS NULL AND access_ends_at IS NOT NULL AND access_ends_at <= $1",
+         WHERE id = $3 AND access_ended_at IS NULL AND access_ends_at IS NOT NULL AND access_ends_at <= $1 \
+         AND kind = 'guest' AND status <> 'deleted'",
     )
     .bind(now)
     .bind(seq)

@@ -58,13 +58,14 @@ pub async fn send_reminders(state: &AppState) -> anyhow::Result<usize> {
         let due: Vec<Due> = sqlx::query_as(
             "SELECT i.guest_id, i.reminders_sent FROM invitations i JOIN accounts g ON g.id = i.guest_id \
              WHERE i.organisation_id = $1 AND i.status = 'pending' AND g.status = 'pending' AND g.kind = 'guest' \
-             AND g.sponsor_id IS NOT NULL AND i.reminders_sent < $2 AND COALESCE(i.last_reminder_at, i.created_at) <= $3 \
+             AND g.sponsor_id IS NOT NULL AND (g.access_ends_at IS NULL OR g.access_ends_at > $5) AND i.reminders_sent < $2 AND COALESCE(i.last_reminder_at, i.created_at) <= $3 \
              ORDER BY i.created_at LIMIT $4",
         )
         .bind(&organisation_id)
         .bind(i64::from(settings.reminders_max))
         .bind(now - REMINDER_EVERY_MS)
         .bind(REMINDER_BATCH)
+        .bind(now)
         .fetch_all(&state.db)
         .await?;
         for d in due {

@@ -106,6 +106,14 @@ pub async fn suspend_guests_of(
     Ok(guests.len())
 }
 
+/// Which guests a take-over may change: any (an admin of the guests), or only those still
+/// without a sponsor (a member taking a suspended guest over).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Taking {
+    Any,
+    OnlyUnsponsored,
+}
+
 /// Makes `sponsor` the sponsor of `guest_ids` (each a live guest of `actor`'s organisation,
 /// already authorised by the caller), ending any suspension.
 pub async fn take_over(
@@ -113,23 +121,33 @@ pub async fn take_over(
     actor: &AccountRow,
     sponsor: &AccountRow,
     guest_ids: &[String],
+    taking: Taking,
     now: i64,
 ) -> AppResult<()> {
-    if sponsor.organisation_id != actor.organisation_id || !may_sponsor(&sponsor.candidate()) {
-        return Err(AppError::on_field(ErrorCode::SponsorNotAllowed, "sponsor_id"));
-    }
+    // The sponsor's row first: a removal or a withdrawn right of that sponsor waits for this
+    // transaction, or this one sees it — never a guest handed to someone who just lost the right.
+    sqlx::query("UPDATE accounts SET updated_at = updated_at WHERE id = $1")
+        .bind(&sponsor.id)
+        .execute(&mut **work)
+        .await?;
+    let sponsor = accounts::by_id(&mut **work, &sponsor.id)
+        .await?
+        .filter(|s| s.organisation_id == actor.organisation_id && may_sponsor(&s.candidate()))
+        .ok_or_else(|| AppError::on_field(ErrorCode::SponsorNotAllowed, "sponsor_id"))?;
     let seq = next_change_seq(work).await?;
     let mut contacts = ContactChange::default();
     for guest_id in guest_ids {
         let changed = sqlx::query(
             "UPDATE accounts SET sponsor_id = $1, suspended_at = NULL, updated_at = $2, change_seq = $3 \
-             WHERE id = $4 AND organisation_id = $5 AND kind = 'guest' AND status <> 'deleted'",
+             WHERE id = $4 AND organisation_id = $5 AND kind = 'guest' AND status <> 'deleted' \
+             AND ($6 = 0 OR sponsor_id IS NULL)",
         )
         .bind(&sponsor.id)
         .bind(now)
         .bind(seq)
         .bind(guest_id)
         .bind(&actor.organisation_id)
+        .bind(i64::from(taking == Taking::OnlyUnsponsored))
         .execute(&mut **work)
         .await?;
         if changed.rows_affected() != 1 {

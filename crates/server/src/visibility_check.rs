@@ -20,7 +20,8 @@ pub fn pick(row: &AccountRow) -> AccountPick {
         kind: row.kind(),
         status: row.status(),
         department_name: row.department_name.clone(),
-        may_sponsor: parley_core::sponsor::may_sponsor(&row.candidate()),
+        // Said only where an admin picks a sponsor (`account_picks`), nowhere else.
+        may_sponsor: false,
     }
 }
 
@@ -61,7 +62,11 @@ pub async fn picks(db: &Db, organisation_id: &str, scope: &Scope, search: &str) 
     for p in &params {
         query = query.bind(p.as_str());
     }
-    Ok(query.fetch_all(db).await?.iter().map(pick).collect())
+    let with_right = |row: &AccountRow| AccountPick {
+        may_sponsor: parley_core::sponsor::may_sponsor(&row.candidate()),
+        ..pick(row)
+    };
+    Ok(query.fetch_all(db).await?.iter().map(with_right).collect())
 }
 
 /// Whether `viewer` sees `target`, and the rule's reason, with the open conversations both are in.

@@ -34,7 +34,9 @@ async function activeToken(person, number, first, last) {
 
 /** *New User*: a fresh code for an account whose first code was used through the API. */
 async function freshCode(phone) {
-  const before = (await codeFromOutbox(phone, { timeout: 500 }).catch(() => ({ file: null }))).file;
+  // The account's first SMS (its provisioning or invitation code, used already) may still be on
+  // its way from the outbox worker: wait for it, so it is never taken for the fresh one.
+  const before = (await codeFromOutbox(phone, { timeout: 5000 }).catch(() => ({ file: null }))).file;
   assert.equal((await api("POST", "/api/v1/auth/request-code", { phone })).status, 202);
   return (await codeFromOutbox(phone, { newerThan: before })).code;
 }

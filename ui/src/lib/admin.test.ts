@@ -342,6 +342,9 @@ describe("settings", () => {
     expect(settingsDirty(saved, draft)).toBe(false);
     draft.guest_profile.direct_messages = false;
     expect(settingsDirty(saved, draft)).toBe(true);
+    const longer = cloneSettings(saved);
+    longer.guest_access_days_max = 90;
+    expect(settingsDirty(saved, longer)).toBe(true);
     expect(saved.guest_profile.direct_messages).toBe(true);
     draft.guest_profile.direct_messages = true;
     expect(settingsDirty(saved, draft)).toBe(false);

@@ -477,7 +477,10 @@ export function sameSettings(a: OrganisationSettings, b: OrganisationSettings): 
     a.reminders_max === b.reminders_max &&
     a.activity_report_enabled === b.activity_report_enabled &&
     a.display_group_all === b.display_group_all &&
-    a.confirm_guest_activation === b.confirm_guest_activation
+    a.confirm_guest_activation === b.confirm_guest_activation &&
+    a.guest_access_days_default === b.guest_access_days_default &&
+    a.guest_access_days_max === b.guest_access_days_max &&
+    a.guest_access_reminder_days === b.guest_access_reminder_days
   );
 }
 

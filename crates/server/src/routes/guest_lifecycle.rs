@@ -9,6 +9,7 @@ use crate::error::{ApiJson, ApiPath, AppError, AppResult};
 use crate::routes::guests::{plausible_id, selection};
 use crate::routes::ActiveSession;
 use crate::settings;
+use crate::sponsors::Taking;
 use crate::state::AppState;
 use crate::unit_of_work::UnitOfWork;
 use axum::extract::State;
@@ -66,6 +67,11 @@ pub async fn change_sponsor(
     }
     .filter(|s| s.organisation_id == admin.organisation_id)
     .ok_or_else(|| AppError::on_field(ErrorCode::SponsorNotAllowed, "sponsor_id"))?;
+    // A department admin hands guests only to people of the departments they administer.
+    if !crate::guests::scope_of(&state.db, admin).await?.includes(&sponsor.department_id) {
+        let message = "Choose a sponsor in the departments you administer.";
+        return Err(AppError(ApiError::with_message(ErrorCode::SponsorNotAllowed, message).field("sponsor_id")));
+    }
     for g in &chosen {
         let actions = sponsor_actions(&Standing {
             asker: admin.candidate(),
@@ -81,7 +87,7 @@ pub async fn change_sponsor(
     }
     let ids: Vec<String> = chosen.iter().map(|g| g.id.clone()).collect();
     let mut work = UnitOfWork::begin(&state.db).await?;
-    crate::sponsors::take_over(&mut work, admin, &sponsor, &ids, state.clock.now_ms()).await?;
+    crate::sponsors::take_over(&mut work, admin, &sponsor, &ids, Taking::Any, state.clock.now_ms()).await?;
     work.commit(&state.events).await?;
     tracing::info!(admin = %admin.id, sponsor = %sponsor.id, guests = ids.len(), "guests given a sponsor");
     Ok(Json(GuestsChanged { count: ids.len() as u32 }))
@@ -117,7 +123,10 @@ pub async fn take_over(
         return Err(AppError::new(ErrorCode::Forbidden));
     }
     let mut work = UnitOfWork::begin(&state.db).await?;
-    crate::sponsors::take_over(&mut work, asker, asker, std::slice::from_ref(&guest.id), state.clock.now_ms()).await?;
+    // A member takes over only a guest still without a sponsor; an admin of the guest, any.
+    let taking = if administers_guest { Taking::Any } else { Taking::OnlyUnsponsored };
+    let now = state.clock.now_ms();
+    crate::sponsors::take_over(&mut work, asker, asker, std::slice::from_ref(&guest.id), taking, now).await?;
     work.commit(&state.events).await?;
     tracing::info!(sponsor = %asker.id, guest = %guest.id, "guest taken over");
     Ok(Json(GuestsChanged { count: 1 }))

@@ -657,7 +657,8 @@ async fn administration() {
                     json!({"guest_ids": [w.guest.id], "sponsor_id": w.org.colleague.id}),
                 )
             },
-            expect: "UFFFNOOF",
+            // The Sales admin reaches the guest, not the colleague (Engineering).
+            expect: "UFFFNROF",
         },
         Row {
             name: "POST /admin/members/{colleague}/remove",

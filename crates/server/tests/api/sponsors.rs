@@ -194,6 +194,9 @@ async fn who_may_take_a_guest_over() {
     .await;
     let sales_admin = s.app.login_active(&s.org.sales_admin).await;
     assert_eq!(s.take_over(&sales_admin, &guest_id).await.status(), StatusCode::OK);
+    // A department admin hands guests only to people of their departments.
+    let elsewhere = s.sponsor(&sales_admin, &[&guest_id], &s.org.colleague.id).await;
+    assert_error(elsewhere, StatusCode::UNPROCESSABLE_ENTITY, "sponsor_not_allowed").await;
     // A member may not reassign through the admin route.
     assert_error(s.sponsor(&s.colleague, &[&guest_id], &s.org.colleague.id).await, StatusCode::FORBIDDEN, "forbidden")
         .await;
