@@ -216,6 +216,16 @@ test("a sponsor loses the right: guests suspended, handed to a colleague and tak
   assert.match(report, /sponsor Sam Sponsor left/);
   assert.match(report, /new sponsor Cleo Colleague/);
   await shot(app, "90-report-suspension-take-over");
+  // The settings of the guest lifecycle, and removing a member from the Users tab.
+  await (await byTestId(app, "admin-tab-settings")).click();
+  const access = await byTestId(app, "settings-access");
+  await access.waitForDisplayed({ timeout: 10000 });
+  await access.scrollIntoView();
+  await shot(app, "98-settings-guest-access");
+  await (await byTestId(app, "admin-tab-users")).click();
+  await (await byTestId(app, `user-menu-${sam.id}`)).click();
+  await (await byTestId(app, `user-remove-${sam.id}`)).waitForDisplayed({ timeout: 5000 });
+  await shot(app, "99-users-remove-member");
 });
 
 
