@@ -43,6 +43,17 @@ pub async fn change(
     let organisation_id = &admin.organisation_id;
     save(&mut **work, organisation_id, new).await?;
     let all_group = crate::all_group::apply(work, organisation_id, new.display_group_all, &admin.id, now).await?;
+    if !new.confirm_guest_activation {
+        // No more confirmations: guests still waiting for theirs are let in (their waiting
+        // screen notices it on its next check).
+        sqlx::query(
+            "UPDATE accounts SET confirmation_asked_at = NULL \
+             WHERE organisation_id = $1 AND kind = 'guest' AND confirmation_asked_at IS NOT NULL",
+        )
+        .bind(organisation_id)
+        .execute(&mut **work)
+        .await?;
+    }
     work.publish(Event::SettingsChanged { organisation_id: organisation_id.clone() });
     if let Some(conversation_id) = all_group {
         let recipient_ids = Recipients::org_members(organisation_id);

@@ -131,6 +131,13 @@ async fn pending_guest(state: &AppState, admin: &AccountRow, id: &str) -> AppRes
     if guest.status != AccountStatus::Pending {
         return Err(AppError::with_message(ErrorCode::Conflict, "This guest has already activated their account."));
     }
+    // A new code for a guest whose access ended would only be refused at login.
+    if guest.access == parley_core::guest_access::GuestAccess::Ended {
+        return Err(AppError::with_message(
+            ErrorCode::Conflict,
+            "This guest's access has ended. Its sponsor can extend it first.",
+        ));
+    }
     Ok(guest)
 }
 

@@ -99,6 +99,19 @@ async fn the_guest_waits_until_its_sponsor_confirms() {
 }
 
 #[tokio::test]
+async fn turning_the_setting_off_lets_waiting_guests_in() {
+    let s = setup().await;
+    s.settings(json!({ "confirm_guest_activation": true })).await;
+    let (_, token, me) = s.activated_guest(3).await;
+    assert_eq!(me["awaiting_confirmation"], true);
+    s.settings(json!({ "confirm_guest_activation": false })).await;
+    let me: Value = s.app.get_auth("/api/v1/me", &token).await.json().await.expect("me");
+    assert_eq!(me["awaiting_confirmation"], false);
+    assert_eq!(s.app.get_auth("/api/v1/contacts", &token).await.status(), StatusCode::OK);
+    assert!(s.questions(&s.member).await.is_empty());
+}
+
+#[tokio::test]
 async fn not_my_guest_deletes_the_access_and_tells_the_admins() {
     let s = setup().await;
     s.settings(json!({ "confirm_guest_activation": true, "activity_report_enabled": true })).await;

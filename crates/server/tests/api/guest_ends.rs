@@ -113,6 +113,12 @@ async fn an_access_bound_to_its_conversation_ends_with_it() {
     let (first, first_token) = s.guest_with(1, bound.clone()).await;
     let (second, _) = s.guest_with(2, bound).await;
     let (free, _) = s.guest_with(3, json!({ "conversation_id": cid })).await;
+    // One more, bound and never activated.
+    let mut pending = form(4);
+    pending["conversation_id"] = json!(cid);
+    pending["conversation_bound"] = json!(true);
+    let r = s.invite(&s.member, &pending).await;
+    let pending_id = r.json::<Value>().await.expect("created")["guest"]["id"].as_str().expect("id").to_owned();
 
     // The group's admin takes the first guest out: that was its last conversation.
     let r =
@@ -129,6 +135,9 @@ async fn an_access_bound_to_its_conversation_ends_with_it() {
     assert_eq!(s.fresh_login(3).await.status(), StatusCode::OK);
     assert_eq!(s.list_row(&second).await["access"], "ended");
     assert_eq!(s.list_row(&free).await["access"], "open");
+    // No new code for a pending guest whose access ended: login would refuse it.
+    let resend = s.app.post_auth(&format!("/api/v1/admin/guests/{pending_id}/resend"), &s.admin).await;
+    assert_error(resend, StatusCode::CONFLICT, "conflict").await;
 }
 
 #[tokio::test]
