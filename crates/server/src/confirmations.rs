@@ -31,13 +31,62 @@ pub async fn ask(
         .bind(&guest.id)
         .execute(&mut *conn)
         .await?;
-    let body = format!(
-        "Is this your guest? {first} {last}, {}, {}, activated on {}. Confirm it, or say Not my guest, in Contacts.",
-        PhoneNumber::display(&guest.phone),
-        guest.email.as_deref().unwrap_or("no e-mail address"),
-        format_utc(now)
-    );
-    notices::create(conn, &guest.organisation_id, sponsor_id, "guest_confirmation", &body, now).await
+    let asked = Asked { first, last, phone: &guest.phone, email: guest.email.as_deref(), at: now };
+    notices::create(conn, &guest.organisation_id, sponsor_id, "guest_confirmation", &asked.question(), now).await
+}
+
+/// The question as its notice says it.
+struct Asked<'a> {
+    first: &'a str,
+    last: &'a str,
+    phone: &'a str,
+    email: Option<&'a str>,
+    at: i64,
+}
+
+impl Asked<'_> {
+    fn question(&self) -> String {
+        format!(
+            "Is this your guest? {} {}, {}, {}, activated on {}. Confirm it, or say Not my guest, in Contacts.",
+            self.first,
+            self.last,
+            PhoneNumber::display(self.phone),
+            self.email.unwrap_or("no e-mail address"),
+            format_utc(self.at)
+        )
+    }
+}
+
+/// A guest still awaiting its answer got a new sponsor: the question goes to them now (the
+/// earlier sponsor's notice leads nowhere any more).
+pub async fn ask_new_sponsor(
+    conn: &mut sqlx::AnyConnection,
+    guest_id: &str,
+    sponsor_id: &str,
+    now: i64,
+) -> sqlx::Result<Option<notices::Pending>> {
+    let row: Option<Row> = sqlx::query_as(
+        "SELECT id, first_name, last_name, phone, email, confirmation_asked_at FROM accounts \
+         WHERE id = $1 AND confirmation_asked_at IS NOT NULL",
+    )
+    .bind(guest_id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some(r) = row else { return Ok(None) };
+    let organisation_id: String = sqlx::query_scalar("SELECT organisation_id FROM accounts WHERE id = $1")
+        .bind(guest_id)
+        .fetch_one(&mut *conn)
+        .await?;
+    let asked = Asked {
+        first: &r.first_name,
+        last: &r.last_name,
+        phone: &r.phone,
+        email: r.email.as_deref(),
+        at: r.confirmation_asked_at,
+    };
+    let notice =
+        notices::create(conn, &organisation_id, sponsor_id, "guest_confirmation", &asked.question(), now).await?;
+    Ok(Some(notice))
 }
 
 #[derive(sqlx::FromRow)]

@@ -136,6 +136,7 @@ pub async fn take_over(
         .ok_or_else(|| AppError::on_field(ErrorCode::SponsorNotAllowed, "sponsor_id"))?;
     let seq = next_change_seq(work).await?;
     let mut contacts = ContactChange::default();
+    let mut questions = Vec::new();
     for guest_id in guest_ids {
         let changed = sqlx::query(
             "UPDATE accounts SET sponsor_id = $1, suspended_at = NULL, updated_at = $2, change_seq = $3 \
@@ -164,7 +165,12 @@ pub async fn take_over(
         )
         .await?;
         contacts.account(work, guest_id).await?;
+        // An activation still to confirm: the new sponsor is the one asked now.
+        if let Some(q) = crate::confirmations::ask_new_sponsor(work, guest_id, &sponsor.id, now).await? {
+            questions.push(q);
+        }
     }
     contacts.publish(work, seq);
+    notices::announce(work, questions);
     Ok(())
 }

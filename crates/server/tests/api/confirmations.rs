@@ -99,6 +99,21 @@ async fn the_guest_waits_until_its_sponsor_confirms() {
 }
 
 #[tokio::test]
+async fn a_new_sponsor_is_asked_in_the_old_ones_place() {
+    let s = setup().await;
+    s.settings(json!({ "confirm_guest_activation": true })).await;
+    let (id, _, _) = s.activated_guest(4).await;
+    let body = json!({ "guest_ids": [id], "sponsor_id": s.org.colleague.id });
+    assert_eq!(s.app.post_json_auth("/api/v1/admin/guests/sponsor", &s.admin, &body).await.status(), StatusCode::OK);
+    assert!(s.questions(&s.member).await.is_empty());
+    assert_eq!(s.questions(&s.colleague).await.len(), 1);
+    let notices: Value = s.app.get_auth("/api/v1/notices", &s.colleague).await.json().await.expect("notices");
+    assert!(notices.as_array().expect("notices").iter().any(|n| n["kind"] == "guest_confirmation"), "{notices}");
+    assert_error(s.answer_question(&s.member, &id, "confirm").await, StatusCode::NOT_FOUND, "not_found").await;
+    assert_eq!(s.answer_question(&s.colleague, &id, "confirm").await.status(), StatusCode::OK);
+}
+
+#[tokio::test]
 async fn turning_the_setting_off_lets_waiting_guests_in() {
     let s = setup().await;
     s.settings(json!({ "confirm_guest_activation": true })).await;
