@@ -521,6 +521,11 @@ pub struct CreateKeyRequest {
     /// The guest who redeems it keeps access only while in this conversation (SPEC §11.1).
     #[serde(default)]
     pub conversation_bound: bool,
+    /// Days the redeeming guest's access lasts; none: the organisation's default (SPEC §11.1).
+    #[serde(default)]
+    #[ts(optional = nullable)]
+    #[schema(minimum = 1, maximum = 3650)]
+    pub access_days: Option<u32>,
 }
 
 /// An external key as its conversation's owner sees it (the code is shown only once).

@@ -25,6 +25,8 @@ CREATE INDEX accounts_access_ends ON accounts (access_ends_at) WHERE access_ends
 CREATE INDEX accounts_bound ON accounts (bound_conversation_id) WHERE bound_conversation_id IS NOT NULL;
 -- A key whose guest keeps access only while in the key's conversation.
 ALTER TABLE conversation_keys ADD COLUMN conversation_bound BIGINT NOT NULL DEFAULT 0;
+-- The days of access its creator chose (NULL: the organisation's default at redemption).
+ALTER TABLE conversation_keys ADD COLUMN access_days BIGINT;
 
 -- The sponsor an activity row concerns: the one who left (a suspension), the new one (a take-over).
 ALTER TABLE activity ADD COLUMN sponsor_id TEXT REFERENCES accounts (id);

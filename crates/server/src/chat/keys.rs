@@ -36,11 +36,13 @@ struct KeyRow {
     status: String,
     /// The redeeming guest's access ends with the conversation (0/1).
     conversation_bound: i64,
+    /// The days of access its creator chose.
+    access_days: Option<i64>,
 }
 
 const SELECT: &str =
     "SELECT id, conversation_id, created_by, code_hash, person_name, description, comments, created_at, \
-    expires_at, status, conversation_bound FROM conversation_keys";
+    expires_at, status, conversation_bound, access_days FROM conversation_keys";
 
 impl KeyRow {
     fn to_wire(&self, now: i64) -> ConversationKey {
@@ -85,13 +87,15 @@ pub async fn create(
     me: &AccountRow,
     conversation_id: &str,
     details: &KeyDetails,
-    conversation_bound: bool,
+    (conversation_bound, access_days): (bool, Option<u32>),
 ) -> AppResult<KeyCreated> {
     let settings = settings::load(&state.db, &me.organisation_id).await?;
     if !(settings.guest_invitations_enabled && may_invite(me)) {
         return Err(AppError::new(ErrorCode::NotAuthorizedToInvite));
     }
     group_for_guest(state, me, conversation_id, &settings).await?;
+    // The access its guest will get, checked now as the invitation form checks it (SPEC §11.1).
+    parley_core::guest_access::access_days(access_days, &settings).map_err(AppError)?;
     let code = KeyCode::generate();
     let now = state.clock.now_ms();
     let row = KeyRow {
@@ -106,10 +110,12 @@ pub async fn create(
         expires_at: now + i64::from(details.valid_days) * DAY_MS,
         status: "active".to_owned(),
         conversation_bound: i64::from(conversation_bound),
+        access_days: access_days.map(i64::from),
     };
     sqlx::query(
         "INSERT INTO conversation_keys (id, conversation_id, created_by, code_hash, person_name, description, comments, \
-         created_at, expires_at, status, conversation_bound) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+         created_at, expires_at, status, conversation_bound, access_days) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
     )
     .bind(&row.id)
     .bind(&row.conversation_id)
@@ -122,6 +128,7 @@ pub async fn create(
     .bind(row.expires_at)
     .bind(&row.status)
     .bind(row.conversation_bound)
+    .bind(row.access_days)
     .execute(&state.db)
     .await?;
     tracing::info!(conversation = %conversation_id, key = %row.id, "external key created");
@@ -241,8 +248,9 @@ pub async fn redeem(state: &AppState, req: RedeemKeyRequest) -> AppResult<KeyRed
         by_email: settings.email_invitations_enabled,
         details: String::new(),
         conversation_id: Some(key.conversation_id.clone()),
-        // The organisation's default length of access; bound to the conversation if the key says so.
-        access_days: None,
+        // The days its creator chose (none: the organisation's default); bound to the
+        // conversation if the key says so.
+        access_days: key.access_days.and_then(|d| u32::try_from(d).ok()),
         conversation_bound: key.conversation_bound != 0,
     };
     let valid = check_invitation(&request, &settings, may_invite(&owner)).map_err(first_error)?;

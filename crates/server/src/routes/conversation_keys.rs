@@ -57,7 +57,8 @@ pub async fn create(
     owned(&state, &session, &id).await?;
     let details = KeyDetails::parse(&req.person_name, &req.description, &req.comments, req.valid_days)
         .map_err(keys::first_error)?;
-    let created = keys::create(&state, &session.account, &id, &details, req.conversation_bound).await?;
+    let created =
+        keys::create(&state, &session.account, &id, &details, (req.conversation_bound, req.access_days)).await?;
     Ok((StatusCode::CREATED, Json(created)))
 }
 

@@ -141,25 +141,28 @@ async fn an_access_bound_to_its_conversation_ends_with_it() {
 }
 
 #[tokio::test]
-async fn a_key_may_bind_the_access_of_the_guest_who_redeems_it() {
+async fn a_key_may_bind_and_shorten_the_access_of_the_guest_who_redeems_it() {
     let s = setup().await;
+    s.settings(json!({ "guest_access_days_max": 30 })).await;
     let group = s.group_with_colleague().await;
     let cid = group["id"].as_str().expect("id").to_owned();
-    let body = json!({"person_name": "Pat Partner", "description": "", "comments": "", "valid_days": 7, "conversation_bound": true});
-    let key: Value = s
-        .app
-        .post_json_auth(&format!("/api/v1/conversations/{cid}/keys"), &s.member, &body)
-        .await
-        .json()
-        .await
-        .expect("key");
+    let keys = format!("/api/v1/conversations/{cid}/keys");
+    let long = json!({"person_name": "Pat Partner", "valid_days": 7, "access_days": 31});
+    let r = s.app.post_json_auth(&keys, &s.member, &long).await;
+    assert_eq!(assert_error(r, StatusCode::UNPROCESSABLE_ENTITY, "access_too_long").await["field"], "access_days");
+    let body = json!({"person_name": "Pat Partner", "description": "", "comments": "", "valid_days": 7,
+                      "conversation_bound": true, "access_days": 5});
+    let key: Value = s.app.post_json_auth(&keys, &s.member, &body).await.json().await.expect("key");
+    let start = s.app.state.clock.now_ms();
     let code = key["code"].as_str().expect("code");
     let redeem = json!({"code": code, "first_name": "Pat", "last_name": "Partner", "email": "pat@partner.example",
                         "phone": "+44 20 7946 0321"});
     assert!(s.app.post_json("/api/v1/keys/redeem", &redeem).await.status().is_success());
     let phone = "+442079460321";
     let token = s.app.login(phone, &s.app.read_outbox_code(phone).await).await;
-    s.app.activate(&token).await;
+    let me = s.app.activate(&token).await;
+    let ends = me["access_ends_at"].as_i64().expect("an end");
+    assert!((start + 5 * DAY_MS..start + 6 * DAY_MS).contains(&ends), "five days, as the key said");
 
     let r = s.app.post_auth(&format!("/api/v1/conversations/{cid}/close"), &s.member).await;
     assert!(r.status().is_success());

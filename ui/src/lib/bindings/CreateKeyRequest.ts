@@ -19,4 +19,8 @@ valid_days?: number | null,
 /**
  * The guest who redeems it keeps access only while in this conversation (SPEC §11.1).
  */
-conversation_bound: boolean, };
+conversation_bound: boolean, 
+/**
+ * Days the redeeming guest's access lasts; none: the organisation's default (SPEC §11.1).
+ */
+access_days?: number | null, };
