@@ -64,7 +64,7 @@ pub fn may_sign_in(access: GuestAccess) -> bool {
     !matches!(access, GuestAccess::Suspended | GuestAccess::Ended)
 }
 
-pub const DAY_MS: i64 = 24 * 3_600_000;
+pub use crate::sharing::DAY_MS;
 
 /// How many days an access lasts: the inviter's choice (`asked`, within the maximum) or the
 /// organisation's default; with a maximum and no default, the maximum. `None`: no end.

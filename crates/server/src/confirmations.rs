@@ -61,6 +61,7 @@ impl Asked<'_> {
 /// earlier sponsor's notice leads nowhere any more).
 pub async fn ask_new_sponsor(
     conn: &mut sqlx::AnyConnection,
+    organisation_id: &str,
     guest_id: &str,
     sponsor_id: &str,
     now: i64,
@@ -73,10 +74,6 @@ pub async fn ask_new_sponsor(
     .fetch_optional(&mut *conn)
     .await?;
     let Some(r) = row else { return Ok(None) };
-    let organisation_id: String = sqlx::query_scalar("SELECT organisation_id FROM accounts WHERE id = $1")
-        .bind(guest_id)
-        .fetch_one(&mut *conn)
-        .await?;
     let asked = Asked {
         first: &r.first_name,
         last: &r.last_name,
@@ -85,7 +82,7 @@ pub async fn ask_new_sponsor(
         at: r.confirmation_asked_at,
     };
     let notice =
-        notices::create(conn, &organisation_id, sponsor_id, "guest_confirmation", &asked.question(), now).await?;
+        notices::create(conn, organisation_id, sponsor_id, "guest_confirmation", &asked.question(), now).await?;
     Ok(Some(notice))
 }
 
@@ -124,18 +121,7 @@ pub async fn pending_for(db: &Db, sponsor: &AccountRow) -> sqlx::Result<Vec<Gues
 
 /// The sponsor confirms: the guest may use Parley (its next `me` says so).
 pub async fn confirm(work: &mut UnitOfWork, sponsor: &AccountRow, guest: &AccountRow, now: i64) -> AppResult<()> {
-    let answered = sqlx::query(
-        "UPDATE accounts SET confirmation_asked_at = NULL, updated_at = $1 \
-         WHERE id = $2 AND sponsor_id = $3 AND confirmation_asked_at IS NOT NULL AND status <> 'deleted'",
-    )
-    .bind(now)
-    .bind(&guest.id)
-    .bind(&sponsor.id)
-    .execute(&mut **work)
-    .await?;
-    if answered.rows_affected() != 1 {
-        return Err(already_answered());
-    }
+    claim_answer(work, sponsor, guest, now).await?;
     crate::activity::record(work, &sponsor.organisation_id, &sponsor.id, ActivityAction::Confirmation, &guest.id, now)
         .await?;
     work.publish(Event::AccountChanged { account_id: guest.id.clone(), member: false });
@@ -146,18 +132,7 @@ pub async fn confirm(work: &mut UnitOfWork, sponsor: &AccountRow, guest: &Accoun
 /// gone from Contacts, messages kept from a *former guest*) and the admins are told.
 pub async fn reject(work: &mut UnitOfWork, sponsor: &AccountRow, guest: &AccountRow, now: i64) -> AppResult<()> {
     let asked_at = guest.confirmation_asked_at.ok_or_else(already_answered)?;
-    // The question is answered once: against a Confirm at the same moment, or a new sponsor.
-    let answered = sqlx::query(
-        "UPDATE accounts SET confirmation_asked_at = NULL \
-         WHERE id = $1 AND sponsor_id = $2 AND confirmation_asked_at IS NOT NULL AND status <> 'deleted'",
-    )
-    .bind(&guest.id)
-    .bind(&sponsor.id)
-    .execute(&mut **work)
-    .await?;
-    if answered.rows_affected() != 1 {
-        return Err(already_answered());
-    }
+    claim_answer(work, sponsor, guest, now).await?;
     guest_actions::remove_ids(work, sponsor, std::slice::from_ref(&guest.id), Leaving::NotMyGuest, now)
         .await
         .map_err(|e| if e.code() == ErrorCode::Conflict { already_answered() } else { e })?;
@@ -176,6 +151,24 @@ pub async fn reject(work: &mut UnitOfWork, sponsor: &AccountRow, guest: &Account
     notices::announce(work, pending);
     tracing::warn!(sponsor = %sponsor.id, guest = %guest.id, "not my guest: access deleted");
     Ok(())
+}
+
+/// The question is answered once, by the sponsor it is put to: against the other answer at the
+/// same moment, or a new sponsor meanwhile.
+async fn claim_answer(work: &mut UnitOfWork, sponsor: &AccountRow, guest: &AccountRow, now: i64) -> AppResult<()> {
+    let answered = sqlx::query(
+        "UPDATE accounts SET confirmation_asked_at = NULL, updated_at = $1 \
+         WHERE id = $2 AND sponsor_id = $3 AND confirmation_asked_at IS NOT NULL AND status <> 'deleted'",
+    )
+    .bind(now)
+    .bind(&guest.id)
+    .bind(&sponsor.id)
+    .execute(&mut **work)
+    .await?;
+    match answered.rows_affected() {
+        1 => Ok(()),
+        _ => Err(already_answered()),
+    }
 }
 
 fn already_answered() -> AppError {

@@ -166,7 +166,9 @@ pub async fn take_over(
         .await?;
         contacts.account(work, guest_id).await?;
         // An activation still to confirm: the new sponsor is the one asked now.
-        if let Some(q) = crate::confirmations::ask_new_sponsor(work, guest_id, &sponsor.id, now).await? {
+        if let Some(q) =
+            crate::confirmations::ask_new_sponsor(work, &actor.organisation_id, guest_id, &sponsor.id, now).await?
+        {
             questions.push(q);
         }
     }
